@@ -1,0 +1,24 @@
+using Haunt.Entities;
+using Haunt.Sync;
+
+namespace Haunt.Grains;
+
+/// <summary>
+/// A replicated entity of type <typeparamref name="T"/>, keyed "&lt;region&gt;/&lt;entityId&gt;" and active only on
+/// a silo of that region. Reads are local; writes commit with their outbox row and replicate.
+/// </summary>
+[Alias("haunt.IEntityGrain`1")]
+public interface IEntityGrain<T> : IReplicaGrain where T : class, IEntity
+{
+    /// <summary>The current value, or null if it does not exist or was deleted.</summary>
+    [Alias("GetAsync")]
+    Task<T?> GetAsync();
+
+    /// <summary>Creates or replaces the value. Strong entities are forwarded to their home region.</summary>
+    [Alias("PutAsync")]
+    Task<EntityState> PutAsync(T value);
+
+    /// <summary>Deletes (a tombstone that replicates like any change).</summary>
+    [Alias("DeleteAsync")]
+    Task<EntityState?> DeleteAsync();
+}

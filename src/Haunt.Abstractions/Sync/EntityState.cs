@@ -1,0 +1,34 @@
+using Haunt.Entities;
+using Haunt.Versioning;
+
+namespace Haunt.Sync;
+
+/// <summary>
+/// One region's copy of one entity: the record as JSON plus what replication needs. Replication is
+/// state-based: a change carries the whole new state, so applying it twice or late is harmless.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("haunt.EntityState")]
+public sealed record EntityState(
+    [property: Id(0)] EntityType Type,
+    [property: Id(1)] string Id,
+    [property: Id(2)] string HomeRegion,
+    [property: Id(3)] VersionVector Vector,
+    [property: Id(4)] HybridTimestamp ModifiedAt,
+    [property: Id(5)] string ModifiedBy,
+    [property: Id(6)] bool Deleted,
+    [property: Id(7)] string? PortfolioId,
+    [property: Id(8)] string Payload)
+{
+    public long Version => Vector.Sum;
+}
+
+/// <summary>A change as it leaves the origin's outbox: the new state, the operation and where it stands.</summary>
+[GenerateSerializer, Immutable, Alias("haunt.ChangeItem")]
+public sealed record ChangeItem(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] SyncOperation Operation,
+    [property: Id(2)] EntityState State,
+    [property: Id(3)] long CommittedAtMs)
+{
+    public int Priority => State.Type.Info().Priority;
+}

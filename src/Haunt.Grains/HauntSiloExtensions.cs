@@ -1,0 +1,78 @@
+using Haunt.Grains.Placement;
+using Haunt.Grains.Replication;
+using Haunt.Grains.Sync;
+using Haunt.Grains.Trading;
+using Haunt.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Haunt.Grains;
+
+/// <summary>Where a regional silo keeps its data.</summary>
+public sealed class RegionOptions
+{
+    /// <summary>osaka, seoul or nyc; also the silo's name.</summary>
+    public string Region { get; set; } = "";
+
+    /// <summary>Folder of the regional SQLite file (&lt;region&gt;.db).</summary>
+    public string DataDirectory { get; set; } = "data";
+}
+
+public static class HauntSiloExtensions
+{
+    /// <summary>
+    /// Makes this silo a Haunt region: names it after the region, opens the regional store, and wires the
+    /// replicated grains, the sync engine, its stream and the region placement.
+    /// </summary>
+    public static ISiloBuilder AddHaunt(this ISiloBuilder silo, Action<RegionOptions> configureRegion, Action<SyncOptions>? configureSync = null)
+    {
+        var region = new RegionOptions();
+        configureRegion(region);
+        Region.Require(region.Region);
+        silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
+        var sync = silo.Services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
+        if (configureSync is not null)
+        {
+            sync.Configure(configureSync);
+        }
+
+        sync.Validate(o => TryKey(o.ClusterKey), "Haunt:Sync:ClusterKey must be a base64 key of at least 32 bytes.").ValidateOnStart();
+
+        var services = silo.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new SiloRegion(region.Region));
+        services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IRegionalStore>(sp =>
+        {
+            var store = new SqliteRegionalStore(region.Region, Path.Combine(region.DataDirectory, $"{region.Region}.db"), sp.GetRequiredService<TimeProvider>());
+            store.InitializeAsync().GetAwaiter().GetResult();
+            return store;
+        });
+        services.AddSingleton<ActiveReplicas>();
+        services.AddSingleton<LocalStates>();
+        services.AddSingleton<ReplicaNotifier>();
+        services.AddSingleton<ReplicaServices>();
+        services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<BatchCodec>();
+        services.AddSingleton<SyncMetrics>();
+        services.AddSingleton<OutboxWakeup>();
+        services.AddSingleton<LinkFaults>();
+        services.AddSingleton<StreamReplicationLink>();
+        services.AddSingleton<IReplicationLink>(sp => new FaultInjectingLink(sp.GetRequiredService<StreamReplicationLink>(), sp.GetRequiredService<LinkFaults>()));
+        services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
+
+        silo.AddMemoryStreams(HauntNames.SyncStreamProvider);
+        silo.AddMemoryGrainStorage(HauntNames.PubSubStore);
+        silo.AddStartupTask((sp, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region).StartAsync());
+        return silo;
+    }
+
+    private static bool TryKey(string key)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        return Convert.TryFromBase64String(key, buffer, out var length) && length >= 32;
+    }
+}

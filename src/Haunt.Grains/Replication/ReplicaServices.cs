@@ -1,0 +1,9 @@
+namespace Haunt.Grains.Replication;
+
+/// <summary>What every replicated entity grain needs, injected as one.</summary>
+public sealed record ReplicaServices(
+    IRegionalStore Store,
+    LocalStates States,
+    ActiveReplicas Active,
+    ReplicaNotifier Notifier,
+    SiloRegion Region);

@@ -1,0 +1,144 @@
+namespace Haunt.Grains.Replication;
+
+/// <summary>
+/// The version and write logic of all 13 entity grains, written once. State lives in the regional store;
+/// the grain caches it, writes through the store (entity row + outbox row in one transaction, checked
+/// against the version it read), and takes newer versions pushed by the sync layer.
+/// </summary>
+public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain, IEntityGrain<T>
+    where T : class, IEntity
+{
+    private const int MaxWriteAttempts = 8;
+
+    protected static EntityTypeInfo Info { get; } = EntityTypes.Of<T>();
+
+    protected ReplicaServices Services => services;
+
+    protected string Region { get; private set; } = "";
+
+    protected string EntityId { get; private set; } = "";
+
+    protected EntityState? State { get; private set; }
+
+    protected T? Value => State is { Deleted: false } s ? StateJson.Deserialize<T>(s.Payload) : null;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (Region, EntityId) = EntityKey.Parse(this.GetPrimaryKeyString());
+        if (Region != services.Region.Name)
+        {
+            throw new InvalidOperationException($"Grain {this.GetPrimaryKeyString()} activated on a silo of region '{services.Region.Name}'.");
+        }
+
+        services.Active.Add(Info.Type, EntityId);
+        State = await services.Store.ReadAsync(Info.Type, EntityId);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        services.Active.Remove(Info.Type, EntityId);
+        return Task.CompletedTask;
+    }
+
+    public Task<T?> GetAsync() => Task.FromResult(Value);
+
+    public Task<EntityState?> GetStateAsync() => Task.FromResult(State);
+
+    public Task RefreshAsync(EntityState state)
+    {
+        if (State is null || state.Vector.Compare(State.Vector) == VectorOrder.Newer)
+        {
+            State = state;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public virtual Task<EntityState> PutAsync(T value)
+    {
+        if (value.Id != EntityId)
+        {
+            throw new ArgumentException($"Value id '{value.Id}' does not match grain id '{EntityId}'.", nameof(value));
+        }
+
+        if (ForwardTo() is { } home)
+        {
+            return GrainFactory.GetGrain<IEntityGrain<T>>(EntityKey.Of(home, EntityId), GrainClassPrefix).PutAsync(value);
+        }
+
+        if (Info.IsAppendOnly && State is { Deleted: false } existing)
+        {
+            // Append-only records are written once; a retried insert with the same content is a no-op.
+            return existing.Payload == StateJson.Serialize(value, typeof(T))
+                ? Task.FromResult(existing)
+                : throw new InvalidOperationException($"{Info.Type} '{EntityId}' is append-only and already exists.");
+        }
+
+        return WriteAsync(current => services.States.Next(current, value));
+    }
+
+    public virtual async Task<EntityState?> DeleteAsync()
+    {
+        if (ForwardTo() is { } home)
+        {
+            return await GrainFactory.GetGrain<IEntityGrain<T>>(EntityKey.Of(home, EntityId), GrainClassPrefix).DeleteAsync();
+        }
+
+        if (State is null or { Deleted: true })
+        {
+            return State;
+        }
+
+        return await WriteAsync(current => services.States.Next(current, StateJson.Deserialize<T>(current!.Payload), delete: true));
+    }
+
+    /// <summary>Commits the write that <paramref name="next"/> builds on the current state, re-reading on a race.</summary>
+    protected async Task<EntityState> WriteAsync(Func<EntityState?, LocalWrite> next)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var write = next(State);
+            var result = await services.Store.CommitLocalAsync([write]);
+            if (result.Status == CommitStatus.Committed)
+            {
+                State = write.State;
+                return write.State;
+            }
+
+            // A remote change landed between our read and our write: take it and build on top of it.
+            State = result.Current;
+            if (attempt == MaxWriteAttempts)
+            {
+                throw new InvalidOperationException($"{Info.Type} '{EntityId}' kept changing; write abandoned after {attempt} attempts.");
+            }
+        }
+    }
+
+    /// <summary>Commits several entities atomically; false if any moved (this grain's state is then reloaded).</summary>
+    protected async Task<bool> CommitAsync(IReadOnlyList<LocalWrite> writes)
+    {
+        var result = await services.Store.CommitLocalAsync(writes);
+        if (result.Status != CommitStatus.Committed)
+        {
+            State = await services.Store.ReadAsync(Info.Type, EntityId);
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            if (write.State.Type == Info.Type && write.State.Id == EntityId)
+            {
+                State = write.State;
+            }
+        }
+
+        await services.Notifier.NotifyAsync(writes.Select(w => w.State), except: (Info.Type, EntityId));
+        return true;
+    }
+
+    /// <summary>Strong entities are written only in their home region: the home region's grain, if not here.</summary>
+    private string? ForwardTo() =>
+        Info.Consistency == Consistency.Strong && State is { } s && s.HomeRegion != Region ? s.HomeRegion : null;
+
+    private string GrainClassPrefix => GetType().FullName!;
+}

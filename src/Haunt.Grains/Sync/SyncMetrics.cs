@@ -1,0 +1,76 @@
+using Haunt.Grains.Replication;
+
+using System.Diagnostics.Metrics;
+
+namespace Haunt.Grains.Sync;
+
+/// <summary>
+/// Counters and replication lag of this silo's region, kept in memory and published through the
+/// "Haunt.Sync" meter for OpenTelemetry. Lag = origin commit → applied here, over the last samples.
+/// </summary>
+public sealed class SyncMetrics : IDisposable
+{
+    public const string MeterName = "Haunt.Sync";
+    private const int LagSamples = 8192;
+    private readonly Lock _gate = new();
+    private readonly double[] _lag = new double[LagSamples];
+    private readonly Meter _meter;
+    private readonly Histogram<double> _lagHistogram;
+    private int _lagCount;
+    private int _lagNext;
+
+    public SyncMetrics(SiloRegion region)
+    {
+        _meter = new Meter(MeterName);
+        var tags = new KeyValuePair<string, object?>("region", region.Name);
+        _lagHistogram = _meter.CreateHistogram<double>("haunt.sync.lag", "ms", "Origin commit to applied in this region");
+        _meter.CreateObservableCounter("haunt.sync.changes_sent", () => new Measurement<long>(ChangesSent, tags));
+        _meter.CreateObservableCounter("haunt.sync.changes_applied", () => new Measurement<long>(ChangesApplied, tags));
+        _meter.CreateObservableCounter("haunt.sync.batches_rejected", () => new Measurement<long>(BatchesRejected, tags));
+        _meter.CreateObservableCounter("haunt.sync.conflicts", () => new Measurement<long>(Conflicts, tags));
+        _meter.CreateObservableCounter("haunt.sync.bytes_sent", () => new Measurement<long>(BytesSent, tags));
+        Region = region.Name;
+    }
+
+    public string Region { get; }
+    public long ChangesSent;
+    public long BytesSent;
+    public long PayloadBytesSent;
+    public long ChangesApplied;
+    public long ChangesIgnored;
+    public long BatchesRejected;
+    public long BatchesForged;
+    public long Conflicts;
+
+    public void RecordLag(double milliseconds)
+    {
+        _lagHistogram.Record(milliseconds, new KeyValuePair<string, object?>("region", Region));
+        lock (_gate)
+        {
+            _lag[_lagNext] = milliseconds;
+            _lagNext = (_lagNext + 1) % LagSamples;
+            _lagCount = Math.Min(_lagCount + 1, LagSamples);
+        }
+    }
+
+    /// <summary>Lag percentile (0–100) over the recent samples; 0 when nothing was applied yet.</summary>
+    public double LagPercentile(double percentile)
+    {
+        double[] copy;
+        lock (_gate)
+        {
+            copy = _lag[.._lagCount];
+        }
+
+        if (copy.Length == 0)
+        {
+            return 0;
+        }
+
+        Array.Sort(copy);
+        var index = (int)Math.Ceiling(percentile / 100 * copy.Length) - 1;
+        return copy[Math.Clamp(index, 0, copy.Length - 1)];
+    }
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,25 @@
+namespace Haunt.Grains.Sync;
+
+/// <summary>Settings of the sync loops (section "Haunt:Sync").</summary>
+public sealed class SyncOptions
+{
+    /// <summary>How often the outbox is flushed when nothing wakes it earlier.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most changes in one ChangeBatch.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>How long an unacked batch waits before its first resend; later resends back off exponentially.</summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upper bound of the resend backoff.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Cluster key for the HMAC-SHA256 batch signature, base64 (at least 32 bytes).</summary>
+    public string ClusterKey { get; set; } = "";
+
+    /// <summary>Largest decompressed batch a region accepts.</summary>
+    public int MaxBatchBytes { get; set; } = 64 * 1024 * 1024;
+}

@@ -1,0 +1,6 @@
+global using Haunt.Entities;
+global using Haunt.Grains;
+global using Haunt.Regions;
+global using Haunt.Storage;
+global using Haunt.Sync;
+global using Microsoft.Extensions.DependencyInjection;

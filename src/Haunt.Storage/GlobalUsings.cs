@@ -1,0 +1,3 @@
+global using Haunt.Entities;
+global using Haunt.Sync;
+global using Haunt.Versioning;

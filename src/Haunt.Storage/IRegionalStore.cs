@@ -1,0 +1,36 @@
+namespace Haunt.Storage;
+
+/// <summary>
+/// The durable copy of one region: entity tables plus the sync tables. Writes are atomic with their outbox
+/// rows; remote batches apply in one transaction.
+/// </summary>
+public interface IRegionalStore : IAsyncDisposable
+{
+    string Region { get; }
+
+    /// <summary>Raised after a commit that appended outbox rows (so the sync loop can flush at once).</summary>
+    event Action? OutboxAppended;
+
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Commits all writes and their outbox rows in one transaction, or none if any version moved.</summary>
+    Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes);
+
+    /// <summary>Applies a batch from <paramref name="origin"/> in one transaction, recording its seq watermark.</summary>
+    Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver);
+
+    Task<EntityState?> ReadAsync(EntityType type, string id);
+
+    Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId);
+
+    Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit);
+
+    /// <summary>Marks rows as delivered to <paramref name="peer"/>; rows every peer has are deleted.</summary>
+    Task AckAsync(string peer, IReadOnlyList<long> seqs);
+
+    Task<Backlog> BacklogAsync(string peer);
+
+    Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit);
+
+    Task<RegionDigest> DigestAsync();
+}

@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Haunt.Regions;
+
+namespace Haunt.Storage.Sqlite;
+
+/// <summary>Maps entity states to the rows of the 13 entity tables (all of one shape, see 001_entities.sql).</summary>
+internal static class EntityRows
+{
+    public const string Columns = "id, portfolio_id, home_region, version, version_vector, last_modified_at, last_modified_by, deleted, payload";
+
+    public static string SelectById(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id = $id";
+
+    public static string Upsert(EntityType type) =>
+        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES ($id, $portfolio_id, $home_region, $version, $version_vector, $last_modified_at, $last_modified_by, $deleted, $payload) " +
+        "ON CONFLICT(id) DO UPDATE SET portfolio_id = excluded.portfolio_id, home_region = excluded.home_region, version = excluded.version, " +
+        "version_vector = excluded.version_vector, last_modified_at = excluded.last_modified_at, last_modified_by = excluded.last_modified_by, " +
+        "deleted = excluded.deleted, payload = excluded.payload";
+
+    public static void Bind(DbCommand command, EntityState state)
+    {
+        Add(command, "$id", state.Id);
+        Add(command, "$portfolio_id", (object?)state.PortfolioId ?? DBNull.Value);
+        Add(command, "$home_region", state.HomeRegion);
+        Add(command, "$version", state.Version);
+        Add(command, "$version_vector", state.Vector.ToString());
+        Add(command, "$last_modified_at", state.ModifiedAt.Packed);
+        Add(command, "$last_modified_by", state.ModifiedBy);
+        Add(command, "$deleted", state.Deleted ? 1 : 0);
+        Add(command, "$payload", state.Payload);
+    }
+
+    public static EntityState Read(EntityType type, DbDataReader reader) => new(
+        type,
+        reader.GetString(0),
+        reader.GetString(2),
+        VersionVector.Parse(reader.GetString(4)),
+        HybridTimestamp.FromPacked(reader.GetInt64(5)),
+        reader.GetString(6),
+        reader.GetInt64(7) != 0,
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        reader.GetString(8));
+
+    public static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    /// <summary>The pending-flag column of a peer; the name is whitelisted through the region list.</summary>
+    public static string PendingColumn(string peer) => "pending_" + Region.Require(peer);
+}

@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Haunt.Storage.Sqlite;
+
+// Reads run on pooled connections of their own: WAL lets them see the last commit without waiting for the writer.
+public sealed partial class SqliteRegionalStore
+{
+    public Task<EntityState?> ReadAsync(EntityType type, string id) => ReadOnly(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = EntityRows.SelectById(type);
+        EntityRows.Add(command, "$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? EntityRows.Read(type, reader) : null;
+    });
+
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId) => ReadOnly<IReadOnlyList<EntityState>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE portfolio_id = $pid AND deleted = 0 ORDER BY id";
+        EntityRows.Add(command, "$pid", portfolioId);
+        using var reader = command.ExecuteReader();
+        var list = new List<EntityState>();
+        while (reader.Read())
+        {
+            list.Add(EntityRows.Read(type, reader));
+        }
+
+        return list;
+    });
+
+    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit) => ReadOnly<IReadOnlyList<OutboxRow>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1 ORDER BY priority, seq LIMIT $limit";
+        EntityRows.Add(command, "$limit", limit);
+        using var reader = command.ExecuteReader();
+        var rows = new List<OutboxRow>();
+        while (reader.Read())
+        {
+            var seq = reader.GetInt64(0);
+            var state = StateJson.Deserialize<EntityState>(reader.GetString(2));
+            rows.Add(new OutboxRow(seq, new ChangeItem(seq, (SyncOperation)reader.GetInt32(1), state, reader.GetInt64(3)), reader.GetInt32(4)));
+        }
+
+        return rows;
+    });
+
+    public Task<Backlog> BacklogAsync(string peer) => ReadOnly(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            $"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(committed_at_ms) FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+    });
+
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit) => ReadOnly<IReadOnlyList<ConflictRecord>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT id, entity_type, entity_id, local_vector, remote_vector, local_payload, remote_payload, local_region, remote_region, winner, policy, detected_in, detected_at_ms " +
+            "FROM sync_conflicts WHERE id > $after ORDER BY id LIMIT $limit";
+        EntityRows.Add(command, "$after", after);
+        EntityRows.Add(command, "$limit", limit);
+        using var reader = command.ExecuteReader();
+        var list = new List<ConflictRecord>();
+        while (reader.Read())
+        {
+            list.Add(new ConflictRecord(reader.GetInt64(0), (EntityType)reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.GetString(7), reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11), reader.GetInt64(12)));
+        }
+
+        return list;
+    });
+
+    /// <summary>SHA-256 over every row's (type, id, vector, deleted) in id order: equal digests mean equal data.</summary>
+    public Task<RegionDigest> DigestAsync() => ReadOnly(connection =>
+    {
+        using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var perType = new Dictionary<EntityType, string>();
+        long live = 0;
+        foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
+        {
+            using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT id, version_vector, deleted FROM {info.Table} ORDER BY id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var deleted = reader.GetInt64(2) != 0;
+                live += deleted ? 0 : 1;
+                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{reader.GetString(0)}|{reader.GetString(1)}|{(deleted ? 1 : 0)}\n");
+                typeHash.AppendData(line);
+                overall.AppendData(line);
+            }
+
+            perType[info.Type] = Convert.ToHexStringLower(typeHash.GetHashAndReset());
+        }
+
+        return new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), live, perType);
+    });
+
+    public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>
+    {
+        var column = EntityRows.PendingColumn(peer);
+        var ids = "[" + string.Join(',', seqs) + "]";
+        var clear = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE seq IN (SELECT value FROM json_each($ids))");
+        EntityRows.Add(clear, "$ids", ids);
+        clear.ExecuteNonQuery();
+        var prune = w.Command(
+            "DELETE FROM sync_queue WHERE seq IN (SELECT value FROM json_each($ids)) AND pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0");
+        EntityRows.Add(prune, "$ids", ids);
+        prune.ExecuteNonQuery();
+        var watermark = w.Command(
+            $"UPDATE sync_state SET last_ack_at_ms = $now, updated_at_ms = $now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_queue WHERE {column} = 1), " +
+            "(SELECT seq FROM sqlite_sequence WHERE name = 'sync_queue'), 0) WHERE peer = $peer");
+        EntityRows.Add(watermark, "$now", NowMs);
+        EntityRows.Add(watermark, "$peer", peer);
+        watermark.ExecuteNonQuery();
+        return true;
+    });
+
+    private Task<T> ReadOnly<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return read(connection);
+    });
+}

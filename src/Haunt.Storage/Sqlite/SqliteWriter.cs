@@ -1,0 +1,173 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Haunt.Storage.Sqlite;
+
+/// <summary>
+/// The single writer of a region's SQLite file, with group commit: jobs queued while a transaction runs are
+/// committed together in the next one, each inside its own savepoint so a failing job rolls back alone.
+/// SQLite admits one writer at a time anyway; doing it here turns N small fsyncs into one and makes every
+/// read-compare-write of a job atomic against all other writes of the region.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private const int MaxJobsPerTransaction = 256;
+    private readonly Channel<IJob> _jobs = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Task _loop;
+    private SqliteTransaction? _transaction;
+
+    public SqliteWriter(string connectionString)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Called after each successful commit with the results of the jobs in it.</summary>
+    public event Action<IReadOnlyList<object?>>? Committed;
+
+    public Task<T> RunAsync<T>(Func<SqliteWriter, T> work)
+    {
+        var job = new Job<T>(work);
+        if (!_jobs.Writer.TryWrite(job))
+        {
+            throw new ObjectDisposedException(nameof(SqliteWriter), "The regional store is closed.");
+        }
+
+        return job.Completion.Task;
+    }
+
+    /// <summary>A prepared command, reused across transactions; parameters are cleared for the caller.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        command.Transaction = _transaction;
+        return command;
+    }
+
+    public void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        command.ExecuteNonQuery();
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IJob>(MaxJobsPerTransaction);
+        while (await _jobs.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxJobsPerTransaction && _jobs.Reader.TryRead(out var job))
+            {
+                batch.Add(job);
+            }
+
+            RunTransaction(batch);
+        }
+    }
+
+    private void RunTransaction(List<IJob> batch)
+    {
+        try
+        {
+            _transaction = _connection.BeginTransaction();
+            foreach (var job in batch)
+            {
+                Execute("SAVEPOINT job");
+                try
+                {
+                    job.Execute(this);
+                    Execute("RELEASE job");
+                }
+                catch (Exception ex)
+                {
+                    Execute("ROLLBACK TO job; RELEASE job");
+                    job.Fail(ex);
+                }
+            }
+
+            _transaction.Commit();
+        }
+        catch (Exception ex)
+        {
+            try { _transaction?.Rollback(); } catch (SqliteException) { /* already rolled back by SQLite */ }
+            foreach (var job in batch)
+            {
+                job.Fail(ex);
+                job.Complete();
+            }
+
+            return;
+        }
+        finally
+        {
+            _transaction?.Dispose();
+            _transaction = null;
+        }
+
+        Committed?.Invoke(batch.Where(j => j.Succeeded).Select(j => j.Result).ToList());
+        foreach (var job in batch)
+        {
+            job.Complete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _jobs.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private interface IJob
+    {
+        bool Succeeded { get; }
+        object? Result { get; }
+        void Execute(SqliteWriter writer);
+        void Fail(Exception ex);
+        void Complete();
+    }
+
+    private sealed class Job<T>(Func<SqliteWriter, T> work) : IJob
+    {
+        private Exception? _error;
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public bool Succeeded => _error is null;
+        public object? Result => _result;
+
+        public void Execute(SqliteWriter writer) => _result = work(writer);
+
+        public void Fail(Exception ex) => _error ??= ex;
+
+        public void Complete()
+        {
+            if (_error is null)
+            {
+                Completion.TrySetResult(_result!);
+            }
+            else
+            {
+                Completion.TrySetException(_error);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Haunt.Storage;
+
+/// <summary>A local write: the new state, and the version the writer read (optimistic concurrency).</summary>
+public sealed record LocalWrite(EntityState State, SyncOperation Operation, long ExpectedVersion);
+
+public enum CommitStatus { Committed, VersionMismatch }
+
+/// <summary>Result of committing local writes. On a mismatch nothing was written; Current is the stored state.</summary>
+public sealed record CommitResult(CommitStatus Status, EntityState? Current);
+
+public enum ApplyOutcome { Applied, Ignored, Conflict }
+
+/// <summary>What to do with an incoming state: store it (or the resolved winner), or ignore it.</summary>
+public sealed record Resolution(ApplyOutcome Outcome, EntityState? ToStore = null, string? Winner = null, string? Policy = null)
+{
+    public static Resolution Ignore { get; } = new(ApplyOutcome.Ignored);
+}
+
+/// <summary>Decides, inside the apply transaction, how an incoming state meets the local one.</summary>
+public interface IChangeResolver
+{
+    Resolution Resolve(EntityState? local, EntityState incoming);
+}
+
+/// <summary>What one applied batch did: states now stored, duplicates/stale skipped, conflicts logged.</summary>
+public sealed record ApplyResult(IReadOnlyList<EntityState> Stored, int Ignored, IReadOnlyList<ConflictRecord> Conflicts);
+
+/// <summary>An outbox row waiting for a peer.</summary>
+public sealed record OutboxRow(long Seq, ChangeItem Item, int Bytes);
+
+/// <summary>A peer's backlog in this region's outbox.</summary>
+public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs);
+
+/// <summary>A region's data digest: per type and overall, over (type, id, version vector, deleted).</summary>
+public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictionary<EntityType, string> PerType);
