@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Haunt.Entities;
 using Haunt.Versioning;
 
@@ -19,6 +20,7 @@ public sealed record EntityState(
     [property: Id(7)] string? PortfolioId,
     [property: Id(8)] string Payload)
 {
+    [JsonIgnore]
     public long Version => Vector.Sum;
 }
 
@@ -30,5 +32,6 @@ public sealed record ChangeItem(
     [property: Id(2)] EntityState State,
     [property: Id(3)] long CommittedAtMs)
 {
+    [JsonIgnore]
     public int Priority => State.Type.Info().Priority;
 }

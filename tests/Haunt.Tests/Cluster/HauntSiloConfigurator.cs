@@ -1,0 +1,44 @@
+using Haunt.Grains.Sync;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+
+namespace Haunt.Tests.Cluster;
+
+/// <summary>
+/// Turns TestCluster's silos into regions: "Primary" → osaka, "Secondary_1" → seoul, "Secondary_2" → nyc
+/// (restarts keep the name, so a restarted silo reopens its region's SQLite file).
+/// </summary>
+public sealed class HauntSiloConfigurator : ISiloConfigurator
+{
+    public const string DataDirectoryKey = "Haunt:Test:DataDirectory";
+    public const string ClusterKey = "aGF1bnQtdGVzdC1jbHVzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
+
+    public static string RegionOf(string siloName) => siloName switch
+    {
+        "Primary" => Region.Osaka,
+        "Secondary_1" => Region.Seoul,
+        "Secondary_2" => Region.Nyc,
+        _ => throw new InvalidOperationException($"No region for test silo '{siloName}'."),
+    };
+
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        var region = siloBuilder.Configuration["Haunt:Test:Region"] ?? RegionOf(siloBuilder.Configuration["Orleans:Name"]!);
+        siloBuilder.UseInMemoryReminderService();
+        siloBuilder.AddHaunt(
+            r => { r.Region = region; r.DataDirectory = siloBuilder.Configuration[DataDirectoryKey]!; },
+            s =>
+            {
+                s.ClusterKey = ClusterKey;
+                s.AckTimeout = TimeSpan.FromMilliseconds(500);
+                s.MaxBackoff = TimeSpan.FromSeconds(2);
+            });
+        siloBuilder.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 1;
+        });
+    }
+}

@@ -1,0 +1,52 @@
+using Haunt.Trading;
+
+namespace Haunt.Tests.Cluster;
+
+/// <summary>A realistic record of each entity type, written through its own grain.</summary>
+public static class SampleEntities
+{
+    public static IEntity Create(EntityType type, string id, string portfolioId = "p-1")
+    {
+        var at = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+        return type switch
+        {
+            EntityType.Portfolio => new Portfolio(id, "owner", 50_000m, 50_000m, at),
+            EntityType.Order => new Order(id, portfolioId, "BTC", OrderSide.Buy, OrderKind.Limit, 0.5m, 60_000m, OrderStatus.Open, null, at),
+            EntityType.Position => new Position(id, portfolioId, "BTC", 0.5m, 30_000m, 0),
+            EntityType.Trade => new Trade(id, portfolioId, "o-1", "BTC", OrderSide.Buy, 0.5m, 60_000m, at),
+            EntityType.OptionsPosition => new OptionsPosition(id, portfolioId, "ETH", OptionKind.Put, 3000m, new DateOnly(2026, 12, 31), 2, 45.5m),
+            EntityType.Strategy => new Strategy(id, portfolioId, "mean-reversion", "{\"window\":20}", true),
+            EntityType.FundingPayment => new FundingPayment(id, portfolioId, "BTC", -3.21m, 0.0001m, at),
+            EntityType.Liquidation => new Liquidation(id, portfolioId, "SOL", 10m, 140m, "margin call", at),
+            EntityType.MarginHistory => new MarginHistory(id, portfolioId, 1200m, 48_000m, at),
+            EntityType.PortfolioSnapshot => new PortfolioSnapshot(id, portfolioId, 20_000m, 51_000m, at),
+            EntityType.Profile => new Profile(id, "Haruki", "h@example.com", 7),
+            EntityType.InsuranceFund => new InsuranceFund(id, 1_000_000m, "USD"),
+            EntityType.PredictionHistory => new PredictionHistory(id, "ETH", "ewma", 3300m, null, at),
+            _ => throw new ArgumentOutOfRangeException(nameof(type)),
+        };
+    }
+
+    public static Task<EntityState> PutAsync(IGrainFactory grains, EntityType type, string region, string id)
+    {
+        var value = Create(type, id);
+        var key = EntityKey.Of(region, id);
+        return value switch
+        {
+            Portfolio v => grains.GetGrain<IPortfolioGrain>(key).PutAsync(v),
+            Order v => grains.GetGrain<IOrderGrain>(key).PutAsync(v),
+            Position v => grains.GetGrain<IPositionGrain>(key).PutAsync(v),
+            Trade v => grains.GetGrain<ITradeGrain>(key).PutAsync(v),
+            OptionsPosition v => grains.GetGrain<IOptionsPositionGrain>(key).PutAsync(v),
+            Strategy v => grains.GetGrain<IStrategyGrain>(key).PutAsync(v),
+            FundingPayment v => grains.GetGrain<IFundingPaymentGrain>(key).PutAsync(v),
+            Liquidation v => grains.GetGrain<ILiquidationGrain>(key).PutAsync(v),
+            MarginHistory v => grains.GetGrain<IMarginHistoryGrain>(key).PutAsync(v),
+            PortfolioSnapshot v => grains.GetGrain<IPortfolioSnapshotGrain>(key).PutAsync(v),
+            Profile v => grains.GetGrain<IProfileGrain>(key).PutAsync(v),
+            InsuranceFund v => grains.GetGrain<IInsuranceFundGrain>(key).PutAsync(v),
+            PredictionHistory v => grains.GetGrain<IPredictionHistoryGrain>(key).PutAsync(v),
+            _ => throw new ArgumentOutOfRangeException(nameof(type)),
+        };
+    }
+}

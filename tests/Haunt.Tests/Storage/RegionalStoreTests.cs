@@ -1,0 +1,107 @@
+using Haunt.Grains.Sync;
+
+namespace Haunt.Tests.Storage;
+
+public sealed class RegionalStoreTests
+{
+    private static EntityState State(EntityType type, string id, VersionVector vector, string region = Region.Osaka, bool deleted = false) =>
+        new(type, id, region, vector, new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), region, deleted, null, $"{{\"id\":\"{id}\"}}");
+
+    private static LocalWrite Insert(EntityType type, string id) => new(State(type, id, new VersionVector(1, 0, 0)), SyncOperation.Insert, 0);
+
+    [Fact]
+    public async Task Outbox_hands_out_rows_in_priority_then_sequence_order()
+    {
+        await using var temp = await TempStore.OpenAsync();
+        var store = temp.Store;
+        // Written low priority first; orders (priority 0) must still leave first.
+        await store.CommitLocalAsync([Insert(EntityType.PredictionHistory, "ph-1")]);
+        await store.CommitLocalAsync([Insert(EntityType.Profile, "pr-1")]);
+        await store.CommitLocalAsync([Insert(EntityType.Order, "o-1")]);
+        await store.CommitLocalAsync([Insert(EntityType.Profile, "pr-2")]);
+        await store.CommitLocalAsync([Insert(EntityType.Order, "o-2")]);
+
+        var rows = await store.PendingForPeerAsync(Region.Seoul, 100);
+
+        Assert.Equal(["o-1", "o-2", "pr-1", "pr-2", "ph-1"], rows.Select(r => r.Item.State.Id));
+        Assert.Equal(rows.Select(r => r.Item.Priority).Order(), rows.Select(r => r.Item.Priority));
+        Assert.Empty(await store.PendingForPeerAsync(Region.Osaka, 100)); // never queued for itself
+    }
+
+    [Fact]
+    public async Task Entity_row_and_outbox_row_commit_together_or_not_at_all()
+    {
+        await using var temp = await TempStore.OpenAsync();
+        var store = temp.Store;
+        await store.CommitLocalAsync([Insert(EntityType.Profile, "a")]);
+
+        // The second write claims to build on version 0 but "a" is at version 1: nothing of the pair lands.
+        var result = await store.CommitLocalAsync([Insert(EntityType.Profile, "b"), Insert(EntityType.Profile, "a")]);
+
+        Assert.Equal(CommitStatus.VersionMismatch, result.Status);
+        Assert.Equal(1, result.Current!.Version);
+        Assert.Null(await store.ReadAsync(EntityType.Profile, "b"));
+        Assert.Single(await store.PendingForPeerAsync(Region.Seoul, 100));
+    }
+
+    [Fact]
+    public async Task Acked_rows_leave_the_outbox_once_every_peer_has_them()
+    {
+        await using var temp = await TempStore.OpenAsync();
+        var store = temp.Store;
+        await store.CommitLocalAsync([Insert(EntityType.Trade, "t-1")]);
+        var seq = (await store.PendingForPeerAsync(Region.Seoul, 10)).Single().Seq;
+
+        await store.AckAsync(Region.Seoul, [seq]);
+        Assert.Empty(await store.PendingForPeerAsync(Region.Seoul, 10));
+        Assert.Equal(1, (await store.BacklogAsync(Region.Nyc)).Rows);
+
+        await store.AckAsync(Region.Nyc, [seq]);
+        Assert.Equal(0, (await store.BacklogAsync(Region.Nyc)).Rows);
+    }
+
+    [Fact]
+    public async Task Applying_the_same_change_twice_stores_it_once()
+    {
+        await using var temp = await TempStore.OpenAsync(Region.Seoul);
+        var store = temp.Store;
+        var item = new ChangeItem(7, SyncOperation.Insert, State(EntityType.Profile, "p", new VersionVector(1, 0, 0)), 0);
+
+        var first = await store.ApplyRemoteAsync(Region.Osaka, [item], ConflictResolver.Instance);
+        var second = await store.ApplyRemoteAsync(Region.Osaka, [item], ConflictResolver.Instance);
+
+        Assert.Single(first.Stored);
+        Assert.Empty(second.Stored);
+        Assert.Equal(1, second.Ignored);
+        Assert.Equal(item.State, await store.ReadAsync(EntityType.Profile, "p"));
+        Assert.Empty(await store.PendingForPeerAsync(Region.Nyc, 10)); // applied changes are not re-broadcast
+    }
+
+    [Fact]
+    public async Task Schema_scripts_apply_once_so_reopening_keeps_data()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"haunt-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var store = new Haunt.Storage.Sqlite.SqliteRegionalStore(Region.Nyc, path, TimeProvider.System))
+            {
+                await store.InitializeAsync();
+                await store.CommitLocalAsync([Insert(EntityType.Profile, "kept")]);
+            }
+
+            await using (var reopened = new Haunt.Storage.Sqlite.SqliteRegionalStore(Region.Nyc, path, TimeProvider.System))
+            {
+                await reopened.InitializeAsync();
+                Assert.NotNull(await reopened.ReadAsync(EntityType.Profile, "kept"));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(path + suffix);
+            }
+        }
+    }
+}
