@@ -33,4 +33,29 @@ public interface IRegionalStore : IAsyncDisposable
     Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit);
 
     Task<RegionDigest> DigestAsync();
+
+    Task<long> ConflictCountAsync();
+
+    /// <summary>(id, vector, deleted) of every row of a type, in id order: the input of reconciliation.</summary>
+    Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type);
+
+    Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids);
+
+    /// <summary>Outbox rows after <paramref name="afterSeq"/> in seq order, all or only those pending for a peer.</summary>
+    Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit);
+
+    Task<PeerState> PeerStateAsync(string peer);
+
+    /// <summary>
+    /// The peer fell too far behind: mark it needs-snapshot and release its backlog (rows no other peer
+    /// needs are deleted). It catches up by reconciliation instead. Returns the rows released.
+    /// </summary>
+    Task<long> ReleaseBacklogAsync(string peer);
+
+    Task ClearNeedsSnapshotAsync(string peer);
+
+    /// <summary>Appends a node_metrics row and prunes rows older than <paramref name="pruneBeforeMs"/>.</summary>
+    Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs);
+
+    Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit);
 }

@@ -33,3 +33,12 @@ public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs);
 
 /// <summary>A region's data digest: per type and overall, over (type, id, version vector, deleted).</summary>
 public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictionary<EntityType, string> PerType);
+
+/// <summary>An entity's identity and version, what reconciliation compares between regions.</summary>
+public sealed record VersionStamp(string Id, VersionVector Vector, bool Deleted);
+
+/// <summary>The sync_state row of a peer.</summary>
+public sealed record PeerState(string Peer, long Watermark, long? LastAckAtMs, bool NeedsSnapshot);
+
+/// <summary>A node_metrics row: one JSON document of the region's sync figures at a moment.</summary>
+public sealed record MetricsRow(long Id, string Region, long RecordedAtMs, string Metrics);

@@ -1,0 +1,120 @@
+namespace Haunt.Storage.Sqlite;
+
+// Reconciliation, peer state and metrics: the operator-facing side of the store.
+public sealed partial class SqliteRegionalStore
+{
+    public Task<long> ConflictCountAsync() => ReadOnly(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sync_conflicts";
+        return (long)command.ExecuteScalar()!;
+    });
+
+    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type) => ReadOnly<IReadOnlyList<VersionStamp>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, version_vector, deleted FROM {type.Info().Table} ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var list = new List<VersionStamp>();
+        while (reader.Read())
+        {
+            list.Add(new VersionStamp(reader.GetString(0), VersionVector.Parse(reader.GetString(1)), reader.GetInt64(2) != 0));
+        }
+
+        return list;
+    });
+
+    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids) => ReadOnly<IReadOnlyList<EntityState>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id";
+        EntityRows.Add(command, "$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        using var reader = command.ExecuteReader();
+        var list = new List<EntityState>();
+        while (reader.Read())
+        {
+            list.Add(EntityRows.Read(type, reader));
+        }
+
+        return list;
+    });
+
+    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit) => ReadOnly<IReadOnlyList<OutboxRow>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        var filter = peer is null ? "" : $" AND {EntityRows.PendingColumn(peer)} = 1";
+        command.CommandText = $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE seq > $after{filter} ORDER BY seq LIMIT $limit";
+        EntityRows.Add(command, "$after", afterSeq);
+        EntityRows.Add(command, "$limit", limit);
+        using var reader = command.ExecuteReader();
+        var rows = new List<OutboxRow>();
+        while (reader.Read())
+        {
+            var seq = reader.GetInt64(0);
+            var state = StateJson.Deserialize<EntityState>(reader.GetString(2));
+            rows.Add(new OutboxRow(seq, new ChangeItem(seq, (SyncOperation)reader.GetInt32(1), state, reader.GetInt64(3)), reader.GetInt32(4)));
+        }
+
+        return rows;
+    });
+
+    public Task<PeerState> PeerStateAsync(string peer) => ReadOnly(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT watermark, last_ack_at_ms, needs_snapshot FROM sync_state WHERE peer = $peer";
+        EntityRows.Add(command, "$peer", Haunt.Regions.Region.Require(peer));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new PeerState(peer, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2) != 0)
+            : new PeerState(peer, 0, null, false);
+    });
+
+    public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
+    {
+        var column = EntityRows.PendingColumn(peer);
+        var mark = w.Command("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = $now WHERE peer = $peer");
+        EntityRows.Add(mark, "$now", NowMs);
+        EntityRows.Add(mark, "$peer", peer);
+        mark.ExecuteNonQuery();
+        var release = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE {column} = 1");
+        long released = release.ExecuteNonQuery();
+        w.Command("DELETE FROM sync_queue WHERE pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0").ExecuteNonQuery();
+        return released;
+    });
+
+    public Task ClearNeedsSnapshotAsync(string peer) => Writer.RunAsync(w =>
+    {
+        var command = w.Command("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = $now WHERE peer = $peer");
+        EntityRows.Add(command, "$now", NowMs);
+        EntityRows.Add(command, "$peer", Haunt.Regions.Region.Require(peer));
+        return command.ExecuteNonQuery();
+    });
+
+    public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Writer.RunAsync(w =>
+    {
+        var insert = w.Command("INSERT INTO node_metrics (region, recorded_at_ms, metrics) VALUES ($region, $at, $metrics)");
+        EntityRows.Add(insert, "$region", Region);
+        EntityRows.Add(insert, "$at", atMs);
+        EntityRows.Add(insert, "$metrics", metricsJson);
+        insert.ExecuteNonQuery();
+        var prune = w.Command("DELETE FROM node_metrics WHERE recorded_at_ms < $before");
+        EntityRows.Add(prune, "$before", pruneBeforeMs);
+        return prune.ExecuteNonQuery();
+    });
+
+    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit) => ReadOnly<IReadOnlyList<MetricsRow>>(connection =>
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, region, recorded_at_ms, metrics FROM node_metrics WHERE recorded_at_ms >= $since ORDER BY recorded_at_ms LIMIT $limit";
+        EntityRows.Add(command, "$since", sinceMs);
+        EntityRows.Add(command, "$limit", limit);
+        using var reader = command.ExecuteReader();
+        var rows = new List<MetricsRow>();
+        while (reader.Read())
+        {
+            rows.Add(new MetricsRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+        }
+
+        return rows;
+    });
+}
