@@ -1,4 +1,5 @@
 using Haunt.Grains.Placement;
+using Haunt.Grains.Reconciliation;
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
 using Haunt.Grains.Trading;
@@ -55,8 +56,10 @@ public static class HauntSiloExtensions
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();
         services.AddSingleton<ReplicaServices>();
+        services.AddSingleton<RegionReach>();
         services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BatchCodec>();
+        services.AddSingleton<Reconciler>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
         services.AddSingleton<LinkFaults>();

@@ -22,7 +22,32 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     /// <summary>Per-peer link and backlog status of this region.</summary>
     [Alias("GetStatusAsync")]
     Task<SyncStatus> GetStatusAsync();
+
+    /// <summary>This region's data digest, overall and per entity type.</summary>
+    [Alias("GetDigestAsync")]
+    Task<DigestReport> GetDigestAsync();
+
+    /// <summary>
+    /// Starts anti-entropy with every peer now: digests per entity type and hash bucket are exchanged and
+    /// differing buckets repaired through the apply path. Returns once the requests are sent; the repair
+    /// completes asynchronously (watch the digests converge).
+    /// </summary>
+    [Alias("ReconcileAsync")]
+    Task<ReconcileStarted> ReconcileAsync();
 }
+
+[GenerateSerializer, Immutable, Alias("haunt.DigestReport")]
+public sealed record DigestReport(
+    [property: Id(0)] string Region,
+    [property: Id(1)] string Overall,
+    [property: Id(2)] long Entities,
+    [property: Id(3)] IReadOnlyDictionary<string, string> PerType);
+
+[GenerateSerializer, Immutable, Alias("haunt.ReconcileStarted")]
+public sealed record ReconcileStarted(
+    [property: Id(0)] string Region,
+    [property: Id(1)] long RoundId,
+    [property: Id(2)] IReadOnlyList<string> Peers);
 
 [GenerateSerializer, Immutable, Alias("haunt.SyncStatus")]
 public sealed record SyncStatus(
@@ -42,4 +67,6 @@ public sealed record PeerStatus(
     [property: Id(4)] double OldestPendingAgeMs,
     [property: Id(5)] DateTimeOffset? LastAckAt,
     [property: Id(6)] long ChangesSent,
-    [property: Id(7)] int Attempts);
+    [property: Id(7)] int Attempts,
+    [property: Id(8)] long Watermark,
+    [property: Id(9)] bool NeedsSnapshot);

@@ -39,3 +39,53 @@ public sealed record Heartbeat(
     string To,
     [property: Id(0)] long Watermark,
     [property: Id(1)] long QueueDepth) : SyncMessage(From, To);
+
+/// <summary>Asks a peer for its per-type, per-bucket digests of (id, version vector) (anti-entropy round start).</summary>
+[GenerateSerializer, Immutable, Alias("haunt.DigestRequest")]
+public sealed record DigestRequest(
+    string From,
+    string To,
+    [property: Id(0)] long RoundId,
+    [property: Id(1)] int Buckets) : SyncMessage(From, To);
+
+/// <summary>Bucket digests per entity type: Digests[type][bucket] = hex SHA-256 (empty bucket = "").</summary>
+[GenerateSerializer, Immutable, Alias("haunt.DigestResponse")]
+public sealed record DigestResponse(
+    string From,
+    string To,
+    [property: Id(0)] long RoundId,
+    [property: Id(1)] IReadOnlyDictionary<Entities.EntityType, string[]> Digests) : SyncMessage(From, To);
+
+/// <summary>Names the buckets that differ; the peer answers with its states in them (and the asker sends its own).</summary>
+[GenerateSerializer, Immutable, Alias("haunt.RepairRequest")]
+public sealed record RepairRequest(
+    string From,
+    string To,
+    [property: Id(0)] long RoundId,
+    [property: Id(1)] IReadOnlyDictionary<Entities.EntityType, int[]> Buckets,
+    [property: Id(2)] int BucketCount) : SyncMessage(From, To);
+
+/// <summary>Full states of the requested buckets, as a signed, compressed batch applied like live changes.</summary>
+[GenerateSerializer, Immutable, Alias("haunt.RepairResponse")]
+public sealed record RepairResponse(
+    string From,
+    string To,
+    [property: Id(0)] long RoundId,
+    [property: Id(1)] ChangeBatch States) : SyncMessage(From, To);
+
+/// <summary>"You fell too far behind me: catch up from state." The receiver starts a reconciliation round.</summary>
+[GenerateSerializer, Immutable, Alias("haunt.SnapshotRequest")]
+public sealed record SnapshotRequest(
+    string From,
+    string To,
+    [property: Id(0)] long ReleasedRows) : SyncMessage(From, To);
+
+/// <summary>Tells peers a concurrent pair was detected and how it was resolved here (for their conflict feed).</summary>
+[GenerateSerializer, Immutable, Alias("haunt.ConflictNotice")]
+public sealed record ConflictNotice(
+    string From,
+    string To,
+    [property: Id(0)] Entities.EntityType EntityType,
+    [property: Id(1)] string EntityId,
+    [property: Id(2)] string Winner,
+    [property: Id(3)] string Policy) : SyncMessage(From, To);

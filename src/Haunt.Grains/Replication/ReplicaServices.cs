@@ -6,4 +6,5 @@ public sealed record ReplicaServices(
     LocalStates States,
     ActiveReplicas Active,
     ReplicaNotifier Notifier,
-    SiloRegion Region);
+    SiloRegion Region,
+    RegionReach Reach);

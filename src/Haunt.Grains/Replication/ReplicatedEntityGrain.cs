@@ -54,34 +54,35 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         return Task.CompletedTask;
     }
 
-    public virtual Task<EntityState> PutAsync(T value)
+    public virtual async Task<EntityState> PutAsync(T value)
     {
         if (value.Id != EntityId)
         {
             throw new ArgumentException($"Value id '{value.Id}' does not match grain id '{EntityId}'.", nameof(value));
         }
 
-        if (ForwardTo() is { } home)
+        var home = await HomeRegionAsync(value);
+        if (Info.Consistency == Consistency.Strong && home != Region)
         {
-            return GrainFactory.GetGrain<IEntityGrain<T>>(EntityKey.Of(home, EntityId), GrainClassPrefix).PutAsync(value);
+            return await Forward(home).PutAsync(value);
         }
 
         if (Info.IsAppendOnly && State is { Deleted: false } existing)
         {
             // Append-only records are written once; a retried insert with the same content is a no-op.
             return existing.Payload == StateJson.Serialize(value, typeof(T))
-                ? Task.FromResult(existing)
+                ? existing
                 : throw new InvalidOperationException($"{Info.Type} '{EntityId}' is append-only and already exists.");
         }
 
-        return WriteAsync(current => services.States.Next(current, value));
+        return await WriteAsync(current => services.States.Next(current, value, homeRegion: home));
     }
 
     public virtual async Task<EntityState?> DeleteAsync()
     {
-        if (ForwardTo() is { } home)
+        if (State is { } s && Info.Consistency == Consistency.Strong && s.HomeRegion != Region)
         {
-            return await GrainFactory.GetGrain<IEntityGrain<T>>(EntityKey.Of(home, EntityId), GrainClassPrefix).DeleteAsync();
+            return await Forward(s.HomeRegion).DeleteAsync();
         }
 
         if (State is null or { Deleted: true })
@@ -90,6 +91,37 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         }
 
         return await WriteAsync(current => services.States.Next(current, StateJson.Deserialize<T>(current!.Payload), delete: true));
+    }
+
+    /// <summary>
+    /// Where a strong entity may be written: its recorded home; for a new one, its portfolio's home region
+    /// (orders, positions and options follow their portfolio), osaka for the insurance fund, else here.
+    /// </summary>
+    protected async Task<string> HomeRegionAsync(T value)
+    {
+        if (State is { } s)
+        {
+            return s.HomeRegion;
+        }
+
+        if (Info.Consistency != Consistency.Strong || Info.Type == EntityType.Portfolio)
+        {
+            return Region;
+        }
+
+        if (value is IPortfolioOwned owned)
+        {
+            return (await services.Store.ReadAsync(EntityType.Portfolio, owned.PortfolioId))?.HomeRegion ?? Region;
+        }
+
+        return Haunt.Regions.Region.Primary;
+    }
+
+    /// <summary>The same entity's grain in its home region, if that region can be reached.</summary>
+    protected IEntityGrain<T> Forward(string home)
+    {
+        services.Reach.Ensure(home);
+        return GrainFactory.GetGrain<IEntityGrain<T>>(EntityKey.Of(home, EntityId), GrainClassPrefix);
     }
 
     /// <summary>Commits the write that <paramref name="next"/> builds on the current state, re-reading on a race.</summary>
@@ -135,10 +167,6 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         await services.Notifier.NotifyAsync(writes.Select(w => w.State), except: (Info.Type, EntityId));
         return true;
     }
-
-    /// <summary>Strong entities are written only in their home region: the home region's grain, if not here.</summary>
-    private string? ForwardTo() =>
-        Info.Consistency == Consistency.Strong && State is { } s && s.HomeRegion != Region ? s.HomeRegion : null;
 
     private string GrainClassPrefix => GetType().FullName!;
 }

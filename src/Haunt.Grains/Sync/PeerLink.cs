@@ -14,7 +14,19 @@ internal sealed class PeerLink(string peer, SyncOptions options)
     public DateTimeOffset? LastAckAt { get; private set; }
     public long ChangesSent { get; private set; }
 
+    public DateTimeOffset? LastHeardAt { get; private set; }
+
     public string State => Attempts > 1 ? "retrying" : InFlight is null ? "idle" : "sending";
+
+    public void Heard(DateTimeOffset now) => LastHeardAt = now;
+
+    /// <summary>The backlog was released: whatever was in flight no longer needs an ack.</summary>
+    public void Released()
+    {
+        InFlight = null;
+        InFlightSeqs = [];
+        Attempts = 0;
+    }
 
     public void Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now)
     {

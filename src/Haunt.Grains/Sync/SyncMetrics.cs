@@ -41,6 +41,9 @@ public sealed class SyncMetrics : IDisposable
     public long BatchesRejected;
     public long BatchesForged;
     public long Conflicts;
+    public long ConflictNoticesReceived;
+    public long ChangesRepaired;
+    public long ReconcileRounds;
 
     public void RecordLag(double milliseconds)
     {

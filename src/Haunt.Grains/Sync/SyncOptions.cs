@@ -20,6 +20,24 @@ public sealed class SyncOptions
     /// <summary>Cluster key for the HMAC-SHA256 batch signature, base64 (at least 32 bytes).</summary>
     public string ClusterKey { get; set; } = "";
 
+    /// <summary>How often each peer gets a Heartbeat (and the backlog bound is checked).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Anti-entropy period (a reminder; reminders tick at most once a minute).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Hash buckets per entity type in reconciliation digests.</summary>
+    public int ReconcileBuckets { get; set; } = 64;
+
+    /// <summary>Per-peer outbox bound in rows; past it the peer is marked needs-snapshot and its backlog released.</summary>
+    public long MaxBacklogRows { get; set; } = 200_000;
+
+    /// <summary>Per-peer outbox bound in bytes of state JSON.</summary>
+    public long MaxBacklogBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How long node_metrics rows are kept.</summary>
+    public TimeSpan MetricsRetention { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Largest decompressed batch a region accepts.</summary>
     public int MaxBatchBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -205,8 +205,16 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         }
     }
 
-    private IPortfolioGrain? Home() =>
-        State is { } s && s.HomeRegion != Region ? GrainFactory.GetGrain<IPortfolioGrain>(EntityKey.Of(s.HomeRegion, EntityId)) : null;
+    private IPortfolioGrain? Home()
+    {
+        if (State is not { } s || s.HomeRegion == Region)
+        {
+            return null;
+        }
+
+        Services.Reach.Ensure(s.HomeRegion);
+        return GrainFactory.GetGrain<IPortfolioGrain>(EntityKey.Of(s.HomeRegion, EntityId));
+    }
 
     private Portfolio Existing(EntityState? state) =>
         state is { Deleted: false } ? StateJson.Deserialize<Portfolio>(state.Payload) : throw new KeyNotFoundException($"Portfolio '{EntityId}' not found.");

@@ -8,8 +8,8 @@ public sealed record RegionSnapshot(string Region, long Entities, string Digest,
         var store = services.GetRequiredService<IRegionalStore>();
         var digest = await store.DigestAsync();
         var status = await services.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region).GetStatusAsync();
-        var conflicts = await store.ConflictsAsync(0, int.MaxValue);
+        var conflicts = await store.ConflictCountAsync();
         return new RegionSnapshot(region, digest.Entities, digest.Overall, status.Peers.Sum(p => p.BacklogRows), status.LagP99Ms,
-            status.ChangesApplied, conflicts.Count);
+            status.ChangesApplied, conflicts);
     }
 }

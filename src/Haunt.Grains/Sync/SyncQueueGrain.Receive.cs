@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haunt.Grains.Sync;
+
+// Receiving: verify a batch whole before applying anything, apply it in one store transaction through the
+// conflict policy, refresh the active grains it touched, ack.
+public sealed partial class SyncQueueGrain
+{
+    private async Task ReceiveBatchAsync(ChangeBatch batch)
+    {
+        if (await VerifyAsync(batch) is not { } items)
+        {
+            return;
+        }
+
+        var result = await ApplyAsync(batch.From, items, recordLag: true);
+        await link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count));
+    }
+
+    /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
+    private async Task<IReadOnlyList<ChangeItem>?> VerifyAsync(ChangeBatch batch)
+    {
+        var decoded = codec.Decode(batch, Region);
+        if (decoded.Fault == BatchFault.None)
+        {
+            return decoded.Items;
+        }
+
+        Interlocked.Increment(ref metrics.BatchesRejected);
+        if (decoded.Fault == BatchFault.Forged)
+        {
+            Interlocked.Increment(ref metrics.BatchesForged);
+        }
+
+        log.LogWarning("Rejected batch {BatchId} claiming {From}->{To}: {Fault} ({Reason}); nothing applied",
+            batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
+        await link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
+        return null;
+    }
+
+    /// <summary>The one apply path, for live changes and reconciliation repairs alike.</summary>
+    private async Task<ApplyResult> ApplyAsync(string origin, IReadOnlyList<ChangeItem> items, bool recordLag)
+    {
+        foreach (var item in items)
+        {
+            clock.Observe(item.State.ModifiedAt);
+        }
+
+        var result = await store.ApplyRemoteAsync(origin, items, ConflictResolver.Instance);
+        if (recordLag && result.Stored.Count > 0)
+        {
+            var now = Now.ToUnixTimeMilliseconds();
+            var stored = result.Stored.Select(s => (s.Type, s.Id)).ToHashSet();
+            foreach (var item in items.Where(i => stored.Contains((i.State.Type, i.State.Id))))
+            {
+                metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs));
+            }
+        }
+
+        Interlocked.Add(ref metrics.ChangesApplied, result.Stored.Count);
+        Interlocked.Add(ref metrics.ChangesIgnored, result.Ignored);
+        Interlocked.Add(ref metrics.Conflicts, result.Conflicts.Count);
+        await notifier.NotifyAsync(result.Stored);
+        foreach (var conflict in result.Conflicts)
+        {
+            await link.SendAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
+        }
+
+        return result;
+    }
+
+    private Task OnConflictNoticeAsync(ConflictNotice notice)
+    {
+        Interlocked.Increment(ref metrics.ConflictNoticesReceived);
+        log.LogInformation("{Peer} resolved a conflict on {Type} {Id}: {Winner} won by {Policy}",
+            notice.From, notice.EntityType, notice.EntityId, notice.Winner, notice.Policy);
+        return Task.CompletedTask;
+    }
+}

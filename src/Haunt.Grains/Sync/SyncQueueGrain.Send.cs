@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haunt.Grains.Sync;
+
+// Sending: outbox rows in (priority, seq) order, one batch per peer in flight, the next one as soon as the
+// ack arrives; resends with backoff; heartbeats; the per-peer backlog bound.
+public sealed partial class SyncQueueGrain
+{
+    private long _nextBatchId;
+    private bool _flushing;
+
+    private async Task FlushAllAsync()
+    {
+        if (_flushing)
+        {
+            return;
+        }
+
+        _flushing = true;
+        wakeup.Consumed();
+        try
+        {
+            foreach (var peer in _peers.Values)
+            {
+                await FlushPeerAsync(peer);
+            }
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    private async Task FlushPeerAsync(PeerLink peer)
+    {
+        if (peer.InFlight is not null)
+        {
+            if (peer.DueForResend(Now) is { } resend)
+            {
+                await link.SendAsync(resend);
+            }
+
+            return;
+        }
+
+        var rows = await store.PendingForPeerAsync(peer.Peer, Options.BatchSize);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var batch = codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.Item).ToList());
+        peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
+        Interlocked.Add(ref metrics.BytesSent, batch.Body.Length);
+        Interlocked.Add(ref metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
+        await link.SendAsync(batch);
+    }
+
+    private async Task OnAckAsync(BatchAck ack)
+    {
+        if (!_peers.TryGetValue(ack.From, out var peer) || peer.InFlight?.BatchId != ack.BatchId)
+        {
+            return; // a duplicate, or an ack for a batch of an earlier activation
+        }
+
+        var seqs = peer.InFlightSeqs;
+        await store.AckAsync(peer.Peer, seqs);
+        if (peer.Acked(ack.BatchId, Now))
+        {
+            Interlocked.Add(ref metrics.ChangesSent, seqs.Count);
+        }
+
+        // Keep the pipe full: send the next batch now instead of at the next tick.
+        if (!_flushing)
+        {
+            await FlushPeerAsync(peer);
+        }
+    }
+
+    private Task OnRejectAsync(BatchReject reject)
+    {
+        log.LogWarning("{Peer} rejected batch {BatchId} from {Region}: {Reason}", reject.From, reject.BatchId, Region, reject.Reason);
+        if (_peers.TryGetValue(reject.From, out var peer))
+        {
+            peer.Rejected(reject.BatchId, Now);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Tells each peer where this region stands, and enforces the backlog bound.</summary>
+    private async Task HeartbeatAsync()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            var backlog = await store.BacklogAsync(peer.Peer);
+            if (backlog.Rows > Options.MaxBacklogRows || backlog.Bytes > Options.MaxBacklogBytes)
+            {
+                // The outage outlived the bound: stop queueing for this peer and let it catch up from state.
+                var released = await store.ReleaseBacklogAsync(peer.Peer);
+                peer.Released();
+                log.LogWarning("Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; {Peer} needs a snapshot",
+                    peer.Peer, backlog.Rows, backlog.Bytes, released, peer.Peer);
+            }
+
+            var state = await store.PeerStateAsync(peer.Peer);
+            await link.SendAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
+        }
+    }
+
+    /// <summary>A heartbeat proves the peer is reachable: if it missed released changes, ask it to catch up.</summary>
+    private async Task OnHeartbeatAsync(Heartbeat heartbeat)
+    {
+        if (_peers.TryGetValue(heartbeat.From, out var peer))
+        {
+            peer.Heard(Now);
+            if ((await store.PeerStateAsync(peer.Peer)).NeedsSnapshot)
+            {
+                await link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
+            }
+        }
+    }
+}
