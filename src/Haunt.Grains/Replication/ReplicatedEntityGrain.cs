@@ -121,7 +121,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     protected IEntityGrain<T> Forward(string home)
     {
         services.Reach.Ensure(home);
-        return GrainFactory.GetGrain<IEntityGrain<T>>(EntityKey.Of(home, EntityId), GrainClassPrefix);
+        return (IEntityGrain<T>)GrainFactory.GetGrain(EntityGrainTypes.InterfaceOf(Info.Type), EntityKey.Of(home, EntityId));
     }
 
     /// <summary>Commits the write that <paramref name="next"/> builds on the current state, re-reading on a race.</summary>
@@ -167,6 +167,4 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         await services.Notifier.NotifyAsync(writes.Select(w => w.State), except: (Info.Type, EntityId));
         return true;
     }
-
-    private string GrainClassPrefix => GetType().FullName!;
 }

@@ -63,6 +63,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         Fault(b, a, LinkFault.Severed);
     }
 
+    /// <summary>Moves a region's clock ahead (or back) of real time.</summary>
+    public void Skew(string region, TimeSpan offset) => ((SkewableTime)Services(region).GetRequiredService<TimeProvider>()).Offset = offset;
+
+    public string StorePath(string region) => Path.Combine(DataDirectory, $"{region}.db");
+
     public void HealAll()
     {
         foreach (var region in _silos.Keys)

@@ -26,6 +26,7 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
     {
         var region = siloBuilder.Configuration["Haunt:Test:Region"] ?? RegionOf(siloBuilder.Configuration["Orleans:Name"]!);
         siloBuilder.UseInMemoryReminderService();
+        siloBuilder.Services.AddSingleton<TimeProvider>(new SkewableTime());
         siloBuilder.AddHaunt(
             r => { r.Region = region; r.DataDirectory = siloBuilder.Configuration[DataDirectoryKey]!; },
             s =>
@@ -33,6 +34,7 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 s.ClusterKey = ClusterKey;
                 s.AckTimeout = TimeSpan.FromMilliseconds(500);
                 s.MaxBackoff = TimeSpan.FromSeconds(2);
+                s.MaxBacklogRows = 2000;
             });
         siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {

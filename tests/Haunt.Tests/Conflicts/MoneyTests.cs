@@ -1,0 +1,60 @@
+using Haunt.Tests.Cluster;
+using Haunt.Trading;
+
+namespace Haunt.Tests.Conflicts;
+
+[Collection(ClusterCollection.Name)]
+public sealed class MoneyTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Money_is_conserved_in_every_region_after_concurrent_trading_everywhere()
+    {
+        const decimal starting = 100_000m;
+        var portfolios = Region.All.SelectMany(r => Enumerable.Range(0, 2).Select(_ => (Home: r, Id: Guid.CreateVersion7().ToString("N")))).ToList();
+        foreach (var (home, id) in portfolios)
+        {
+            await fixture.Grain<IPortfolioGrain>(home, id).CreateAsync($"trader-{home}", starting);
+        }
+
+        foreach (var (_, id) in portfolios)
+        {
+            await fixture.ReplicatedAsync(EntityType.Portfolio, id, portfolios.First(p => p.Id == id).Home);
+        }
+
+        // Every region trades every portfolio at once; orders for a portfolio homed elsewhere are forwarded.
+        var random = new Random(7);
+        var symbols = new[] { "BTC", "ETH", "SOL" };
+        var orders = Region.All.SelectMany(region => Enumerable.Range(0, 20).Select(i =>
+        {
+            var (_, id) = portfolios[random.Next(portfolios.Count)];
+            var side = i % 3 == 2 ? OrderSide.Sell : OrderSide.Buy;
+            return fixture.Grain<IPortfolioGrain>(region, id)
+                .PlaceOrderAsync(new PlaceOrder(symbols[random.Next(symbols.Length)], side, OrderKind.Market, 0.5m));
+        })).ToList();
+        var placed = await Task.WhenAll(orders);
+        Assert.Contains(placed, o => o.Status == OrderStatus.Filled);
+
+        await fixture.ConvergedAsync();
+        foreach (var region in Region.All)
+        {
+            var store = fixture.Store(region);
+            foreach (var (_, id) in portfolios)
+            {
+                var portfolio = StateJson.Deserialize<Portfolio>((await store.ReadAsync(EntityType.Portfolio, id))!.Payload);
+                var trades = (await store.ListByPortfolioAsync(EntityType.Trade, id)).Select(s => StateJson.Deserialize<Trade>(s.Payload)).ToList();
+                var positions = (await store.ListByPortfolioAsync(EntityType.Position, id)).Select(s => StateJson.Deserialize<Position>(s.Payload)).ToList();
+
+                var bought = trades.Where(t => t.Side == OrderSide.Buy).Sum(t => t.Quantity * t.Price);
+                var sold = trades.Where(t => t.Side == OrderSide.Sell).Sum(t => t.Quantity * t.Price);
+                Assert.Equal(starting - bought + sold, portfolio.Cash);
+                Assert.Equal(starting + positions.Sum(p => p.RealizedPnl), portfolio.Cash + positions.Sum(p => p.CostBasis));
+                foreach (var position in positions)
+                {
+                    var held = trades.Where(t => t.Symbol == position.Symbol).Sum(t => t.Side == OrderSide.Buy ? t.Quantity : -t.Quantity);
+                    Assert.Equal(held, position.Quantity);
+                    Assert.True(position.Quantity >= 0 && position.CostBasis >= 0);
+                }
+            }
+        }
+    }
+}
