@@ -1,5 +1,4 @@
 using Haunt.Grains.Placement;
-using Haunt.Grains.Reconciliation;
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
 using Haunt.Grains.Trading;
@@ -59,7 +58,6 @@ public static class HauntSiloExtensions
         services.AddSingleton<RegionReach>();
         services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BatchCodec>();
-        services.AddSingleton<Reconciler>();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
         services.AddSingleton<LinkFaults>();

@@ -4,7 +4,7 @@ namespace Haunt.Grains.Sync;
 /// The sender's view of one peer: at most one batch in flight, resent with exponential backoff and
 /// jitter until acked. No try limit: a change leaves the outbox only when the peer has acked it.
 /// </summary>
-internal sealed class PeerLink(string peer, SyncOptions options)
+internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 {
     public string Peer { get; } = peer;
     public ChangeBatch? InFlight { get; private set; }
@@ -77,6 +77,6 @@ internal sealed class PeerLink(string peer, SyncOptions options)
     {
         var exponential = options.AckTimeout * Math.Pow(2, Math.Min(attempt - 1, 16));
         var capped = exponential < options.MaxBackoff ? exponential : options.MaxBackoff;
-        return capped * (0.5 + Random.Shared.NextDouble() * 0.5);
+        return capped * (0.5 + random.NextDouble() * 0.5);
     }
 }

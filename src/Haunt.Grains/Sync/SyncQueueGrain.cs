@@ -1,5 +1,4 @@
 using Haunt.Grains.Placement;
-using Haunt.Grains.Reconciliation;
 using Haunt.Grains.Replication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,13 +8,13 @@ using Orleans.Streams.Core;
 namespace Haunt.Grains.Sync;
 
 /// <summary>
-/// The sync engine of one region (key = region, placed on that region's silo). Its parts:
-/// Send (outbox → peers, acks, resends, backlog bound), Receive (verify, apply, ack), Reconcile
-/// (anti-entropy) and Metrics. Messages arrive through an implicit subscription to the stream keyed by
-/// its region; the loops are grain timers, the keep-alive and 5-minute reconciliation are reminders.
+/// Hosts one region's <see cref="SyncEngine"/> (key = region, placed on that region's silo). Orleans gives it
+/// what the engine needs: one-at-a-time turns, the stream keyed by its region (implicit subscription), grain
+/// timers for the 100 ms flush, heartbeat and 10 s metrics loops, and reminders for keep-alive and the
+/// 5-minute reconciliation (reminders cannot tick faster than a minute).
 /// </summary>
 [RegionPlacement, ImplicitStreamSubscription(HauntNames.SyncStreamNamespace)]
-public sealed partial class SyncQueueGrain(
+public sealed class SyncQueueGrain(
     IRegionalStore store,
     IReplicationLink link,
     BatchCodec codec,
@@ -23,93 +22,47 @@ public sealed partial class SyncQueueGrain(
     SyncMetrics metrics,
     OutboxWakeup wakeup,
     HybridLogicalClock clock,
-    Reconciler reconciler,
     IOptions<SyncOptions> options,
     ILogger<SyncQueueGrain> log) : Grain, ISyncQueueGrain, IStreamSubscriptionObserver, IRemindable
 {
-    private readonly Dictionary<string, PeerLink> _peers = [];
-
-    private string Region => this.GetPrimaryKeyString();
-
-    private SyncOptions Options => options.Value;
-
-    private DateTimeOffset Now => clock.Time.GetUtcNow();
+    private SyncEngine _engine = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        foreach (var peer in Haunt.Regions.Region.PeersOf(Region))
-        {
-            _peers[peer] = new PeerLink(peer, Options);
-        }
-
-        // Batch ids only need to differ from those of an earlier activation still in flight.
-        _nextBatchId = Now.ToUnixTimeMilliseconds() << 16;
-        Timer(FlushAllAsync, Options.FlushInterval);
-        Timer(HeartbeatAsync, Options.HeartbeatInterval);
-        Timer(RecordMetricsAsync, Options.MetricsInterval);
+        var region = this.GetPrimaryKeyString();
+        _engine = new SyncEngine(region, store, link, codec, metrics, clock, options.Value, log, Random.Shared,
+            states => notifier.NotifyAsync(states), wakeup.Consumed);
+        Timer(_engine.FlushAllAsync, options.Value.FlushInterval);
+        Timer(_engine.HeartbeatAsync, options.Value.HeartbeatInterval);
+        Timer(_engine.RecordMetricsAsync, options.Value.MetricsInterval);
         await this.RegisterOrUpdateReminder(HauntNames.KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        var reconcileEvery = Options.ReconcileInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : Options.ReconcileInterval;
+        var reconcileEvery = options.Value.ReconcileInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.ReconcileInterval;
         await this.RegisterOrUpdateReminder(HauntNames.ReconcileReminder, reconcileEvery, reconcileEvery);
         wakeup.Enabled = true;
     }
 
-    public Task StartAsync() => FlushAllAsync();
+    public Task StartAsync() => _engine.FlushAllAsync();
 
-    public Task WakeAsync() => FlushAllAsync();
+    public Task WakeAsync() => _engine.FlushAllAsync();
 
-    public Task FlushAsync() => FlushAllAsync();
+    public Task FlushAsync() => _engine.FlushAllAsync();
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == HauntNames.ReconcileReminder ? StartRoundAsync() : Task.CompletedTask;
-
-    public async Task<SyncStatus> GetStatusAsync()
-    {
-        var peers = new List<PeerStatus>();
-        foreach (var peer in _peers.Values)
-        {
-            var backlog = await store.BacklogAsync(peer.Peer);
-            var state = await store.PeerStateAsync(peer.Peer);
-            var oldest = backlog.OldestCommittedAtMs is { } ms ? Math.Max(0, Now.ToUnixTimeMilliseconds() - ms) : 0;
-            peers.Add(new PeerStatus(peer.Peer, peer.State, backlog.Rows, backlog.Bytes, oldest, peer.LastAckAt, peer.ChangesSent,
-                peer.Attempts, state.Watermark, state.NeedsSnapshot));
-        }
-
-        return new SyncStatus(Region, peers, metrics.ChangesApplied, metrics.BatchesRejected, metrics.LagPercentile(50), metrics.LagPercentile(99));
-    }
+    public Task<SyncStatus> GetStatusAsync() => _engine.GetStatusAsync();
 
     public async Task<DigestReport> GetDigestAsync()
     {
         var digest = await store.DigestAsync();
-        return new DigestReport(Region, digest.Overall, digest.Entities, digest.PerType.ToDictionary(p => p.Key.ToString(), p => p.Value));
+        return new DigestReport(_engine.Region, digest.Overall, digest.Entities, digest.PerType.ToDictionary(p => p.Key.ToString(), p => p.Value));
     }
+
+    public async Task<ReconcileStarted> ReconcileAsync() =>
+        new(_engine.Region, await _engine.StartRoundAsync(), [.. Haunt.Regions.Region.PeersOf(_engine.Region)]);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == HauntNames.ReconcileReminder ? _engine.StartRoundAsync() : Task.CompletedTask;
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
-        handleFactory.Create<SyncMessage>().ResumeAsync((message, _) => OnMessageAsync(message));
-
-    private Task OnMessageAsync(SyncMessage message)
-    {
-        if (message.To != Region || !Haunt.Regions.Region.IsKnown(message.From) || message.From == Region)
-        {
-            Interlocked.Increment(ref metrics.BatchesRejected);
-            log.LogWarning("Dropped a {Kind} routed {From}->{To} at {Region}", message.GetType().Name, message.From, message.To, Region);
-            return Task.CompletedTask;
-        }
-
-        return message switch
-        {
-            ChangeBatch batch => ReceiveBatchAsync(batch),
-            BatchAck ack => OnAckAsync(ack),
-            BatchReject reject => OnRejectAsync(reject),
-            Heartbeat heartbeat => OnHeartbeatAsync(heartbeat),
-            DigestRequest request => OnDigestRequestAsync(request),
-            DigestResponse response => OnDigestResponseAsync(response),
-            RepairRequest request => OnRepairRequestAsync(request),
-            RepairResponse response => OnRepairResponseAsync(response),
-            SnapshotRequest request => OnSnapshotRequestAsync(request),
-            ConflictNotice notice => OnConflictNoticeAsync(notice),
-            _ => Task.CompletedTask,
-        };
-    }
+        handleFactory.Create<SyncMessage>().ResumeAsync((message, _) => _engine.OnMessageAsync(message));
 
     private void Timer(Func<Task> tick, TimeSpan period) =>
         this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });

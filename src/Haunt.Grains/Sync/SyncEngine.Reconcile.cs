@@ -5,22 +5,16 @@ namespace Haunt.Grains.Sync;
 
 // Anti-entropy: DigestRequest → DigestResponse → (buckets differ) RepairRequest → RepairResponse both ways.
 // Repairs go through the same apply path as live changes, so the conflict policy holds for them too.
-public sealed partial class SyncQueueGrain
+public sealed partial class SyncEngine
 {
     private long _roundId;
 
-    public async Task<ReconcileStarted> ReconcileAsync()
-    {
-        var round = await StartRoundAsync();
-        return new ReconcileStarted(Region, round, [.. _peers.Keys]);
-    }
-
-    private async Task<long> StartRoundAsync(string? onlyPeer = null)
+    public async Task<long> StartRoundAsync(string? onlyPeer = null)
     {
         var round = ++_roundId;
         foreach (var peer in _peers.Keys.Where(p => onlyPeer is null || p == onlyPeer))
         {
-            await link.SendAsync(new DigestRequest(Region, peer, round, Options.ReconcileBuckets));
+            await _link.SendAsync(new DigestRequest(Region, peer, round, Options.ReconcileBuckets));
         }
 
         return round;
@@ -28,28 +22,28 @@ public sealed partial class SyncQueueGrain
 
     private async Task OnDigestRequestAsync(DigestRequest request)
     {
-        if ((await store.PeerStateAsync(request.From)).NeedsSnapshot)
+        if ((await _store.PeerStateAsync(request.From)).NeedsSnapshot)
         {
             // The peer is catching up from state now; from here on the outbox covers it again.
-            await store.ClearNeedsSnapshotAsync(request.From);
+            await _store.ClearNeedsSnapshotAsync(request.From);
         }
 
         var buckets = Math.Clamp(request.Buckets, 1, 4096);
-        await link.SendAsync(new DigestResponse(Region, request.From, request.RoundId, await reconciler.DigestsAsync(buckets)));
+        await _link.SendAsync(new DigestResponse(Region, request.From, request.RoundId, await _reconciler.DigestsAsync(buckets)));
     }
 
     private async Task OnDigestResponseAsync(DigestResponse response)
     {
-        var mine = await reconciler.DigestsAsync(Options.ReconcileBuckets);
+        var mine = await _reconciler.DigestsAsync(Options.ReconcileBuckets);
         var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
-        Interlocked.Increment(ref metrics.ReconcileRounds);
+        Interlocked.Increment(ref _metrics.ReconcileRounds);
         if (differing.Count == 0)
         {
             return;
         }
 
-        log.LogInformation("Reconciling {Region} with {Peer}: {Buckets} buckets differ", Region, response.From, differing.Values.Sum(b => b.Length));
-        await link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
+        _log.LogInformation("Reconciling {Region} with {Peer}: {Buckets} buckets differ", Region, response.From, differing.Values.Sum(b => b.Length));
+        await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
         await SendRepairAsync(response.From, response.RoundId, differing, Options.ReconcileBuckets);
     }
 
@@ -58,11 +52,11 @@ public sealed partial class SyncQueueGrain
 
     private async Task SendRepairAsync(string peer, long round, IReadOnlyDictionary<EntityType, int[]> buckets, int bucketCount)
     {
-        var items = await reconciler.StatesInAsync(buckets, bucketCount);
+        var items = await _reconciler.StatesInAsync(buckets, bucketCount);
         foreach (var chunk in items.Chunk(Reconciler.MaxStatesPerResponse))
         {
-            var states = codec.Encode(Region, peer, ++_nextBatchId, chunk);
-            await link.SendAsync(new RepairResponse(Region, peer, round, states));
+            var states = _codec.Encode(Region, peer, ++_nextBatchId, chunk);
+            await _link.SendAsync(new RepairResponse(Region, peer, round, states));
         }
     }
 
@@ -71,13 +65,13 @@ public sealed partial class SyncQueueGrain
         if (response.States is { } states && states.From == response.From && await VerifyAsync(states) is { } items)
         {
             var result = await ApplyAsync(response.From, items, recordLag: false);
-            Interlocked.Add(ref metrics.ChangesRepaired, result.Stored.Count);
+            Interlocked.Add(ref _metrics.ChangesRepaired, result.Stored.Count);
         }
     }
 
     private Task OnSnapshotRequestAsync(SnapshotRequest request)
     {
-        log.LogWarning("{Peer} released its backlog for {Region}: catching up from state", request.From, Region);
+        _log.LogWarning("{Peer} released its backlog for {Region}: catching up from state", request.From, Region);
         return StartRoundAsync(request.From);
     }
 }

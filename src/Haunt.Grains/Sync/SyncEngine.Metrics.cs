@@ -3,19 +3,19 @@ using System.Text.Json;
 namespace Haunt.Grains.Sync;
 
 // Every 10 s: one node_metrics row with the region's sync figures (old rows pruned).
-public sealed partial class SyncQueueGrain
+public sealed partial class SyncEngine
 {
     private (DateTimeOffset At, long Sent, long Applied)? _lastSample;
 
-    private async Task RecordMetricsAsync()
+    public async Task RecordMetricsAsync()
     {
         var now = Now;
-        var (sent, applied) = (Interlocked.Read(ref metrics.ChangesSent), Interlocked.Read(ref metrics.ChangesApplied));
+        var (sent, applied) = (Interlocked.Read(ref _metrics.ChangesSent), Interlocked.Read(ref _metrics.ChangesApplied));
         var seconds = _lastSample is { } last ? Math.Max(0.001, (now - last.At).TotalSeconds) : 0;
         var peers = new Dictionary<string, object>();
         foreach (var peer in _peers.Keys)
         {
-            var backlog = await store.BacklogAsync(peer);
+            var backlog = await _store.BacklogAsync(peer);
             peers[peer] = new
             {
                 queueDepth = backlog.Rows,
@@ -30,14 +30,14 @@ public sealed partial class SyncQueueGrain
             peers,
             sentPerSecond = seconds > 0 ? (sent - _lastSample!.Value.Sent) / seconds : 0,
             appliedPerSecond = seconds > 0 ? (applied - _lastSample!.Value.Applied) / seconds : 0,
-            bytesSent = Interlocked.Read(ref metrics.BytesSent),
-            conflicts = Interlocked.Read(ref metrics.Conflicts),
-            batchesRejected = Interlocked.Read(ref metrics.BatchesRejected),
-            lagP50Ms = metrics.LagPercentile(50),
-            lagP99Ms = metrics.LagPercentile(99),
+            bytesSent = Interlocked.Read(ref _metrics.BytesSent),
+            conflicts = Interlocked.Read(ref _metrics.Conflicts),
+            batchesRejected = Interlocked.Read(ref _metrics.BatchesRejected),
+            lagP50Ms = _metrics.LagPercentile(50),
+            lagP99Ms = _metrics.LagPercentile(99),
         };
         _lastSample = (now, sent, applied);
         var nowMs = now.ToUnixTimeMilliseconds();
-        await store.AppendMetricsAsync(nowMs, JsonSerializer.Serialize(row), nowMs - (long)Options.MetricsRetention.TotalMilliseconds);
+        await _store.AppendMetricsAsync(nowMs, JsonSerializer.Serialize(row), nowMs - (long)Options.MetricsRetention.TotalMilliseconds);
     }
 }

@@ -4,12 +4,12 @@ namespace Haunt.Grains.Sync;
 
 // Sending: outbox rows in (priority, seq) order, one batch per peer in flight, the next one as soon as the
 // ack arrives; resends with backoff; heartbeats; the per-peer backlog bound.
-public sealed partial class SyncQueueGrain
+public sealed partial class SyncEngine
 {
     private long _nextBatchId;
     private bool _flushing;
 
-    private async Task FlushAllAsync()
+    public async Task FlushAllAsync()
     {
         if (_flushing)
         {
@@ -17,7 +17,7 @@ public sealed partial class SyncQueueGrain
         }
 
         _flushing = true;
-        wakeup.Consumed();
+        _onFlushStart();
         try
         {
             foreach (var peer in _peers.Values)
@@ -37,23 +37,23 @@ public sealed partial class SyncQueueGrain
         {
             if (peer.DueForResend(Now) is { } resend)
             {
-                await link.SendAsync(resend);
+                await _link.SendAsync(resend);
             }
 
             return;
         }
 
-        var rows = await store.PendingForPeerAsync(peer.Peer, Options.BatchSize);
+        var rows = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize);
         if (rows.Count == 0)
         {
             return;
         }
 
-        var batch = codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.Item).ToList());
+        var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.Item).ToList());
         peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
-        Interlocked.Add(ref metrics.BytesSent, batch.Body.Length);
-        Interlocked.Add(ref metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
-        await link.SendAsync(batch);
+        Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
+        Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
+        await _link.SendAsync(batch);
     }
 
     private async Task OnAckAsync(BatchAck ack)
@@ -64,10 +64,10 @@ public sealed partial class SyncQueueGrain
         }
 
         var seqs = peer.InFlightSeqs;
-        await store.AckAsync(peer.Peer, seqs);
+        await _store.AckAsync(peer.Peer, seqs);
         if (peer.Acked(ack.BatchId, Now))
         {
-            Interlocked.Add(ref metrics.ChangesSent, seqs.Count);
+            Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
         }
 
         // Keep the pipe full: send the next batch now instead of at the next tick.
@@ -79,7 +79,7 @@ public sealed partial class SyncQueueGrain
 
     private Task OnRejectAsync(BatchReject reject)
     {
-        log.LogWarning("{Peer} rejected batch {BatchId} from {Region}: {Reason}", reject.From, reject.BatchId, Region, reject.Reason);
+        _log.LogWarning("{Peer} rejected batch {BatchId} from {Region}: {Reason}", reject.From, reject.BatchId, Region, reject.Reason);
         if (_peers.TryGetValue(reject.From, out var peer))
         {
             peer.Rejected(reject.BatchId, Now);
@@ -89,22 +89,22 @@ public sealed partial class SyncQueueGrain
     }
 
     /// <summary>Tells each peer where this region stands, and enforces the backlog bound.</summary>
-    private async Task HeartbeatAsync()
+    public async Task HeartbeatAsync()
     {
         foreach (var peer in _peers.Values)
         {
-            var backlog = await store.BacklogAsync(peer.Peer);
+            var backlog = await _store.BacklogAsync(peer.Peer);
             if (backlog.Rows > Options.MaxBacklogRows || backlog.Bytes > Options.MaxBacklogBytes)
             {
                 // The outage outlived the bound: stop queueing for this peer and let it catch up from state.
-                var released = await store.ReleaseBacklogAsync(peer.Peer);
+                var released = await _store.ReleaseBacklogAsync(peer.Peer);
                 peer.Released();
-                log.LogWarning("Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; {Peer} needs a snapshot",
+                _log.LogWarning("Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; {Peer} needs a snapshot",
                     peer.Peer, backlog.Rows, backlog.Bytes, released, peer.Peer);
             }
 
-            var state = await store.PeerStateAsync(peer.Peer);
-            await link.SendAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
+            var state = await _store.PeerStateAsync(peer.Peer);
+            await _link.SendAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
         }
     }
 
@@ -114,9 +114,9 @@ public sealed partial class SyncQueueGrain
         if (_peers.TryGetValue(heartbeat.From, out var peer))
         {
             peer.Heard(Now);
-            if ((await store.PeerStateAsync(peer.Peer)).NeedsSnapshot)
+            if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot)
             {
-                await link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
+                await _link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
             }
         }
     }

@@ -4,7 +4,7 @@ namespace Haunt.Grains.Sync;
 
 // Receiving: verify a batch whole before applying anything, apply it in one store transaction through the
 // conflict policy, refresh the active grains it touched, ack.
-public sealed partial class SyncQueueGrain
+public sealed partial class SyncEngine
 {
     private async Task ReceiveBatchAsync(ChangeBatch batch)
     {
@@ -14,27 +14,27 @@ public sealed partial class SyncQueueGrain
         }
 
         var result = await ApplyAsync(batch.From, items, recordLag: true);
-        await link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count));
+        await _link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count));
     }
 
     /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
     private async Task<IReadOnlyList<ChangeItem>?> VerifyAsync(ChangeBatch batch)
     {
-        var decoded = codec.Decode(batch, Region);
+        var decoded = _codec.Decode(batch, Region);
         if (decoded.Fault == BatchFault.None)
         {
             return decoded.Items;
         }
 
-        Interlocked.Increment(ref metrics.BatchesRejected);
+        Interlocked.Increment(ref _metrics.BatchesRejected);
         if (decoded.Fault == BatchFault.Forged)
         {
-            Interlocked.Increment(ref metrics.BatchesForged);
+            Interlocked.Increment(ref _metrics.BatchesForged);
         }
 
-        log.LogWarning("Rejected batch {BatchId} claiming {From}->{To}: {Fault} ({Reason}); nothing applied",
+        _log.LogWarning("Rejected batch {BatchId} claiming {From}->{To}: {Fault} ({Reason}); nothing applied",
             batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
-        await link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
+        await _link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
         return null;
     }
 
@@ -43,27 +43,27 @@ public sealed partial class SyncQueueGrain
     {
         foreach (var item in items)
         {
-            clock.Observe(item.State.ModifiedAt);
+            _clock.Observe(item.State.ModifiedAt);
         }
 
-        var result = await store.ApplyRemoteAsync(origin, items, ConflictResolver.Instance);
+        var result = await _store.ApplyRemoteAsync(origin, items, ConflictResolver.Instance);
         if (recordLag && result.Stored.Count > 0)
         {
             var now = Now.ToUnixTimeMilliseconds();
             var stored = result.Stored.Select(s => (s.Type, s.Id)).ToHashSet();
             foreach (var item in items.Where(i => stored.Contains((i.State.Type, i.State.Id))))
             {
-                metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs));
+                _metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs));
             }
         }
 
-        Interlocked.Add(ref metrics.ChangesApplied, result.Stored.Count);
-        Interlocked.Add(ref metrics.ChangesIgnored, result.Ignored);
-        Interlocked.Add(ref metrics.Conflicts, result.Conflicts.Count);
-        await notifier.NotifyAsync(result.Stored);
+        Interlocked.Add(ref _metrics.ChangesApplied, result.Stored.Count);
+        Interlocked.Add(ref _metrics.ChangesIgnored, result.Ignored);
+        Interlocked.Add(ref _metrics.Conflicts, result.Conflicts.Count);
+        await _onStored(result.Stored);
         foreach (var conflict in result.Conflicts)
         {
-            await link.SendAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
+            await _link.SendAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
         }
 
         return result;
@@ -71,8 +71,8 @@ public sealed partial class SyncQueueGrain
 
     private Task OnConflictNoticeAsync(ConflictNotice notice)
     {
-        Interlocked.Increment(ref metrics.ConflictNoticesReceived);
-        log.LogInformation("{Peer} resolved a conflict on {Type} {Id}: {Winner} won by {Policy}",
+        Interlocked.Increment(ref _metrics.ConflictNoticesReceived);
+        _log.LogInformation("{Peer} resolved a conflict on {Type} {Id}: {Winner} won by {Policy}",
             notice.From, notice.EntityType, notice.EntityId, notice.Winner, notice.Policy);
         return Task.CompletedTask;
     }
