@@ -18,7 +18,11 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     public string State => Attempts > 1 ? "retrying" : InFlight is null ? "idle" : "sending";
 
+    public DateTimeOffset BoundCheckedAt { get; private set; }
+
     public void Heard(DateTimeOffset now) => LastHeardAt = now;
+
+    public void BoundChecked(DateTimeOffset now) => BoundCheckedAt = now;
 
     /// <summary>The backlog was released: whatever was in flight no longer needs an ack.</summary>
     public void Released()

@@ -22,6 +22,7 @@ public sealed partial class SyncEngine
         {
             foreach (var peer in _peers.Values)
             {
+                await EnforceBoundAsync(peer);
                 await FlushPeerAsync(peer);
             }
         }
@@ -88,22 +89,37 @@ public sealed partial class SyncEngine
         return Task.CompletedTask;
     }
 
-    /// <summary>Tells each peer where this region stands, and enforces the backlog bound.</summary>
+    /// <summary>
+    /// A peer that is not acking lets its backlog grow; past the bound, stop queueing for it and let it catch
+    /// up from state (needs-snapshot), so memory and disk do not grow with the length of an outage. Only
+    /// checked while a batch waits for its ack, and at most once per flush interval.
+    /// </summary>
+    private async Task EnforceBoundAsync(PeerLink peer)
+    {
+        if (peer.InFlight is null || Now - peer.BoundCheckedAt < Options.FlushInterval)
+        {
+            return;
+        }
+
+        peer.BoundChecked(Now);
+        var backlog = await _store.BacklogAsync(peer.Peer);
+        if (backlog.Rows > Options.MaxBacklogRows || backlog.Bytes > Options.MaxBacklogBytes)
+        {
+            var released = await _store.ReleaseBacklogAsync(peer.Peer);
+            peer.Released();
+            Interlocked.Increment(ref _metrics.BacklogsReleased);
+            _log.LogWarning("Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; {Peer} needs a snapshot",
+                peer.Peer, backlog.Rows, backlog.Bytes, released, peer.Peer);
+        }
+    }
+
+    /// <summary>Tells each peer where this region stands (its watermark and queue depth).</summary>
     public async Task HeartbeatAsync()
     {
         foreach (var peer in _peers.Values)
         {
-            var backlog = await _store.BacklogAsync(peer.Peer);
-            if (backlog.Rows > Options.MaxBacklogRows || backlog.Bytes > Options.MaxBacklogBytes)
-            {
-                // The outage outlived the bound: stop queueing for this peer and let it catch up from state.
-                var released = await _store.ReleaseBacklogAsync(peer.Peer);
-                peer.Released();
-                _log.LogWarning("Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; {Peer} needs a snapshot",
-                    peer.Peer, backlog.Rows, backlog.Bytes, released, peer.Peer);
-            }
-
             var state = await _store.PeerStateAsync(peer.Peer);
+            var backlog = await _store.BacklogAsync(peer.Peer);
             await _link.SendAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
         }
     }

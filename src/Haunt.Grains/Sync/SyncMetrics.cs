@@ -44,6 +44,7 @@ public sealed class SyncMetrics : IDisposable
     public long ConflictNoticesReceived;
     public long ChangesRepaired;
     public long ReconcileRounds;
+    public long BacklogsReleased;
 
     public void RecordLag(double milliseconds)
     {

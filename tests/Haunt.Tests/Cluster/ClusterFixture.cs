@@ -81,6 +81,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.StopSiloAsync(_silos[region]);
     }
 
+    /// <summary>Kills the silo without a goodbye (TestCluster's KillSilo).</summary>
+    public async Task KillAsync(string region)
+    {
+        await Cluster.KillSiloAsync(_silos[region]);
+    }
+
     public async Task RestartAsync(string region)
     {
         _silos[region] = await Cluster.RestartSiloAsync(_silos[region]) ?? throw new InvalidOperationException($"{region} did not restart.");
