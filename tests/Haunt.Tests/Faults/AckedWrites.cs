@@ -19,7 +19,8 @@ public sealed class AckedWrites
         _writes.GetOrAdd((type, id), _ => new()).AddOrUpdate(region, 1, (_, n) => n + 1);
 
     /// <summary>Writes until cancelled: profile updates on a small id set (so writes pile on the same rows) and trades.</summary>
-    public async Task WriteSteadilyAsync(ClusterFixture fixture, string region, CancellationToken stop, int pauseMs = 20)
+    /// <param name="shared">Strategy ids that every region writes too, so concurrent versions meet.</param>
+    public async Task WriteSteadilyAsync(ClusterFixture fixture, string region, CancellationToken stop, int pauseMs = 20, IReadOnlyList<string>? shared = null)
     {
         var profiles = Enumerable.Range(0, 5).Select(i => $"{region}-steady-{Guid.NewGuid():N}").ToList();
         var i = 0;
@@ -27,7 +28,13 @@ public sealed class AckedWrites
         {
             try
             {
-                if (i % 2 == 0)
+                if (shared is { Count: > 0 } && i % 5 == 4)
+                {
+                    var id = shared[i / 5 % shared.Count];
+                    await fixture.Grain<IStrategyGrain>(region, id).PutAsync(new Strategy(id, "p-1", $"{region} #{i}", "{}", true));
+                    Record(EntityType.Strategy, id, region);
+                }
+                else if (i % 2 == 0)
                 {
                     var id = profiles[i / 2 % profiles.Count];
                     await fixture.Grain<IProfileGrain>(region, id).PutAsync(new Profile(id, $"{region} #{i}", null, i % 10));
@@ -48,7 +55,11 @@ public sealed class AckedWrites
             {
                 // The silo died mid-call: the write may or may not have committed. Not acknowledged, so
                 // it may be absent, but if present it must still be there exactly once.
-                if (i % 2 == 0)
+                if (shared is { Count: > 0 } && i % 5 == 4)
+                {
+                    _unknown.AddOrUpdate((EntityType.Strategy, shared[i / 5 % shared.Count], region), 1, (_, n) => n + 1);
+                }
+                else if (i % 2 == 0)
                 {
                     _unknown.AddOrUpdate((EntityType.Profile, profiles[i / 2 % profiles.Count], region), 1, (_, n) => n + 1);
                 }
