@@ -65,7 +65,13 @@ public static class HauntSiloExtensions
         services.AddSingleton<IReplicationLink>(sp => new FaultInjectingLink(sp.GetRequiredService<StreamReplicationLink>(), sp.GetRequiredService<LinkFaults>()));
         services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
 
-        silo.AddMemoryStreams(HauntNames.SyncStreamProvider);
+        // The pulling agents poll each queue; Orleans' 100 ms default would add up to 100 ms per hop (batch and
+        // ack). A few queues polled every 5 ms cost little and keep idle replication in milliseconds.
+        silo.AddMemoryStreams(HauntNames.SyncStreamProvider, streams =>
+        {
+            streams.ConfigurePartitioning(2);
+            streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
+        });
         silo.AddMemoryGrainStorage(HauntNames.PubSubStore);
         silo.AddStartupTask((sp, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region).StartAsync());
         return silo;

@@ -13,7 +13,7 @@ public sealed class SyncMetrics : IDisposable
     public const string MeterName = "Haunt.Sync";
     private const int LagSamples = 8192;
     private readonly Lock _gate = new();
-    private readonly double[] _lag = new double[LagSamples];
+    private readonly (long AtMs, double Lag)[] _lag = new (long, double)[LagSamples];
     private readonly Meter _meter;
     private readonly Histogram<double> _lagHistogram;
     private int _lagCount;
@@ -46,24 +46,28 @@ public sealed class SyncMetrics : IDisposable
     public long ReconcileRounds;
     public long BacklogsReleased;
 
+    /// <summary>How far back the lag percentiles look.</summary>
+    public static TimeSpan LagWindow { get; } = TimeSpan.FromSeconds(10);
+
     public void RecordLag(double milliseconds)
     {
         _lagHistogram.Record(milliseconds, new KeyValuePair<string, object?>("region", Region));
         lock (_gate)
         {
-            _lag[_lagNext] = milliseconds;
+            _lag[_lagNext] = (Environment.TickCount64, milliseconds);
             _lagNext = (_lagNext + 1) % LagSamples;
             _lagCount = Math.Min(_lagCount + 1, LagSamples);
         }
     }
 
-    /// <summary>Lag percentile (0–100) over the recent samples; 0 when nothing was applied yet.</summary>
+    /// <summary>Lag percentile (0–100) over the samples of the last <see cref="LagWindow"/>; 0 when none.</summary>
     public double LagPercentile(double percentile)
     {
         double[] copy;
+        var since = Environment.TickCount64 - (long)LagWindow.TotalMilliseconds;
         lock (_gate)
         {
-            copy = _lag[.._lagCount];
+            copy = _lag[.._lagCount].Where(s => s.AtMs >= since).Select(s => s.Lag).ToArray();
         }
 
         if (copy.Length == 0)
