@@ -1,9 +1,11 @@
 using System.CommandLine;
+using Haunt.Silo.Bench;
 using Haunt.Silo.Cli;
 
 var root = new RootCommand("Haunt: a paper-trading backend replicated across osaka, seoul and nyc.")
 {
     UpCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
 

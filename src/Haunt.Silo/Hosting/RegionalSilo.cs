@@ -12,7 +12,8 @@ public sealed record RegionalSiloSettings(
     int PrimarySiloPort,
     string ClusterKey,
     string ClusterId = "haunt",
-    LogLevel LogLevel = LogLevel.Warning);
+    LogLevel LogLevel = LogLevel.Warning,
+    Action<SyncOptions>? ConfigureSync = null);
 
 /// <summary>
 /// One region = one silo with its sync API co-hosted in the same process (ASP.NET Core + Orleans).
@@ -39,7 +40,11 @@ public static class RegionalSilo
             silo.UseInMemoryReminderService();
             silo.AddHaunt(
                 r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; },
-                s => s.ClusterKey = settings.ClusterKey);
+                s =>
+                {
+                    s.ClusterKey = settings.ClusterKey;
+                    settings.ConfigureSync?.Invoke(s);
+                });
         });
 
         var app = builder.Build();

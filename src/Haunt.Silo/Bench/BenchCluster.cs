@@ -1,0 +1,87 @@
+using Haunt.Grains.Sync;
+using Haunt.Silo.Hosting;
+
+namespace Haunt.Silo.Bench;
+
+/// <summary>One, or all three, regional silos in this process on their own ports and a fresh data folder.</summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, WebApplication> _silos = [];
+
+    private BenchCluster()
+    {
+    }
+
+    public IReadOnlyCollection<string> Regions => _silos.Keys;
+
+    public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset)
+    {
+        var cluster = new BenchCluster();
+        Directory.CreateDirectory(folder);
+        var key = ClusterKeyFile.LoadOrCreate(folder);
+        var primary = SiloEndpoints.DefaultFor(Region.Osaka, portOffset).SiloPort;
+        foreach (var region in regions)
+        {
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), primary, key,
+                ClusterId: $"bench-{portOffset}", LogLevel: LogLevel.Error, ConfigureSync: s => s.Replicate = replicate));
+            await app.StartAsync();
+            cluster._silos[region] = app;
+        }
+
+        return cluster;
+    }
+
+    public IGrainFactory Grains(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
+
+    public IRegionalStore Store(string region) => _silos[region].Services.GetRequiredService<IRegionalStore>();
+
+    public SyncMetrics Metrics(string region) => _silos[region].Services.GetRequiredService<SyncMetrics>();
+
+    public void Cut(string region, bool cut)
+    {
+        foreach (var (name, app) in _silos)
+        {
+            var faults = app.Services.GetRequiredService<LinkFaults>();
+            foreach (var peer in Region.PeersOf(name).Where(p => name == region || p == region))
+            {
+                if (cut)
+                {
+                    faults.Set(name, peer, LinkFault.Severed);
+                }
+                else
+                {
+                    faults.Heal(name, peer);
+                }
+            }
+        }
+    }
+
+    /// <summary>True when every region's outbox is empty for every peer (everything sent was acked).</summary>
+    public async Task<bool> DrainedAsync()
+    {
+        foreach (var region in Regions)
+        {
+            foreach (var peer in Region.PeersOf(region))
+            {
+                if ((await Store(region).BacklogAsync(peer)).Rows > 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public async Task<bool> ConvergedAsync() =>
+        await DrainedAsync() && (await Task.WhenAll(Regions.Select(r => Store(r).DigestAsync()))).Select(d => d.Overall).Distinct().Count() == 1;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _silos.Values.Reverse())
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Haunt.Silo.Bench;
+
+/// <summary>
+/// `bench`: every figure of the benchmark issue measured side by side in one run on this machine —
+/// plain-Orleans baseline, unreplicated and replicated throughput, lag under load and at idle, bytes per
+/// change, catch-up after a cut, and memory across cut lengths. Run it in Release.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the results as one JSON object on the last line." };
+        var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
+        var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "haunt-bench", Guid.NewGuid().ToString("N"));
+        var phase = TimeSpan.FromSeconds(phaseSeconds);
+        var results = new BenchResults { Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}" };
+        using var lag = new LagListener();
+        try
+        {
+            Log("1/6 plain Orleans baseline (ADO.NET grain storage on SQLite, 200 writers)");
+            results.BaselineWritesPerSecond = await BaselineOrleans.MeasureAsync(Path.Combine(folder, "baseline"), phase, 200, 12111);
+
+            Log("2/6 Haunt write path, one region, replication off");
+            await using (var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20))
+            {
+                var load = new LoadDriver(single);
+                var clock = Stopwatch.StartNew();
+                await load.ClosedLoopAsync(128, phase);
+                results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+            }
+
+            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), Region.All, replicate: true, portOffset: 30);
+            Log("3/6 replicated: writes in all three regions, counted until every region applied everything");
+            {
+                var load = new LoadDriver(cluster);
+                var clock = Stopwatch.StartNew();
+                await load.ClosedLoopAsync(64, phase);
+                await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
+                results.ReplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+            }
+
+            Log("4/6 lag at 5,000 writes/s offered, then at an idle trickle (1 write / 100 ms)");
+            {
+                lag.Start();
+                await new LoadDriver(cluster).OpenLoopAsync(5000, phase);
+                await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
+                results.LagAt5000 = Percentiles(lag.Stop());
+                lag.Start();
+                await new LoadDriver(cluster).OpenLoopAsync(10, phase);
+                await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(1));
+                results.LagIdle = Percentiles(lag.Stop());
+            }
+
+            Log("5/6 bytes on the wire per change");
+            var sent = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesSent));
+            results.WireBytesPerChange = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
+            results.PayloadBytesPerChange = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
+
+            Log($"6/6 catch-up: nyc cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
+            results.CatchUpShort = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds / 2));
+            results.CatchUpLong = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds));
+            results.PeakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* leave it in /tmp */ }
+        }
+
+        results.Print(json);
+        return 0;
+    }
+
+    private static async Task<CatchUp> CutAsync(BenchCluster cluster, TimeSpan cut)
+    {
+        cluster.Cut(Region.Nyc, cut: true);
+        var load = new LoadDriver(cluster);
+        await load.OpenLoopAsync(2000, cut);
+        GC.Collect();
+        var workingSetMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+        var heapMb = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+        var backlog = await cluster.Store(Region.Osaka).BacklogAsync(Region.Nyc);
+        var clock = Stopwatch.StartNew();
+        cluster.Cut(Region.Nyc, cut: false);
+        await WaitAsync(cluster.ConvergedAsync, TimeSpan.FromMinutes(5));
+        return new CatchUp(cut.TotalSeconds, load.Written, backlog.Rows, clock.Elapsed.TotalSeconds, workingSetMb, heapMb);
+    }
+
+    private static LagFigures Percentiles((int Count, double P50, double P95, double P99) s) => new(s.Count, s.P50, s.P95, s.P99);
+
+    private static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Regions did not drain within {timeout}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Haunt.Silo.Bench;
+
+public sealed record LagFigures(int Samples, double P50Ms, double P95Ms, double P99Ms);
+
+public sealed record CatchUp(double CutSeconds, long WritesDuringCut, long BacklogRowsAtHeal, double SecondsToConverge, double WorkingSetMbAtHeal, double ManagedHeapMbAtHeal);
+
+/// <summary>The figures of one benchmark run, as a table and as JSON.</summary>
+public sealed class BenchResults
+{
+    public string Machine { get; set; } = "";
+    public double BaselineWritesPerSecond { get; set; }
+    public double UnreplicatedChangesPerSecond { get; set; }
+    public double ReplicatedChangesPerSecond { get; set; }
+    public double ReplicatedVsUnreplicated => ReplicatedChangesPerSecond / UnreplicatedChangesPerSecond;
+    public double ReplicatedVsBaseline => ReplicatedChangesPerSecond / BaselineWritesPerSecond;
+    public LagFigures? LagAt5000 { get; set; }
+    public LagFigures? LagIdle { get; set; }
+    public double WireBytesPerChange { get; set; }
+    public double PayloadBytesPerChange { get; set; }
+    public CatchUp? CatchUpShort { get; set; }
+    public CatchUp? CatchUpLong { get; set; }
+    public double PeakWorkingSetMb { get; set; }
+
+    public void Print(bool json)
+    {
+        var f = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Haunt benchmark — {Machine}");
+        Console.WriteLine(string.Create(f, $"| figure | value |"));
+        Console.WriteLine("|---|---|");
+        Row("plain Orleans baseline (ADO.NET storage on SQLite)", $"{BaselineWritesPerSecond:0} writes/s");
+        Row("Haunt unreplicated (one region)", $"{UnreplicatedChangesPerSecond:0} changes/s");
+        Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
+        Row("replicated / unreplicated", $"{ReplicatedVsUnreplicated:0.00}");
+        Row("replicated / baseline", $"{ReplicatedVsBaseline:0.0}x");
+        Row("lag at 5,000 writes/s p50 / p95 / p99", Lag(LagAt5000));
+        Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
+        Row("bytes on the wire per change (Brotli)", $"{WireBytesPerChange:0.0} B (payload before: {PayloadBytesPerChange:0.0} B)");
+        Row("catch-up after short cut", Cut(CatchUpShort));
+        Row("catch-up after long cut", Cut(CatchUpLong));
+        Row("peak working set", $"{PeakWorkingSetMb:0} MB");
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        }
+
+        void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |");
+        string Lag(LagFigures? l) => l is null ? "-" : string.Create(f, $"{l.P50Ms:0.0} / {l.P95Ms:0.0} / {l.P99Ms:0.0} ms ({l.Samples} samples)");
+        string Cut(CatchUp? c) => c is null ? "-" : string.Create(f,
+            $"{c.CutSeconds:0} s cut, {c.WritesDuringCut} writes, {c.BacklogRowsAtHeal} queued → converged in {c.SecondsToConverge:0.0} s; working set {c.WorkingSetMbAtHeal:0} MB, heap {c.ManagedHeapMbAtHeal:0} MB");
+    }
+}
