@@ -16,6 +16,7 @@ public static class BaselineOrleans
 
     public static async Task<double> MeasureAsync(string folder, TimeSpan duration, int writers, int ports)
     {
+        Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "baseline-orleans.db");
         CreateDatabase(path);
         var builder = Host.CreateApplicationBuilder();

@@ -28,6 +28,7 @@ public static class RegionalSilo
         // layer counts and reports undelivered batches itself.
         builder.Logging.AddFilter("Orleans.Streams", LogLevel.Critical);
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
         builder.WebHost.UseUrls(settings.Endpoints.HttpUrl);
         builder.UseOrleans(silo =>
         {
