@@ -5,6 +5,7 @@ using Haunt.Silo.Cli;
 var root = new RootCommand("Haunt: a paper-trading backend replicated across osaka, seoul and nyc.")
 {
     UpCommand.Create(),
+    SiloCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -4,6 +4,13 @@ using Orleans.Configuration;
 
 namespace Haunt.Silo.Hosting;
 
+/// <summary>
+/// How silos find each other: Localhost = Orleans development clustering (all silos in one process, `up`
+/// in-process and the benchmark); SqliteFile = ADO.NET membership and reminders in a SQLite file shared by
+/// silo processes on one machine.
+/// </summary>
+public enum ClusterMode { Localhost, SqliteFile }
+
 /// <summary>Settings for one regional silo process or in-process instance.</summary>
 public sealed record RegionalSiloSettings(
     string Region,
@@ -13,7 +20,10 @@ public sealed record RegionalSiloSettings(
     string ClusterKey,
     string ClusterId = "haunt",
     LogLevel LogLevel = LogLevel.Warning,
-    Action<SyncOptions>? ConfigureSync = null);
+    Action<SyncOptions>? ConfigureSync = null,
+    ClusterMode Mode = ClusterMode.Localhost,
+    string? ClusterDatabasePath = null,
+    bool FastFailureDetection = false);
 
 /// <summary>
 /// One region = one silo with its sync API co-hosted in the same process (ASP.NET Core + Orleans).
@@ -32,13 +42,7 @@ public static class RegionalSilo
         builder.WebHost.UseUrls(settings.Endpoints.HttpUrl);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(
-                settings.Endpoints.SiloPort,
-                settings.Endpoints.GatewayPort,
-                new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort),
-                serviceId: "haunt",
-                clusterId: settings.ClusterId);
-            silo.UseInMemoryReminderService();
+            ConfigureClustering(silo, settings);
             silo.AddHaunt(
                 r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; },
                 s =>
@@ -51,5 +55,38 @@ public static class RegionalSilo
         var app = builder.Build();
         app.MapGet("/api/sync/ping", () => TypedResults.Ok(new { region = settings.Region }));
         return app;
+    }
+
+    private static void ConfigureClustering(ISiloBuilder silo, RegionalSiloSettings settings)
+    {
+        if (settings.Mode == ClusterMode.Localhost)
+        {
+            silo.UseLocalhostClustering(settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort,
+                new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), serviceId: "haunt", clusterId: settings.ClusterId);
+            silo.UseInMemoryReminderService();
+        }
+        else
+        {
+            var path = settings.ClusterDatabasePath ?? throw new InvalidOperationException("A SQLite cluster file is required.");
+            ClusterDatabase.EnsureCreated(path);
+            var connection = ClusterDatabase.ConnectionString(path);
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "haunt"; });
+            silo.ConfigureEndpoints(IPAddress.Loopback, settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort, listenOnAnyHostAddress: false);
+            silo.UseAdoNetClustering(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connection; });
+            silo.UseAdoNetReminderService(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connection; });
+        }
+
+        if (settings.FastFailureDetection)
+        {
+            // Tests kill silo processes: declare them dead in seconds rather than a minute.
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+            });
+        }
     }
 }

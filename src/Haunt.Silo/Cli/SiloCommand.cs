@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Haunt.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Haunt.Silo.Cli;
+
+/// <summary>
+/// `silo`: one regional silo in this process, clustered with the others through the shared SQLite cluster
+/// file (ADO.NET membership + reminders). Settings come from appsettings.json, environment variables
+/// (Haunt__…) and these flags, in increasing precedence.
+/// </summary>
+public static class SiloCommand
+{
+    public static Command Create()
+    {
+        var region = new Option<string?>("--region") { Description = "osaka, seoul or nyc." };
+        var data = new Option<string?>("--data") { Description = "Data folder (regional store, default cluster file)." };
+        var clusterDb = new Option<string?>("--cluster-db") { Description = "Shared SQLite cluster file (default <data>/cluster.db)." };
+        var development = new Option<bool>("--development") { Description = "Generate a local sync key if none is configured." };
+        var fast = new Option<bool>("--fast-failure-detection") { Description = "Declare killed silos dead within seconds." };
+        var siloPort = new Option<int?>("--silo-port");
+        var gatewayPort = new Option<int?>("--gateway-port");
+        var httpPort = new Option<int?>("--http-port");
+        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, development, fast, siloPort, gatewayPort, httpPort };
+        command.SetAction(async (parse, cancel) =>
+        {
+            var overrides = new Dictionary<string, string?>
+            {
+                ["Haunt:Region"] = parse.GetValue(region),
+                ["Haunt:DataDirectory"] = parse.GetValue(data),
+                ["Haunt:ClusterDatabase"] = parse.GetValue(clusterDb),
+                ["Haunt:Development"] = parse.GetValue(development) ? "true" : null,
+                ["Haunt:FastFailureDetection"] = parse.GetValue(fast) ? "true" : null,
+                ["Haunt:SiloPort"] = parse.GetValue(siloPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Haunt:GatewayPort"] = parse.GetValue(gatewayPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Haunt:HttpPort"] = parse.GetValue(httpPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            return await RunAsync(overrides.Where(o => o.Value is not null).ToDictionary(), cancel);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Dictionary<string, string?> overrides, CancellationToken cancel)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(overrides)
+            .Build();
+        var options = configuration.GetSection("Haunt").Get<SiloHostOptions>() ?? new SiloHostOptions();
+        var problems = options.Problems().ToList();
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync($"haunt silo: {problem}");
+            }
+
+            return 2;
+        }
+
+        var defaults = SiloEndpoints.DefaultFor(options.Region);
+        var endpoints = new SiloEndpoints(
+            options.SiloPort > 0 ? options.SiloPort : defaults.SiloPort,
+            options.GatewayPort > 0 ? options.GatewayPort : defaults.GatewayPort,
+            options.HttpPort > 0 ? options.HttpPort : defaults.HttpPort);
+        var key = string.IsNullOrWhiteSpace(options.Sync.ClusterKey) ? ClusterKeyFile.LoadOrCreate(options.DataDirectory) : options.Sync.ClusterKey;
+        var app = RegionalSilo.Build(new RegionalSiloSettings(options.Region, options.DataDirectory, endpoints, 0, key,
+            options.ClusterId, LogLevel.Warning, Mode: ClusterMode.SqliteFile,
+            ClusterDatabasePath: options.ClusterDatabase ?? Path.Combine(options.DataDirectory, "cluster.db"),
+            FastFailureDetection: options.FastFailureDetection));
+        await app.StartAsync(cancel);
+        Console.WriteLine($"{options.Region} silo up: silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C / SIGTERM: stop cleanly below.
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        return 0;
+    }
+}

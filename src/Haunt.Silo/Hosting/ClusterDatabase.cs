@@ -1,0 +1,36 @@
+using Microsoft.Data.Sqlite;
+
+namespace Haunt.Silo.Hosting;
+
+/// <summary>
+/// The shared SQLite file that silo processes on one machine use for Orleans membership and reminders.
+/// Its scripts (sql/sqlite/orleans) are idempotent, so every silo runs them at start.
+/// </summary>
+public static class ClusterDatabase
+{
+    public static string ConnectionString(string path) => new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
+
+    public static void EnsureCreated(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var connection = new SqliteConnection(ConnectionString(path));
+        connection.Open();
+        using (var wal = connection.CreateCommand())
+        {
+            // Three processes poll membership: WAL lets their reads run beside each other's writes.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction();
+        foreach (var script in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql", "sqlite", "orleans"), "*.sql").Order(StringComparer.Ordinal))
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = File.ReadAllText(script);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Haunt.Silo.Hosting;
+
+/// <summary>
+/// Configuration of one silo process (section "Haunt"; environment variables Haunt__Region, Haunt__Sync__ClusterKey, …;
+/// command-line flags override both). Checked at start: a bad value stops the process with a message naming it.
+/// </summary>
+public sealed class SiloHostOptions
+{
+    /// <summary>osaka, seoul or nyc.</summary>
+    public string Region { get; set; } = "";
+
+    /// <summary>Folder of the regional SQLite store (&lt;region&gt;.db) and, by default, the cluster file.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>SQLite file shared by the silos of one machine for membership and reminders.</summary>
+    public string? ClusterDatabase { get; set; }
+
+    public string ClusterId { get; set; } = "haunt";
+
+    /// <summary>0 = the region's default (osaka 11111/30000/5101, seoul +1, nyc +2).</summary>
+    [Range(0, 65535)] public int SiloPort { get; set; }
+    [Range(0, 65535)] public int GatewayPort { get; set; }
+    [Range(0, 65535)] public int HttpPort { get; set; }
+
+    /// <summary>Development: a missing sync key is generated into the data folder. Production: it must be set.</summary>
+    public bool Development { get; set; }
+
+    /// <summary>Declare a killed silo dead within seconds (tests, demos).</summary>
+    public bool FastFailureDetection { get; set; }
+
+    public SyncKeyOptions Sync { get; set; } = new();
+
+    public sealed class SyncKeyOptions
+    {
+        public string? ClusterKey { get; set; }
+    }
+
+    /// <summary>Every problem with these settings, in words an operator can act on.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (!Haunt.Regions.Region.IsKnown(Region))
+        {
+            yield return $"Haunt:Region must be one of {string.Join(", ", Haunt.Regions.Region.All)} (got '{Region}').";
+        }
+
+        foreach (var (name, port) in new[] { ("SiloPort", SiloPort), ("GatewayPort", GatewayPort), ("HttpPort", HttpPort) })
+        {
+            if (port is < 0 or > 65535)
+            {
+                yield return $"Haunt:{name} must be 0–65535 (got {port}).";
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Development)
+        {
+            yield return "Haunt:Sync:ClusterKey is required outside development: set it (base64, ≥ 32 bytes) through " +
+                "the environment variable Haunt__Sync__ClusterKey or a secret, or pass --development to generate a local key.";
+        }
+        else if (!string.IsNullOrWhiteSpace(Sync.ClusterKey) && !IsKey(Sync.ClusterKey))
+        {
+            yield return "Haunt:Sync:ClusterKey must be base64 of at least 32 bytes.";
+        }
+    }
+
+    private static bool IsKey(string key)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        return Convert.TryFromBase64String(key, buffer, out var length) && length >= 32;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Haunt.Tests.Processes;
+
+/// <summary>A regional silo as a real child process (`Haunt.Silo silo --region …`), killable with kill -9.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly string _region;
+    private readonly string _dataDirectory;
+    private readonly (int Silo, int Gateway, int Http) _ports;
+    private Process? _process;
+
+    public SiloProcess(string region, string dataDirectory)
+    {
+        _region = region;
+        _dataDirectory = dataDirectory;
+        _ports = (FreePort(), FreePort(), FreePort());
+    }
+
+    public int GatewayPort => _ports.Gateway;
+
+    /// <summary>The process's console output, kept next to its data for post-mortems.</summary>
+    public string LogPath => Path.Combine(_dataDirectory, $"{_region}.log");
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts the process and returns once it printed that its silo is up.</summary>
+    public async Task StartAsync(TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Haunt.Silo.dll"), "silo", "--region", _region, "--data", _dataDirectory,
+            "--development", "--fast-failure-detection", "--silo-port", $"{_ports.Silo}", "--gateway-port", $"{_ports.Gateway}",
+            "--http-port", $"{_ports.Http}",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            output.Enqueue(e.Data);
+            File.AppendAllText(LogPath, e.Data + "\n");
+            if (e.Data.Contains("silo up", StringComparison.Ordinal))
+            {
+                up.TrySetResult();
+            }
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.Enqueue(e.Data);
+                File.AppendAllText(LogPath, e.Data + "\n");
+            }
+        };
+        _process.Exited += (_, _) => up.TrySetException(new InvalidOperationException($"{_region} silo exited: {string.Join('\n', output.TakeLast(20))}"));
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await up.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>kill -9: no shutdown, no goodbye to the cluster.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+    }
+}
