@@ -25,8 +25,18 @@ public interface IChangeResolver
 /// <summary>What one applied batch did: states now stored, duplicates/stale skipped, conflicts logged.</summary>
 public sealed record ApplyResult(IReadOnlyList<EntityState> Stored, int Ignored, IReadOnlyList<ConflictRecord> Conflicts);
 
-/// <summary>An outbox row waiting for a peer.</summary>
-public sealed record OutboxRow(long Seq, ChangeItem Item, int Bytes);
+/// <summary>
+/// An outbox row waiting for a peer. ItemJson is the change as it goes on the wire (a ChangeItem in
+/// <see cref="StateJson"/> form), built from the stored columns so the sender never re-parses states.
+/// </summary>
+public sealed record OutboxRow(long Seq, string ItemJson, int Bytes)
+{
+    public ChangeItem Item => StateJson.Deserialize<ChangeItem>(ItemJson);
+
+    /// <summary>The wire form of a change, assembled from its outbox columns (property names as StateJson writes them).</summary>
+    public static string ItemJsonOf(long seq, SyncOperation operation, string stateJson, long committedAtMs) =>
+        $"{{\"seq\":{seq},\"operation\":\"{operation}\",\"state\":{stateJson},\"committedAtMs\":{committedAtMs}}}";
+}
 
 /// <summary>A peer's backlog in this region's outbox.</summary>
 public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs);

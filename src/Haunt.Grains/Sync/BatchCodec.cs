@@ -36,12 +36,18 @@ public sealed class BatchCodec
         _maxBytes = options.Value.MaxBatchBytes;
     }
 
-    public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<ChangeItem> items)
+    public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<ChangeItem> items) =>
+        Encode(from, to, batchId, items.Count, JsonSerializer.SerializeToUtf8Bytes(items, StateJson.Options));
+
+    /// <summary>Encodes changes already in wire JSON (outbox rows), without parsing them again.</summary>
+    public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<string> itemJsons) =>
+        Encode(from, to, batchId, itemJsons.Count, Encoding.UTF8.GetBytes("[" + string.Join(',', itemJsons) + "]"));
+
+    private ChangeBatch Encode(string from, string to, long batchId, int count, byte[] json)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(items, StateJson.Options);
         var body = Compress(json);
         var checksum = SHA256.HashData(body);
-        return new ChangeBatch(from, to, batchId, items.Count, body, checksum, Sign(from, to, batchId, items.Count, checksum));
+        return new ChangeBatch(from, to, batchId, count, body, checksum, Sign(from, to, batchId, count, checksum));
     }
 
     public DecodedBatch Decode(ChangeBatch batch, string expectedTo)

@@ -50,7 +50,7 @@ public sealed partial class SyncEngine
             return;
         }
 
-        var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.Item).ToList());
+        var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
         peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
         Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
         Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));

@@ -15,43 +15,53 @@ public static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print the results as one JSON object on the last line." };
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
-        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds)));
+        var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, replicated, lag, cut); default all." };
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
+            parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers)));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds)
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers)
     {
+        bool Runs(string phaseName) => only is null || only.Contains(phaseName);
         var folder = Path.Combine(Path.GetTempPath(), "haunt-bench", Guid.NewGuid().ToString("N"));
         var phase = TimeSpan.FromSeconds(phaseSeconds);
         var results = new BenchResults { Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}" };
         using var lag = new LagListener();
         try
         {
-            Log("1/6 plain Orleans baseline (ADO.NET grain storage on SQLite, 200 writers)");
-            results.BaselineWritesPerSecond = await BaselineOrleans.MeasureAsync(Path.Combine(folder, "baseline"), phase, 200, 12111);
-
-            Log("2/6 Haunt write path, one region, replication off");
-            await using (var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20))
+            if (Runs("baseline"))
             {
-                var load = new LoadDriver(single);
-                var clock = Stopwatch.StartNew();
-                await load.ClosedLoopAsync(128, phase);
-                results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+                Log("1/6 plain Orleans baseline (ADO.NET grain storage on SQLite, 200 writers)");
+                results.BaselineWritesPerSecond = await BaselineOrleans.MeasureAsync(Path.Combine(folder, "baseline"), phase, 200, 12111);
+            }
+
+            if (Runs("unreplicated"))
+            {
+            Log("2/6 Haunt write path, one region, replication off");
+            await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20);
+            var load = new LoadDriver(single);
+            var clock = Stopwatch.StartNew();
+            await load.ClosedLoopAsync(writers, phase);
+            results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
             }
 
             await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), Region.All, replicate: true, portOffset: 30);
-            Log("3/6 replicated: writes in all three regions, counted until every region applied everything");
+            if (Runs("replicated"))
             {
+                Log("3/6 replicated: writes in all three regions, counted until every region applied everything");
                 var load = new LoadDriver(cluster);
                 var clock = Stopwatch.StartNew();
-                await load.ClosedLoopAsync(64, phase);
+                await load.ClosedLoopAsync(writers, phase);
                 await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
                 results.ReplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
             }
 
-            Log("4/6 lag at 5,000 writes/s offered, then at an idle trickle (1 write / 100 ms)");
+            if (Runs("lag"))
             {
+                Log("4/6 lag at 5,000 writes/s offered, then at an idle trickle (1 write / 100 ms)");
                 lag.Start();
                 await new LoadDriver(cluster).OpenLoopAsync(5000, phase);
                 await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
@@ -67,9 +77,13 @@ public static class BenchCommand
             results.WireBytesPerChange = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
             results.PayloadBytesPerChange = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
 
-            Log($"6/6 catch-up: nyc cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
-            results.CatchUpShort = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds / 2));
-            results.CatchUpLong = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds));
+            if (Runs("cut"))
+            {
+                Log($"6/6 catch-up: nyc cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
+                results.CatchUpShort = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds / 2));
+                results.CatchUpLong = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds));
+            }
+
             results.PeakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
         }
         finally

@@ -40,6 +40,25 @@ internal static class EntityRows
         reader.IsDBNull(1) ? null : reader.GetString(1),
         reader.GetString(8));
 
+    /// <summary>Reads (seq, operation, state, committed_at_ms, bytes) into an outbox row.</summary>
+    public static OutboxRow ReadOutbox(DbDataReader reader)
+    {
+        var seq = reader.GetInt64(0);
+        return new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, (SyncOperation)reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3)), reader.GetInt32(4));
+    }
+
+    /// <summary>Inserts a new row only if none exists: the write of an entity no one has written before.</summary>
+    public static string InsertNew(EntityType type) =>
+        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES ($id, $portfolio_id, $home_region, $version, $version_vector, $last_modified_at, $last_modified_by, $deleted, $payload) " +
+        "ON CONFLICT(id) DO NOTHING";
+
+    /// <summary>Replaces a row only if it is still at the version the writer read (optimistic concurrency).</summary>
+    public static string UpdateExpected(EntityType type) =>
+        $"UPDATE {type.Info().Table} SET portfolio_id = $portfolio_id, home_region = $home_region, version = $version, version_vector = $version_vector, " +
+        "last_modified_at = $last_modified_at, last_modified_by = $last_modified_by, deleted = $deleted, payload = $payload WHERE id = $id AND version = $expected";
+
+    public static string SelectMany(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id IN (SELECT value FROM json_each($ids))";
+
     public static void Add(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();

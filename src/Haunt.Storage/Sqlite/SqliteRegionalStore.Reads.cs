@@ -41,9 +41,7 @@ public sealed partial class SqliteRegionalStore
         var rows = new List<OutboxRow>();
         while (reader.Read())
         {
-            var seq = reader.GetInt64(0);
-            var state = StateJson.Deserialize<EntityState>(reader.GetString(2));
-            rows.Add(new OutboxRow(seq, new ChangeItem(seq, (SyncOperation)reader.GetInt32(1), state, reader.GetInt64(3)), reader.GetInt32(4)));
+            rows.Add(EntityRows.ReadOutbox(reader));
         }
 
         return rows;

@@ -67,35 +67,44 @@ public sealed partial class SqliteRegionalStore(string region, string path, Time
         });
     }
 
-    public Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes) => Writer.RunAsync(w =>
+    public async Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes)
     {
-        foreach (var write in writes)
+        // JSON is built here, on the caller's thread: the single writer thread only runs SQL.
+        var prepared = writes.Select(w => (Write: w, Json: StateJson.Serialize(w.State), Priority: w.State.Type.Info().Priority)).ToArray();
+        try
         {
-            var current = ReadInTransaction(w, write.State.Type, write.State.Id);
-            if ((current?.Version ?? 0) != write.ExpectedVersion)
+            return await Writer.RunAsync(w =>
             {
-                return new CommitResult(CommitStatus.VersionMismatch, current);
-            }
-        }
+                var now = NowMs;
+                foreach (var (write, json, priority) in prepared)
+                {
+                    if (!WriteIfUnchanged(w, write))
+                    {
+                        // Rolls this job's savepoint back: none of the writes lands.
+                        throw new VersionMovedException(ReadInTransaction(w, write.State.Type, write.State.Id));
+                    }
 
-        var now = NowMs;
-        foreach (var write in writes)
+                    AppendOutbox(w, write, json, priority, now);
+                }
+
+                return new CommitResult(CommitStatus.Committed, null);
+            });
+        }
+        catch (VersionMovedException moved)
         {
-            Upsert(w, write.State);
-            AppendOutbox(w, write, now);
+            return new CommitResult(CommitStatus.VersionMismatch, moved.Current);
         }
-
-        return new CommitResult(CommitStatus.Committed, null);
-    });
+    }
 
     public Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver) => Writer.RunAsync(w =>
     {
         var stored = new List<EntityState>();
         var conflicts = new List<ConflictRecord>();
         var ignored = 0;
+        var locals = ReadLocals(w, items);
         foreach (var item in items)
         {
-            var local = ReadInTransaction(w, item.State.Type, item.State.Id);
+            var local = locals.GetValueOrDefault((item.State.Type, item.State.Id));
             var resolution = resolver.Resolve(local, item.State);
             if (resolution.Outcome == ApplyOutcome.Ignored || resolution.ToStore is null)
             {
@@ -104,6 +113,7 @@ public sealed partial class SqliteRegionalStore(string region, string path, Time
             }
 
             Upsert(w, resolution.ToStore);
+            locals[(item.State.Type, item.State.Id)] = resolution.ToStore;
             stored.Add(resolution.ToStore);
             if (resolution.Outcome == ApplyOutcome.Conflict && local is not null
                 && RecordConflict(w, local, item.State, resolution) is { } conflict)
@@ -135,6 +145,37 @@ public sealed partial class SqliteRegionalStore(string region, string path, Time
         return reader.Read() ? EntityRows.Read(type, reader) : null;
     }
 
+    /// <summary>The stored rows of every entity a batch touches, one query per entity type.</summary>
+    private static Dictionary<(EntityType, string), EntityState> ReadLocals(SqliteWriter w, IReadOnlyList<ChangeItem> items)
+    {
+        var locals = new Dictionary<(EntityType, string), EntityState>();
+        foreach (var group in items.GroupBy(i => i.State.Type))
+        {
+            var command = w.Command(EntityRows.SelectMany(group.Key));
+            EntityRows.Add(command, "$ids", System.Text.Json.JsonSerializer.Serialize(group.Select(i => i.State.Id).Distinct()));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var state = EntityRows.Read(group.Key, reader);
+                locals[(group.Key, state.Id)] = state;
+            }
+        }
+
+        return locals;
+    }
+
+    private static bool WriteIfUnchanged(SqliteWriter w, LocalWrite write)
+    {
+        var command = w.Command(write.ExpectedVersion == 0 ? EntityRows.InsertNew(write.State.Type) : EntityRows.UpdateExpected(write.State.Type));
+        EntityRows.Bind(command, write.State);
+        if (write.ExpectedVersion != 0)
+        {
+            EntityRows.Add(command, "$expected", write.ExpectedVersion);
+        }
+
+        return command.ExecuteNonQuery() == 1;
+    }
+
     private static void Upsert(SqliteWriter w, EntityState state)
     {
         var command = w.Command(EntityRows.Upsert(state.Type));
@@ -142,13 +183,12 @@ public sealed partial class SqliteRegionalStore(string region, string path, Time
         command.ExecuteNonQuery();
     }
 
-    private void AppendOutbox(SqliteWriter w, LocalWrite write, long now)
+    private void AppendOutbox(SqliteWriter w, LocalWrite write, string json, int priority, long now)
     {
-        var json = StateJson.Serialize(write.State);
         var command = w.Command(
             "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, pending_osaka, pending_seoul, pending_nyc, bytes, state) " +
             "VALUES ($priority, $type, $id, $op, $vector, $now, $p_osaka, $p_seoul, $p_nyc, $bytes, $state)");
-        EntityRows.Add(command, "$priority", write.State.Type.Info().Priority);
+        EntityRows.Add(command, "$priority", priority);
         EntityRows.Add(command, "$type", (int)write.State.Type);
         EntityRows.Add(command, "$id", write.State.Id);
         EntityRows.Add(command, "$op", (int)write.Operation);
@@ -198,5 +238,11 @@ public sealed partial class SqliteRegionalStore(string region, string path, Time
         EntityRows.Add(command, "$n", stored);
         EntityRows.Add(command, "$now", NowMs);
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>A local write found its entity at another version than it read; carries the stored state.</summary>
+    private sealed class VersionMovedException(EntityState? current) : Exception("The entity's version moved.")
+    {
+        public EntityState? Current { get; } = current;
     }
 }
