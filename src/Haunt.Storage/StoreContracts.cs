@@ -38,8 +38,8 @@ public sealed record OutboxRow(long Seq, string ItemJson, int Bytes)
         $"{{\"seq\":{seq},\"operation\":\"{operation}\",\"state\":{stateJson},\"committedAtMs\":{committedAtMs}}}";
 }
 
-/// <summary>A peer's backlog in this region's outbox.</summary>
-public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs);
+/// <summary>A peer's backlog in this region's outbox; LastSeq = outbox rows ever written here (local writes).</summary>
+public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs, long LastSeq = 0);
 
 /// <summary>A region's data digest: per type and overall, over (type, id, version vector, deleted).</summary>
 public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictionary<EntityType, string> PerType);

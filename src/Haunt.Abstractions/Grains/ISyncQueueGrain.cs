@@ -56,7 +56,9 @@ public sealed record SyncStatus(
     [property: Id(2)] long ChangesApplied,
     [property: Id(3)] long BatchesRejected,
     [property: Id(4)] double LagP50Ms,
-    [property: Id(5)] double LagP99Ms);
+    [property: Id(5)] double LagP99Ms,
+    [property: Id(6)] long Conflicts = 0,
+    [property: Id(7)] long LocalWrites = 0);
 
 [GenerateSerializer, Immutable, Alias("haunt.PeerStatus")]
 public sealed record PeerStatus(

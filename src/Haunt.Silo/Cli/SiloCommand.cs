@@ -18,10 +18,11 @@ public static class SiloCommand
         var clusterDb = new Option<string?>("--cluster-db") { Description = "Shared SQLite cluster file (default <data>/cluster.db)." };
         var development = new Option<bool>("--development") { Description = "Generate a local sync key if none is configured." };
         var fast = new Option<bool>("--fast-failure-detection") { Description = "Declare killed silos dead within seconds." };
+        var stdin = new Option<bool>("--stop-on-stdin-close") { Description = "Stop when standard input closes (a parent process went away)." };
         var siloPort = new Option<int?>("--silo-port");
         var gatewayPort = new Option<int?>("--gateway-port");
         var httpPort = new Option<int?>("--http-port");
-        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, development, fast, siloPort, gatewayPort, httpPort };
+        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, development, fast, stdin, siloPort, gatewayPort, httpPort };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>
@@ -35,7 +36,17 @@ public static class SiloCommand
                 ["Haunt:GatewayPort"] = parse.GetValue(gatewayPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Haunt:HttpPort"] = parse.GetValue(httpPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            return await RunAsync(overrides.Where(o => o.Value is not null).ToDictionary(), cancel);
+            using var parentGone = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            if (parse.GetValue(stdin))
+            {
+                _ = Task.Run(async () =>
+                {
+                    await Console.In.ReadToEndAsync(CancellationToken.None);
+                    await parentGone.CancelAsync();
+                }, CancellationToken.None);
+            }
+
+            return await RunAsync(overrides.Where(o => o.Value is not null).ToDictionary(), parentGone.Token);
         });
         return command;
     }

@@ -51,10 +51,11 @@ public sealed partial class SqliteRegionalStore
     {
         using var command = connection.CreateCommand();
         command.CommandText =
-            $"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(committed_at_ms) FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
+            $"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(committed_at_ms), " +
+            $"(SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'sync_queue') FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
         using var reader = command.ExecuteReader();
         reader.Read();
-        return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+        return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3));
     });
 
     public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit) => ReadOnly<IReadOnlyList<ConflictRecord>>(connection =>

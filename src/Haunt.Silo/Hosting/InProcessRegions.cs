@@ -1,0 +1,31 @@
+namespace Haunt.Silo.Hosting;
+
+/// <summary>osaka, seoul and nyc as three silos inside this process (Orleans development clustering).</summary>
+public sealed class InProcessRegions(string dataDirectory, string clusterKey) : IRegionHost
+{
+    private readonly Dictionary<string, WebApplication> _silos = [];
+
+    public IGrainFactory Grains => _silos[Region.Osaka].Services.GetRequiredService<IGrainFactory>();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var primary = SiloEndpoints.DefaultFor(Region.Osaka).SiloPort;
+        foreach (var region in Region.All)
+        {
+            var endpoints = SiloEndpoints.DefaultFor(region);
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, primary, clusterKey));
+            await app.StartAsync(cancellationToken);
+            _silos[region] = app;
+            Console.WriteLine($"{region,-6} silo up (in-process): {endpoints.HttpUrl}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _silos.Values.Reverse())
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+    }
+}
