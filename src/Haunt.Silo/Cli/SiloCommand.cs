@@ -16,13 +16,14 @@ public static class SiloCommand
         var region = new Option<string?>("--region") { Description = "osaka, seoul or nyc." };
         var data = new Option<string?>("--data") { Description = "Data folder (regional store, default cluster file)." };
         var clusterDb = new Option<string?>("--cluster-db") { Description = "Shared SQLite cluster file (default <data>/cluster.db)." };
+        var clusterPg = new Option<string?>("--cluster-postgres") { Description = "PostgreSQL connection string for membership and reminders." };
         var development = new Option<bool>("--development") { Description = "Generate a local sync key if none is configured." };
         var fast = new Option<bool>("--fast-failure-detection") { Description = "Declare killed silos dead within seconds." };
         var stdin = new Option<bool>("--stop-on-stdin-close") { Description = "Stop when standard input closes (a parent process went away)." };
         var siloPort = new Option<int?>("--silo-port");
         var gatewayPort = new Option<int?>("--gateway-port");
         var httpPort = new Option<int?>("--http-port");
-        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, development, fast, stdin, siloPort, gatewayPort, httpPort };
+        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, clusterPg, development, fast, stdin, siloPort, gatewayPort, httpPort };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>
@@ -30,6 +31,7 @@ public static class SiloCommand
                 ["Haunt:Region"] = parse.GetValue(region),
                 ["Haunt:DataDirectory"] = parse.GetValue(data),
                 ["Haunt:ClusterDatabase"] = parse.GetValue(clusterDb),
+                ["Haunt:ClusterPostgres"] = parse.GetValue(clusterPg),
                 ["Haunt:Development"] = parse.GetValue(development) ? "true" : null,
                 ["Haunt:FastFailureDetection"] = parse.GetValue(fast) ? "true" : null,
                 ["Haunt:SiloPort"] = parse.GetValue(siloPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -78,8 +80,9 @@ public static class SiloCommand
             options.HttpPort > 0 ? options.HttpPort : defaults.HttpPort);
         var key = string.IsNullOrWhiteSpace(options.Sync.ClusterKey) ? ClusterKeyFile.LoadOrCreate(options.DataDirectory) : options.Sync.ClusterKey;
         var app = RegionalSilo.Build(new RegionalSiloSettings(options.Region, options.DataDirectory, endpoints, 0, key,
-            options.ClusterId, LogLevel.Warning, Mode: ClusterMode.SqliteFile,
+            options.ClusterId, LogLevel.Warning, Mode: string.IsNullOrWhiteSpace(options.ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres,
             ClusterDatabasePath: options.ClusterDatabase ?? Path.Combine(options.DataDirectory, "cluster.db"),
+            ClusterPostgres: options.ClusterPostgres, AdvertisedHost: options.AdvertisedHost,
             FastFailureDetection: options.FastFailureDetection));
         await app.StartAsync(cancel);
         Console.WriteLine($"{options.Region} silo up: silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}");

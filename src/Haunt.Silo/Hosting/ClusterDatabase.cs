@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Haunt.Silo.Hosting;
 
@@ -28,6 +29,26 @@ public static class ClusterDatabase
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = File.ReadAllText(script);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Creates (idempotently) the Orleans tables and queries in a PostgreSQL database shared by hosts.</summary>
+    public static void EnsureCreatedPostgres(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(7246187)", connection, transaction))
+        {
+            gate.ExecuteNonQuery(); // silos starting together must not race on CREATE TABLE IF NOT EXISTS
+        }
+
+        foreach (var script in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql", "postgres", "orleans"), "*.sql").Order(StringComparer.Ordinal))
+        {
+            using var command = new NpgsqlCommand(File.ReadAllText(script), connection, transaction);
             command.ExecuteNonQuery();
         }
 

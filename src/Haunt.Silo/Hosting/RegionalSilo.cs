@@ -7,9 +7,9 @@ namespace Haunt.Silo.Hosting;
 /// <summary>
 /// How silos find each other: Localhost = Orleans development clustering (all silos in one process, `up`
 /// in-process and the benchmark); SqliteFile = ADO.NET membership and reminders in a SQLite file shared by
-/// silo processes on one machine.
+/// silo processes on one machine; Postgres = the same in a PostgreSQL database, for silos on separate hosts.
 /// </summary>
-public enum ClusterMode { Localhost, SqliteFile }
+public enum ClusterMode { Localhost, SqliteFile, Postgres }
 
 /// <summary>Settings for one regional silo process or in-process instance.</summary>
 public sealed record RegionalSiloSettings(
@@ -23,6 +23,8 @@ public sealed record RegionalSiloSettings(
     Action<SyncOptions>? ConfigureSync = null,
     ClusterMode Mode = ClusterMode.Localhost,
     string? ClusterDatabasePath = null,
+    string? ClusterPostgres = null,
+    string AdvertisedHost = "127.0.0.1",
     bool FastFailureDetection = false);
 
 /// <summary>
@@ -39,6 +41,7 @@ public static class RegionalSilo
         builder.Logging.AddFilter("Orleans.Streams", LogLevel.Critical);
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
+        builder.Logging.AddFilter("Orleans.Providers.MemoryAdapterReceiver", LogLevel.Critical);
         builder.WebHost.UseUrls(settings.Endpoints.HttpUrl);
         builder.UseOrleans(silo =>
         {
@@ -67,13 +70,23 @@ public static class RegionalSilo
         }
         else
         {
-            var path = settings.ClusterDatabasePath ?? throw new InvalidOperationException("A SQLite cluster file is required.");
-            ClusterDatabase.EnsureCreated(path);
-            var connection = ClusterDatabase.ConnectionString(path);
+            var (invariant, connection) = settings.Mode == ClusterMode.Postgres
+                ? ("Npgsql", settings.ClusterPostgres ?? throw new InvalidOperationException("A PostgreSQL connection string is required."))
+                : ("System.Data.SQLite", ClusterDatabase.ConnectionString(settings.ClusterDatabasePath ?? throw new InvalidOperationException("A SQLite cluster file is required.")));
+            if (settings.Mode == ClusterMode.Postgres)
+            {
+                ClusterDatabase.EnsureCreatedPostgres(connection);
+            }
+            else
+            {
+                ClusterDatabase.EnsureCreated(settings.ClusterDatabasePath!);
+            }
+
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "haunt"; });
-            silo.ConfigureEndpoints(IPAddress.Loopback, settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort, listenOnAnyHostAddress: false);
-            silo.UseAdoNetClustering(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connection; });
-            silo.UseAdoNetReminderService(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connection; });
+            var advertised = IPAddress.TryParse(settings.AdvertisedHost, out var ip) ? ip : Dns.GetHostAddresses(settings.AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+            silo.ConfigureEndpoints(advertised, settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.UseAdoNetClustering(o => { o.Invariant = invariant; o.ConnectionString = connection; });
+            silo.UseAdoNetReminderService(o => { o.Invariant = invariant; o.ConnectionString = connection; });
         }
 
         if (settings.FastFailureDetection)

@@ -17,6 +17,12 @@ public sealed class SiloHostOptions
     /// <summary>SQLite file shared by the silos of one machine for membership and reminders.</summary>
     public string? ClusterDatabase { get; set; }
 
+    /// <summary>PostgreSQL connection string for membership and reminders (silos on separate hosts); replaces ClusterDatabase.</summary>
+    public string? ClusterPostgres { get; set; }
+
+    /// <summary>Address other silos and clients reach this one at (default 127.0.0.1; a host name in containers).</summary>
+    public string AdvertisedHost { get; set; } = "127.0.0.1";
+
     public string ClusterId { get; set; } = "haunt";
 
     /// <summary>0 = the region's default (osaka 11111/30000/5101, seoul +1, nyc +2).</summary>
