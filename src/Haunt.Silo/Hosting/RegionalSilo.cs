@@ -42,7 +42,10 @@ public static class RegionalSilo
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
         builder.Logging.AddFilter("Orleans.Providers.MemoryAdapterReceiver", LogLevel.Critical);
-        builder.WebHost.UseUrls(settings.Endpoints.HttpUrl);
+        // On loopback unless the silo advertises a routable address (containers, separate hosts).
+        builder.WebHost.UseUrls(settings.AdvertisedHost is "127.0.0.1" or "localhost"
+            ? settings.Endpoints.HttpUrl
+            : $"http://0.0.0.0:{settings.Endpoints.HttpPort}");
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, settings);
