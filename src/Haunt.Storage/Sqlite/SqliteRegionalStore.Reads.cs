@@ -123,7 +123,7 @@ public sealed partial class SqliteRegionalStore
         EntityRows.Add(watermark, "$peer", peer);
         watermark.ExecuteNonQuery();
         return true;
-    });
+    }, urgent: true);
 
     private Task<T> ReadOnly<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
     {

@@ -124,7 +124,7 @@ public sealed partial class SqliteRegionalStore(string region, string path, Time
 
         RecordApplied(w, origin, items, stored.Count);
         return new ApplyResult(stored, ignored, conflicts);
-    });
+    }, urgent: true);
 
     public async ValueTask DisposeAsync()
     {

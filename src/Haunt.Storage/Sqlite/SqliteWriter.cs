@@ -13,6 +13,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
 {
     private const int MaxJobsPerTransaction = 256;
     private readonly Channel<IJob> _jobs = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Sync work (applying a peer's batch, recording an ack) goes first: each sits on the path of a whole batch
+    // of replicated changes, while a local write is one change.
+    private readonly Channel<IJob> _urgent = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Task _loop;
@@ -26,16 +30,27 @@ internal sealed class SqliteWriter : IAsyncDisposable
         // fault we guard against; an OS crash may lose the last commits). A larger auto-checkpoint and cache
         // keep the fsync of checkpoints off most commits.
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; " +
-            "PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>Called after each successful commit with the results of the jobs in it.</summary>
     public event Action<IReadOnlyList<object?>>? Committed;
 
-    public Task<T> RunAsync<T>(Func<SqliteWriter, T> work)
+    public Task<T> RunAsync<T>(Func<SqliteWriter, T> work, bool urgent = false)
     {
         var job = new Job<T>(work);
+        if (urgent)
+        {
+            // Wakes the loop through the main channel too, so it never sleeps with urgent work queued.
+            if (!_urgent.Writer.TryWrite(job) || !_jobs.Writer.TryWrite(Wake.Instance))
+            {
+                throw new ObjectDisposedException(nameof(SqliteWriter), "The regional store is closed.");
+            }
+
+            return job.Completion.Task;
+        }
+
         if (!_jobs.Writer.TryWrite(job))
         {
             throw new ObjectDisposedException(nameof(SqliteWriter), "The regional store is closed.");
@@ -73,12 +88,23 @@ internal sealed class SqliteWriter : IAsyncDisposable
         while (await _jobs.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxJobsPerTransaction && _jobs.Reader.TryRead(out var job))
+            while (_urgent.Reader.TryRead(out var urgent))
             {
-                batch.Add(job);
+                batch.Add(urgent);
             }
 
-            RunTransaction(batch);
+            while (batch.Count < MaxJobsPerTransaction && _jobs.Reader.TryRead(out var job))
+            {
+                if (job is not Wake)
+                {
+                    batch.Add(job);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                RunTransaction(batch);
+            }
         }
     }
 
@@ -140,6 +166,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _urgent.Writer.TryComplete();
         _jobs.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         foreach (var command in _commands.Values)
@@ -148,6 +175,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A no-op that only wakes the loop for urgent work.</summary>
+    private sealed class Wake : IJob
+    {
+        public static Wake Instance { get; } = new();
+        public bool Succeeded => true;
+        public object? Result => null;
+        public void Execute(SqliteWriter writer) { }
+        public void Fail(Exception ex) { }
+        public void Complete() { }
     }
 
     private interface IJob
