@@ -23,7 +23,11 @@ public interface IRegionalStore : IAsyncDisposable
 
     Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId);
 
-    Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit);
+    /// <summary>
+    /// The next rows a peer still needs, in (priority, seq) order, skipping <paramref name="inFlight"/>
+    /// (rows already sent in batches that wait for their ack).
+    /// </summary>
+    Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null);
 
     /// <summary>Marks rows as delivered to <paramref name="peer"/>; rows every peer has are deleted.</summary>
     Task AckAsync(string peer, IReadOnlyList<long> seqs);

@@ -34,42 +34,40 @@ public sealed partial class SyncEngine
 
     private async Task FlushPeerAsync(PeerLink peer)
     {
-        if (peer.InFlight is not null)
+        foreach (var resend in peer.DueForResend(Now))
         {
-            if (peer.DueForResend(Now) is { } resend)
+            await _link.SendAsync(resend);
+        }
+
+        while (peer.CanSend)
+        {
+            var rows = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize, peer.InFlightSeqs);
+            if (rows.Count == 0)
             {
-                await _link.SendAsync(resend);
+                return;
             }
 
-            return;
+            var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
+            peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
+            Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
+            Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
+            await _link.SendAsync(batch);
+            if (rows.Count < Options.BatchSize)
+            {
+                return; // the outbox is drained for now
+            }
         }
-
-        var rows = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize);
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
-        peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
-        Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
-        Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
-        await _link.SendAsync(batch);
     }
 
     private async Task OnAckAsync(BatchAck ack)
     {
-        if (!_peers.TryGetValue(ack.From, out var peer) || peer.InFlight?.BatchId != ack.BatchId)
+        if (!_peers.TryGetValue(ack.From, out var peer) || peer.Acked(ack.BatchId, Now) is not { } seqs)
         {
             return; // a duplicate, or an ack for a batch of an earlier activation
         }
 
-        var seqs = peer.InFlightSeqs;
         await _store.AckAsync(peer.Peer, seqs);
-        if (peer.Acked(ack.BatchId, Now))
-        {
-            Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
-        }
+        Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
 
         // Keep the pipe full: send the next batch now instead of at the next tick.
         if (!_flushing)
@@ -96,7 +94,7 @@ public sealed partial class SyncEngine
     /// </summary>
     private async Task EnforceBoundAsync(PeerLink peer)
     {
-        if (peer.InFlight is null || Now - peer.BoundCheckedAt < Options.FlushInterval)
+        if (!peer.HasInFlight || Now - peer.BoundCheckedAt < Options.FlushInterval)
         {
             return;
         }

@@ -9,6 +9,9 @@ public sealed class SyncOptions
     /// <summary>How often the outbox is flushed when nothing wakes it earlier.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Batches sent to one peer before the first of them is acked (a pipeline, so a round trip does not idle the link).</summary>
+    public int MaxBatchesInFlight { get; set; } = 1;
+
     /// <summary>Most changes in one ChangeBatch.</summary>
     public int BatchSize { get; set; } = 1000;
 

@@ -31,12 +31,19 @@ public sealed partial class SqliteRegionalStore
         return list;
     });
 
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit) => ReadOnly<IReadOnlyList<OutboxRow>>(connection =>
+    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null) => ReadOnly<IReadOnlyList<OutboxRow>>(connection =>
     {
         using var command = connection.CreateCommand();
+        // In-flight rows sit at the front of the (priority, seq) index: skipping them costs a short scan.
+        var skip = inFlight is { Count: > 0 } ? " AND seq NOT IN (SELECT value FROM json_each($inflight))" : "";
         command.CommandText =
-            $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1 ORDER BY priority, seq LIMIT $limit";
+            $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1{skip} ORDER BY priority, seq LIMIT $limit";
         EntityRows.Add(command, "$limit", limit);
+        if (skip.Length > 0)
+        {
+            EntityRows.Add(command, "$inflight", "[" + string.Join(',', inFlight!) + "]");
+        }
+
         using var reader = command.ExecuteReader();
         var rows = new List<OutboxRow>();
         while (reader.Read())
