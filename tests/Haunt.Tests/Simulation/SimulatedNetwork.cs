@@ -1,0 +1,91 @@
+using Haunt.Grains.Sync;
+
+namespace Haunt.Tests.Simulation;
+
+/// <summary>Simulated time: only the schedule moves it.</summary>
+public sealed class ManualTime(DateTimeOffset start) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = start;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}
+
+/// <summary>
+/// The network between the simulated regions: every message is queued with a delivery time; faults per pair
+/// (cut, drop, duplicate, delay and so reorder, corrupt) are drawn from the schedule's seeded random.
+/// </summary>
+public sealed class SimulatedNetwork(ManualTime time, Random random)
+{
+    private readonly PriorityQueue<SyncMessage, (long At, long Order)> _queue = new();
+    private readonly Dictionary<(string, string), LinkFault> _faults = [];
+    private long _order;
+
+    public long Sent { get; private set; }
+    public long Dropped { get; private set; }
+    public long Duplicated { get; private set; }
+    public long Corrupted { get; private set; }
+
+    public int InTransit => _queue.Count;
+
+    public IReplicationLink LinkFor(string region) => new Link(this, region);
+
+    public void Set(string from, string to, LinkFault fault) => _faults[(from, to)] = fault;
+
+    public void HealAll() => _faults.Clear();
+
+    /// <summary>The next message due by now, if any.</summary>
+    public bool TryTakeDue(out SyncMessage message)
+    {
+        if (_queue.TryPeek(out message!, out var key) && key.At <= time.Now.ToUnixTimeMilliseconds())
+        {
+            _queue.Dequeue();
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>When the next message is due (to jump the clock there), or null when none is in transit.</summary>
+    public long? NextDueAt => _queue.TryPeek(out _, out var key) ? key.At : null;
+
+    private void Send(SyncMessage message)
+    {
+        Sent++;
+        var fault = _faults.GetValueOrDefault((message.From, message.To));
+        if (fault is not null && (fault.Cut || random.NextDouble() < fault.DropRate))
+        {
+            Dropped++;
+            return;
+        }
+
+        if (fault is not null && message is ChangeBatch batch && batch.Body.Length > 0 && random.NextDouble() < fault.CorruptRate)
+        {
+            var body = (byte[])batch.Body.Clone();
+            body[random.Next(body.Length)] ^= 0x41;
+            message = batch with { Body = body };
+            Corrupted++;
+        }
+
+        var copies = fault is not null && random.NextDouble() < fault.DuplicateRate ? 2 : 1;
+        Duplicated += copies - 1;
+        for (var i = 0; i < copies; i++)
+        {
+            var delay = fault is null ? 1 : (long)(fault.MinDelay.TotalMilliseconds + random.NextDouble() * (fault.MaxDelay - fault.MinDelay).TotalMilliseconds) + 1;
+            _queue.Enqueue(message, (time.Now.ToUnixTimeMilliseconds() + delay, _order++));
+        }
+    }
+
+    private sealed class Link(SimulatedNetwork network, string region) : IReplicationLink
+    {
+        public Task SendAsync(SyncMessage message)
+        {
+            if (message.From != region)
+            {
+                throw new InvalidOperationException($"{region} tried to send as {message.From}.");
+            }
+
+            network.Send(message);
+            return Task.CompletedTask;
+        }
+    }
+}
