@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text.Json.Serialization;
+using Haunt.Silo.Api;
+using Orleans.Dashboard;
+using Scalar.AspNetCore;
 using Haunt.Grains.Sync;
 using Orleans.Configuration;
 
@@ -49,6 +53,7 @@ public static class RegionalSilo
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, settings);
+            silo.AddDashboard();
             silo.AddHaunt(
                 r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; },
                 s =>
@@ -58,8 +63,20 @@ public static class RegionalSilo
                 });
         });
 
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Request bodies here are small JSON documents: anything bigger is refused with 413 before it is read.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
+
         var app = builder.Build();
-        app.MapGet("/api/sync/ping", () => TypedResults.Ok(new { region = settings.Region }));
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapSyncApi(settings.Region);
+        app.MapTradingApi(settings.Region);
         return app;
     }
 

@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Haunt.Silo.Hosting;
+using Haunt.Tests.Cluster;
+using Haunt.Tests.Processes;
+
+namespace Haunt.Tests.Api;
+
+/// <summary>
+/// osaka, seoul and nyc as real silos with their co-hosted HTTP API on free loopback ports (Kestrel), started
+/// one after another, on SQLite files in a temp folder; one HttpClient per region.
+/// </summary>
+public sealed class ApiHostFixture : IAsyncLifetime
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "haunt-api-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, WebApplication> _silos = [];
+
+    public Dictionary<string, HttpClient> Http { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var clusterId = $"api-{Guid.NewGuid():N}";
+        var endpoints = Region.All.ToDictionary(r => r, _ => new SiloEndpoints(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort()));
+        foreach (var region in Region.All)
+        {
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], endpoints[Region.Osaka].SiloPort,
+                HauntSiloConfigurator.ClusterKey, ClusterId: clusterId));
+            await app.StartAsync();
+            _silos[region] = app;
+            Http[region] = new HttpClient { BaseAddress = new Uri(endpoints[region].HttpUrl) };
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in Http.Values)
+        {
+            client.Dispose();
+        }
+
+        foreach (var app in _silos.Values.Reverse())
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { /* in /tmp */ }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiHostFixture>
+{
+    public const string Name = "api";
+}
