@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Haunt.Silo.Bots;
 using Haunt.Silo.Hosting;
 using Haunt.Silo.Load;
 
@@ -19,7 +20,7 @@ public static class UpCommand
         var forOption = new Option<int?>("--for") { Description = "Stop after N seconds, drain, report and exit." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the final summary as one JSON line." };
         var dataOption = new Option<string>("--data") { Description = "Data folder for the regional SQLite files.", DefaultValueFactory = _ => "data" };
-        var rateOption = new Option<int>("--rate") { Description = "Trading writes per second per region.", DefaultValueFactory = _ => 100 };
+        var rateOption = new Option<int>("--rate") { Description = "Background writes per second per region besides the bots (orders and the other entity types).", DefaultValueFactory = _ => 50 };
         var inProcess = new Option<bool>("--in-process") { Description = "Run the three silos inside this process instead of as child processes." };
         var command = new Command("up", "Run osaka, seoul and nyc on loopback with trading load and a live status view.")
         {
@@ -38,7 +39,9 @@ public static class UpCommand
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var loads = Region.All.Select((region, i) => new TradingLoad(regions.Grains, region, seed: i + 1)).ToList();
-        var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).ToList();
+        var bots = new BotRunner(regions.Grains);
+        var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).Append(bots.RunAsync(stopLoad.Token)).ToList();
+        Console.WriteLine("Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region, plus background writes of every entity type.");
         var view = new LiveView();
         var clock = Stopwatch.StartNew();
         while (!cancel.IsCancellationRequested && (seconds is null || clock.Elapsed < TimeSpan.FromSeconds(seconds.Value)))
@@ -54,7 +57,15 @@ public static class UpCommand
         await Task.WhenAll(loadTasks);
         var snapshots = await WaitForConvergenceAsync(regions.Grains, TimeSpan.FromSeconds(60));
         var converged = Converged(snapshots);
-        PrintSummary(snapshots, converged, json, loads.Sum(l => l.Writes), loads.Sum(l => l.Failures));
+        if (!json)
+        {
+            foreach (var group in bots.Bots.GroupBy(b => b.Name))
+            {
+                Console.WriteLine($"  {group.Key,-13} {group.Sum(b => b.Orders),6} orders in {string.Join(", ", group.Select(b => $"{b.Region} {b.Orders}"))}");
+            }
+        }
+
+        PrintSummary(snapshots, converged, json, loads.Sum(l => l.Writes) + bots.Bots.Sum(b => b.Orders), loads.Sum(l => l.Failures) + bots.Bots.Sum(b => b.Refused));
         return converged ? 0 : 1;
     }
 

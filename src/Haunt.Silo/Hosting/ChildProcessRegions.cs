@@ -31,7 +31,7 @@ public sealed class ChildProcessRegions(string dataDirectory) : IRegionHost
         {
             _children[region] = await StartChildAsync(region, cancellationToken);
             var endpoints = SiloEndpoints.DefaultFor(region);
-            Console.WriteLine($"{region,-6} silo up (pid {_children[region].Id}): {endpoints.HttpUrl}  log {LogPath(region)}");
+            Console.WriteLine($"{region,-6} silo up (pid {_children[region].Id}): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region)}");
         }
 
         var connection = ClusterDatabase.ConnectionString(ClusterDatabasePath);

@@ -16,7 +16,7 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey) : 
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, primary, clusterKey));
             await app.StartAsync(cancellationToken);
             _silos[region] = app;
-            Console.WriteLine($"{region,-6} silo up (in-process): {endpoints.HttpUrl}");
+            Console.WriteLine($"{region,-6} silo up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");
         }
     }
 

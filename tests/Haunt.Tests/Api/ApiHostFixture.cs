@@ -16,6 +16,8 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public Dictionary<string, HttpClient> Http { get; } = [];
 
+    public IGrainFactory Grains => _silos[Region.Osaka].Services.GetRequiredService<IGrainFactory>();
+
     public async Task InitializeAsync()
     {
         var clusterId = $"api-{Guid.NewGuid():N}";

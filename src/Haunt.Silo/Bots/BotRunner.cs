@@ -1,0 +1,25 @@
+using Haunt.Grains.Trading;
+
+namespace Haunt.Silo.Bots;
+
+/// <summary>The four bots in every region, each with its own portfolio there.</summary>
+public sealed class BotRunner(IGrainFactory grains)
+{
+    private readonly MarketFeed _market = new(TimeProvider.System);
+
+    public List<TradingBot> Bots { get; } = [];
+
+    public Task RunAsync(CancellationToken stop)
+    {
+        var seed = 100;
+        foreach (var region in Region.All)
+        {
+            Bots.Add(new GrandmaBot(grains, region, _market, seed++));
+            Bots.Add(new CryptoBroBot(grains, region, _market, seed++));
+            Bots.Add(new QuantBot(grains, region, _market, seed++));
+            Bots.Add(new ScalperBot(grains, region, _market, seed++));
+        }
+
+        return Task.WhenAll(Bots.Select(b => b.RunAsync(stop)));
+    }
+}

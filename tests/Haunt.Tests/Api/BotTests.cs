@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Haunt.Silo.Bots;
+using Haunt.Tests.Cluster;
+
+namespace Haunt.Tests.Api;
+
+[Collection(ApiCollection.Name)]
+public sealed class BotTests(ApiHostFixture host)
+{
+    [Fact]
+    public async Task A_few_seconds_of_bots_trade_in_every_region_and_converge()
+    {
+        var runner = new BotRunner(host.Grains);
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4)))
+        {
+            await runner.RunAsync(stop.Token);
+        }
+
+        Assert.Equal(12, runner.Bots.Count);
+        foreach (var region in Region.All)
+        {
+            var trades = 0;
+            foreach (var bot in runner.Bots.Where(b => b.Region == region))
+            {
+                var list = await host.Http[region].GetFromJsonAsync<JsonElement>($"/api/portfolios/{bot.PortfolioId}/trades");
+                trades += list.GetArrayLength();
+            }
+
+            Assert.True(trades > 0, $"no bot traded in {region}");
+        }
+
+        await Eventually.WaitUntilAsync(async () =>
+            (await host.Http[Region.Seoul].GetFromJsonAsync<JsonElement>("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
+            "the regions converged after the bots stopped");
+    }
+}
