@@ -33,6 +33,9 @@ public static class HauntSiloExtensions
         configureRegion(region);
         Region.Require(region.Region);
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
+        // The region is also silo metadata, for placement filters and tools that read metadata rather than names.
+        Orleans.Runtime.MembershipService.SiloMetadata.SiloMetadataHostingExtensions.UseSiloMetadata(
+            silo, new Dictionary<string, string> { ["region"] = region.Region });
         var sync = silo.Services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
         if (configureSync is not null)
         {

@@ -55,7 +55,8 @@ public static class UpCommand
 
         await stopLoad.CancelAsync();
         await Task.WhenAll(loadTasks);
-        var snapshots = await WaitForConvergenceAsync(regions.Grains, TimeSpan.FromSeconds(60));
+        // Ctrl+C: report where things stand and stop at once; --for: give replication a minute to drain.
+        var snapshots = await WaitForConvergenceAsync(regions.Grains, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
         var converged = Converged(snapshots);
         if (!json)
         {
@@ -66,6 +67,12 @@ public static class UpCommand
         }
 
         PrintSummary(snapshots, converged, json, loads.Sum(l => l.Writes) + bots.Bots.Sum(b => b.Orders), loads.Sum(l => l.Failures) + bots.Bots.Sum(b => b.Refused));
+        if (cancel.IsCancellationRequested)
+        {
+            Console.WriteLine("Stopped by Ctrl+C: changes still in flight stay in the outboxes and replicate on the next start.");
+            return 0;
+        }
+
         return converged ? 0 : 1;
     }
 
