@@ -40,12 +40,12 @@ public static class BenchCommand
 
             if (Runs("unreplicated"))
             {
-            Log("2/6 Haunt write path, one region, replication off");
-            await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20);
-            var load = new LoadDriver(single);
-            var clock = Stopwatch.StartNew();
-            await load.ClosedLoopAsync(writers, phase);
-            results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+                Log("2/6 Haunt write path, one region, replication off");
+                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20);
+                var load = new LoadDriver(single);
+                var clock = Stopwatch.StartNew();
+                await load.ClosedLoopAsync(writers, phase);
+                results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
             }
 
             await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), Region.All, replicate: true, portOffset: 30);
