@@ -55,3 +55,22 @@ public sealed class ApiCollection : ICollectionFixture<ApiHostFixture>
 {
     public const string Name = "api";
 }
+
+/// <summary>
+/// A separate 3-region host for the bot run: resting limit orders keep filling after the bots stop, which
+/// must not write into the API tests' regions while they check that bad input writes nothing.
+/// </summary>
+public sealed class BotHostFixture : IAsyncLifetime
+{
+    public ApiHostFixture Host { get; } = new();
+
+    public Task InitializeAsync() => Host.InitializeAsync();
+
+    public Task DisposeAsync() => Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class BotCollection : ICollectionFixture<BotHostFixture>
+{
+    public const string Name = "bots";
+}

@@ -5,13 +5,15 @@ using Haunt.Tests.Cluster;
 
 namespace Haunt.Tests.Api;
 
-[Collection(ApiCollection.Name)]
-public sealed class BotTests(ApiHostFixture host)
+[Collection(BotCollection.Name)]
+public sealed class BotTests(BotHostFixture fixture)
 {
+    private ApiHostFixture Host => fixture.Host;
+
     [Fact]
     public async Task A_few_seconds_of_bots_trade_in_every_region_and_converge()
     {
-        var runner = new BotRunner(host.Grains);
+        var runner = new BotRunner(Host.Grains);
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4)))
         {
             await runner.RunAsync(stop.Token);
@@ -23,7 +25,7 @@ public sealed class BotTests(ApiHostFixture host)
             var trades = 0;
             foreach (var bot in runner.Bots.Where(b => b.Region == region))
             {
-                var list = await host.Http[region].GetFromJsonAsync<JsonElement>($"/api/portfolios/{bot.PortfolioId}/trades");
+                var list = await Host.Http[region].GetFromJsonAsync<JsonElement>($"/api/portfolios/{bot.PortfolioId}/trades");
                 trades += list.GetArrayLength();
             }
 
@@ -31,7 +33,7 @@ public sealed class BotTests(ApiHostFixture host)
         }
 
         await Eventually.WaitUntilAsync(async () =>
-            (await host.Http[Region.Seoul].GetFromJsonAsync<JsonElement>("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
+            (await Host.Http[Region.Seoul].GetFromJsonAsync<JsonElement>("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
             "the regions converged after the bots stopped");
     }
 }
