@@ -1,38 +1,30 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Haunt.Silo.Api;
 
-/// <summary>
-/// Turns domain exceptions from grain calls into ProblemDetails: unknown id → 404, invalid value → 422,
-/// a state that forbids the operation → 409, a home region that cannot be reached → 503 naming it.
-/// </summary>
+/// <summary>Validation answers as typed results (domain exceptions are mapped by <see cref="ApiExceptionHandler"/>).</summary>
 public static class ApiErrors
 {
-    public static async Task<IResult> Run(Func<Task<IResult>> action)
-    {
-        try
+    /// <summary>A body that parsed but holds a missing or out-of-range field: 422 with the field's message.</summary>
+    public static ProblemHttpResult Unprocessable(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
-            return await action();
-        }
-        catch (KeyNotFoundException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        }
-        catch (ArgumentException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Invalid value");
-        }
-        catch (RegionUnavailableException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: $"Region '{ex.Region}' unavailable");
-        }
-        catch (InvalidOperationException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
-        }
-    }
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "One or more fields are invalid.",
+        });
 
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, statusCode: StatusCodes.Status422UnprocessableEntity);
-
-    public static IResult BadQuery(string field, string message) =>
+    /// <summary>A query parameter out of range: 400 (the request itself is malformed, there is no body to judge).</summary>
+    public static ValidationProblem BadQuery(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>Documents the exception mappings of <see cref="ApiExceptionHandler"/> that a group's endpoints can hit.</summary>
+    public static RouteGroupBuilder ProducesDomainProblems(this RouteGroupBuilder group, params int[] statuses)
+    {
+        foreach (var status in statuses)
+        {
+            group.ProducesProblem(status);
+        }
+
+        return group;
+    }
 }

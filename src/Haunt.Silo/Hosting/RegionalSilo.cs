@@ -64,6 +64,7 @@ public static class RegionalSilo
         });
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Request bodies here are small JSON documents: anything bigger is refused with 413 before it is read.

@@ -21,14 +21,36 @@ public sealed class ApiHostFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clusterId = $"api-{Guid.NewGuid():N}";
-        var endpoints = Region.All.ToDictionary(r => r, _ => new SiloEndpoints(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort()));
+        var primarySiloPort = 0;
         foreach (var region in Region.All)
         {
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], endpoints[Region.Osaka].SiloPort,
-                HauntSiloConfigurator.ClusterKey, ClusterId: clusterId));
-            await app.StartAsync();
+            var (app, endpoints) = await StartAsync(region, clusterId, primarySiloPort);
+            primarySiloPort = primarySiloPort == 0 ? endpoints.SiloPort : primarySiloPort;
             _silos[region] = app;
-            Http[region] = new HttpClient { BaseAddress = new Uri(endpoints[region].HttpUrl) };
+            Http[region] = new HttpClient { BaseAddress = new Uri(endpoints.HttpUrl) };
+        }
+    }
+
+    // A port found free can be taken by a parallel test (the TestCluster picks its own) before the silo binds
+    // it: try again on fresh ports rather than fail the whole collection.
+    private async Task<(WebApplication App, SiloEndpoints Endpoints)> StartAsync(string region, string clusterId, int primarySiloPort)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var endpoints = new SiloEndpoints(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort());
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints, primarySiloPort == 0 ? endpoints.SiloPort : primarySiloPort,
+                HauntSiloConfigurator.ClusterKey, ClusterId: clusterId,
+                // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
+                ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1)));
+            try
+            {
+                await app.StartAsync();
+                return (app, endpoints);
+            }
+            catch (Exception ex) when (attempt < 3 && ex is IOException or System.Net.Sockets.SocketException or OrleansException)
+            {
+                await app.DisposeAsync();
+            }
         }
     }
 

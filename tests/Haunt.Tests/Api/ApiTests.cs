@@ -1,45 +1,88 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Haunt.Tests.Cluster;
 
 namespace Haunt.Tests.Api;
 
+/// <summary>The sync endpoints, the OpenAPI document, its UI and the dashboard over real HTTP in each region.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class ApiTests(ApiHostFixture host)
 {
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private async Task<string> CreatePortfolioAsync(string region = Region.Osaka, decimal cash = 100_000m)
+    [Theory]
+    [InlineData(Region.Osaka)]
+    [InlineData(Region.Seoul)]
+    [InlineData(Region.Nyc)]
+    public async Task Health_names_this_region_and_both_peer_links(string region)
     {
-        var created = await host.Http[region].PostAsJsonAsync("/api/portfolios", new { owner = "api-test", startingCash = cash });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await JsonAsync(created)).GetProperty("id").GetString()!;
+        var health = await host.Http[region].GetJsonAsync("/api/sync/health");
+
+        Assert.Equal(region, health.GetProperty("region").GetString());
+        Assert.Contains(health.GetProperty("status").GetString(), new[] { "healthy", "degraded", "needs-snapshot" });
+        Assert.True(health.GetProperty("lagP99Ms").GetDouble() >= 0);
+        var peers = health.GetProperty("peers").EnumerateArray().ToList();
+        Assert.Equal(Region.PeersOf(region).Order(), peers.Select(p => p.GetProperty("peer").GetString()!).Order());
+        foreach (var peer in peers)
+        {
+            Assert.False(string.IsNullOrEmpty(peer.GetProperty("linkState").GetString()));
+            Assert.True(peer.GetProperty("watermark").GetInt64() >= 0);
+            Assert.True(peer.GetProperty("backlogRows").GetInt64() >= 0);
+            Assert.Equal(JsonValueKind.False, peer.GetProperty("needsSnapshot").ValueKind);
+        }
     }
 
     [Theory]
     [InlineData(Region.Osaka)]
     [InlineData(Region.Seoul)]
     [InlineData(Region.Nyc)]
-    public async Task Every_sync_endpoint_answers_in_each_region(string region)
+    public async Task Metrics_rows_are_recorded_and_served_as_json_objects(string region)
     {
         var http = host.Http[region];
-        var health = await JsonAsync(await http.GetAsync("/api/sync/health"));
-        Assert.Equal(region, health.GetProperty("region").GetString());
-        Assert.Equal(2, health.GetProperty("peers").GetArrayLength());
-        Assert.Contains(health.GetProperty("status").GetString(), new[] { "healthy", "degraded", "needs-snapshot" });
+        await Eventually.WaitUntilAsync(async () => (await http.GetJsonAsync("/api/sync/metrics?since=0")).GetArrayLength() > 0, $"{region} recorded metrics");
 
-        Assert.Equal(JsonValueKind.Array, (await JsonAsync(await http.GetAsync("/api/sync/metrics?since=0"))).ValueKind);
-        Assert.Equal(JsonValueKind.Array, (await JsonAsync(await http.GetAsync($"/api/sync/queue?peer={Region.PeersOf(region).First()}&limit=10"))).ValueKind);
-        Assert.Equal(JsonValueKind.Array, (await JsonAsync(await http.GetAsync("/api/sync/conflicts?limit=10"))).ValueKind);
-        Assert.Equal(13, (await JsonAsync(await http.GetAsync("/api/sync/digest"))).GetProperty("perType").EnumerateObject().Count());
-        Assert.Equal(3, (await JsonAsync(await http.GetAsync("/api/sync/convergence"))).GetProperty("regions").EnumerateObject().Count());
+        var row = (await http.GetJsonAsync("/api/sync/metrics?since=0"))[0];
+        Assert.Equal(region, row.GetProperty("region").GetString());
+        Assert.True(row.GetProperty("metrics").TryGetProperty("lagP99Ms", out _));
+        var future = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds();
+        Assert.Equal(0, (await http.GetJsonAsync($"/api/sync/metrics?since={future}")).GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData(Region.Osaka)]
+    [InlineData(Region.Seoul)]
+    [InlineData(Region.Nyc)]
+    public async Task Queue_and_conflicts_are_paged_lists(string region)
+    {
+        var http = host.Http[region];
+        var page = await http.GetJsonAsync($"/api/sync/queue?peer={Region.PeersOf(region).First()}&limit=2");
+        Assert.True(page.GetArrayLength() <= 2);
+        // Paging: the next page starts after the last seq of this one.
+        var last = page.EnumerateArray().Select(i => i.GetProperty("seq").GetInt64()).DefaultIfEmpty(0).Max();
+        var next = await http.GetJsonAsync($"/api/sync/queue?limit=1000&after={last}");
+        Assert.All(next.EnumerateArray(), i => Assert.True(i.GetProperty("seq").GetInt64() > last));
+        Assert.Equal(JsonValueKind.Array, (await http.GetJsonAsync("/api/sync/conflicts?limit=10&after=0")).ValueKind);
+    }
+
+    [Theory]
+    [InlineData(Region.Osaka)]
+    [InlineData(Region.Seoul)]
+    [InlineData(Region.Nyc)]
+    public async Task Digest_convergence_and_reconcile_answer(string region)
+    {
+        var http = host.Http[region];
+        var digest = await http.GetJsonAsync("/api/sync/digest");
+        Assert.Equal(region, digest.GetProperty("region").GetString());
+        Assert.Equal(13, digest.GetProperty("perType").EnumerateObject().Count());
 
         var reconcile = await http.PostAsync("/api/sync/reconcile", null);
         Assert.Equal(HttpStatusCode.Accepted, reconcile.StatusCode);
-        Assert.Equal(2, (await JsonAsync(reconcile)).GetProperty("peers").GetArrayLength());
+        Assert.Equal(2, (await reconcile.JsonAsync()).GetProperty("peers").GetArrayLength());
+
+        // Other tests of this collection write in osaka: wait until the regions agree, then all three digests are named.
+        JsonElement convergence = default;
+        await Eventually.WaitUntilAsync(async () => (convergence = await http.GetJsonAsync("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
+            "the three regions converged");
+        Assert.Equal(Region.All.Order(), convergence.GetProperty("regions").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(0, convergence.GetProperty("differingTypes").GetArrayLength());
     }
 
     [Theory]
@@ -49,75 +92,17 @@ public sealed class ApiTests(ApiHostFixture host)
     public async Task Dashboard_openapi_and_its_ui_answer_200_in_each_region(string region)
     {
         var http = host.Http[region];
-        var openApi = await http.GetAsync("/openapi/v1.json");
-        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
-        Assert.Contains("/api/sync/health", await openApi.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/scalar/")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/")).StatusCode);
-    }
-
-    [Fact]
-    public async Task Trading_over_http_places_fills_lists_and_cancels_and_replicates()
-    {
-        var osaka = host.Http[Region.Osaka];
-        var id = await CreatePortfolioAsync();
-
-        var market = await osaka.PostAsJsonAsync($"/api/portfolios/{id}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 2 });
-        Assert.Equal(HttpStatusCode.Created, market.StatusCode);
-        var order = await JsonAsync(market);
-        Assert.Equal("Filled", order.GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await osaka.GetAsync($"/api/orders/{order.GetProperty("id").GetString()}")).StatusCode);
-        Assert.Equal(1, (await JsonAsync(await osaka.GetAsync($"/api/portfolios/{id}/positions"))).GetArrayLength());
-        Assert.Equal(1, (await JsonAsync(await osaka.GetAsync($"/api/portfolios/{id}/trades"))).GetArrayLength());
-
-        var resting = await JsonAsync(await osaka.PostAsJsonAsync($"/api/portfolios/{id}/orders",
-            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1 }));
-        Assert.Equal("Open", resting.GetProperty("status").GetString());
-        var cancel = await osaka.PostAsync($"/api/portfolios/{id}/orders/{resting.GetProperty("id").GetString()}/cancel", null);
-        Assert.Equal("Cancelled", (await JsonAsync(cancel)).GetProperty("status").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, (await osaka.PostAsync($"/api/portfolios/{id}/orders/{resting.GetProperty("id").GetString()}/cancel", null)).StatusCode);
-
-        await Eventually.WaitUntilAsync(async () => (await host.Http[Region.Nyc].GetAsync($"/api/portfolios/{id}")).StatusCode == HttpStatusCode.OK,
-            "the portfolio reached nyc");
-    }
-
-    public static TheoryData<string, string, string?, HttpStatusCode> BadInputs() => new()
-    {
-        { "POST", "/api/portfolios", "{\"owner\": \"x\",", HttpStatusCode.BadRequest },
-        { "POST", "/api/portfolios", "{\"startingCash\": 100}", HttpStatusCode.UnprocessableEntity },
-        { "POST", "/api/portfolios", "{\"owner\": \"x\", \"startingCash\": -5}", HttpStatusCode.UnprocessableEntity },
-        { "POST", "/api/portfolios", "{\"owner\": \"" + new string('x', 70_000) + "\", \"startingCash\": 5}", HttpStatusCode.RequestEntityTooLarge },
-        { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"DOGE\", \"side\": \"Buy\", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.UnprocessableEntity },
-        { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": \"Buy\", \"kind\": \"Market\", \"quantity\": 0}", HttpStatusCode.UnprocessableEntity },
-        { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": \"Sideways\", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.BadRequest },
-        { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": \"Sell\", \"kind\": \"Limit\", \"quantity\": 1}", HttpStatusCode.UnprocessableEntity },
-        { "POST", "/api/portfolios/no-such-portfolio/orders", "{\"symbol\": \"ETH\", \"side\": \"Buy\", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.NotFound },
-        { "POST", "/api/portfolios/{portfolio}/orders/no-such-order/cancel", null, HttpStatusCode.NotFound },
-        { "GET", "/api/portfolios/no-such-portfolio", null, HttpStatusCode.NotFound },
-        { "GET", "/api/orders/no-such-order", null, HttpStatusCode.NotFound },
-        { "GET", "/api/sync/queue?limit=0", null, HttpStatusCode.BadRequest },
-        { "GET", "/api/sync/queue?peer=mars", null, HttpStatusCode.BadRequest },
-        { "GET", "/api/sync/conflicts?limit=5000", null, HttpStatusCode.BadRequest },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadInputs))]
-    public async Task Bad_input_gets_problem_details_and_writes_nothing(string method, string path, string? body, HttpStatusCode expected)
-    {
-        var osaka = host.Http[Region.Osaka];
-        var portfolio = await CreatePortfolioAsync(cash: 10m);
-        var before = (await JsonAsync(await osaka.GetAsync("/api/sync/digest"))).GetProperty("overall").GetString();
-
-        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{portfolio}", portfolio, StringComparison.Ordinal));
-        if (body is not null)
+        var openApi = await http.GetJsonAsync("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        foreach (var path in new[] { "/api/sync/health", "/api/sync/convergence", "/api/portfolios", "/api/portfolios/{id}/orders", "/api/orders/{id}" })
         {
-            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+            Assert.True(paths.TryGetProperty(path, out _), $"OpenAPI lacks {path}");
         }
 
-        var response = await osaka.SendAsync(request);
-
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, (await JsonAsync(await osaka.GetAsync("/api/sync/digest"))).GetProperty("overall").GetString());
+        // Typed results and the documented exception mappings show up as responses of the operation.
+        var placeOrder = paths.GetProperty("/api/portfolios/{id}/orders").GetProperty("post").GetProperty("responses");
+        Assert.Equal(["201", "404", "409", "422", "503"], placeOrder.EnumerateObject().Select(r => r.Name).Where(s => s != "400").Order());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/scalar/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/")).StatusCode);
     }
 }
