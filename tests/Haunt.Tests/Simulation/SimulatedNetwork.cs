@@ -33,6 +33,16 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 
     public void HealAll() => _faults.Clear();
 
+    /// <summary>Cuts a region off from both peers, both ways.</summary>
+    public void Isolate(string region)
+    {
+        foreach (var peer in Region.PeersOf(region))
+        {
+            Set(region, peer, LinkFault.Severed);
+            Set(peer, region, LinkFault.Severed);
+        }
+    }
+
     /// <summary>The next message due by now, if any.</summary>
     public bool TryTakeDue(out SyncMessage message)
     {
@@ -58,12 +68,9 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
             return;
         }
 
-        if (fault is not null && message is ChangeBatch batch && batch.Body.Length > 0 && random.NextDouble() < fault.CorruptRate)
+        if (fault is not null && fault.CorruptRate > 0 && random.NextDouble() < fault.CorruptRate)
         {
-            var body = (byte[])batch.Body.Clone();
-            body[random.Next(body.Length)] ^= 0x41;
-            message = batch with { Body = body };
-            Corrupted++;
+            message = Corrupt(message);
         }
 
         var copies = fault is not null && random.NextDouble() < fault.DuplicateRate ? 2 : 1;
@@ -73,6 +80,26 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
             var delay = fault is null ? 1 : (long)(fault.MinDelay.TotalMilliseconds + random.NextDouble() * (fault.MaxDelay - fault.MinDelay).TotalMilliseconds) + 1;
             _queue.Enqueue(message, (time.Now.ToUnixTimeMilliseconds() + delay, _order++));
         }
+    }
+
+    /// <summary>Flips one byte of a batch body, live or inside a repair; other messages carry no body.</summary>
+    private SyncMessage Corrupt(SyncMessage message)
+    {
+        var batch = message switch
+        {
+            ChangeBatch b => b,
+            RepairResponse { States: { } b } => b,
+            _ => null,
+        };
+        if (batch is null || batch.Body.Length == 0)
+        {
+            return message;
+        }
+
+        var body = (byte[])batch.Body.Clone();
+        body[random.Next(body.Length)] ^= (byte)random.Next(1, 256);
+        Corrupted++;
+        return message is RepairResponse repair ? repair with { States = batch with { Body = body } } : batch with { Body = body };
     }
 
     private sealed class Link(SimulatedNetwork network, string region) : IReplicationLink
