@@ -57,6 +57,12 @@ public sealed partial class SimulatedCluster : IDisposable
         ReconcileBuckets = 16,
     };
 
+    /// <summary>Each region's view of each peer (needs-snapshot, backlog), for diagnosing a failing seed.</summary>
+    public IEnumerable<string> PeerStates() =>
+        from node in _nodes.Values
+        from peer in Region.PeersOf(node.Store.Region)
+        select $"{node.Store.Region}->{peer}: {Wait(node.Store.PeerStateAsync(peer))}, backlog {Wait(node.Store.BacklogAsync(peer)).Rows}";
+
     /// <summary>The network, for scripted faults.</summary>
     public SimulatedNetwork Network => _network;
 

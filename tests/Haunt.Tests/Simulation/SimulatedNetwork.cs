@@ -18,6 +18,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 {
     private readonly PriorityQueue<SyncMessage, (long At, long Order)> _queue = new();
     private readonly Dictionary<(string, string), LinkFault> _faults = [];
+    private readonly List<Func<SyncMessage, bool>> _dropOnce = [];
     private long _order;
 
     public long Sent { get; private set; }
@@ -27,11 +28,17 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 
     public int InTransit => _queue.Count;
 
+    /// <summary>Set to a list to record every message sent and its fate (for replaying a failing seed).</summary>
+    public List<string>? Trace { get; set; }
+
     public IReplicationLink LinkFor(string region) => new Link(this, region);
 
     public void Set(string from, string to, LinkFault fault) => _faults[(from, to)] = fault;
 
     public void HealAll() => _faults.Clear();
+
+    /// <summary>Drops the next message that matches, once (a scripted loss at the worst moment).</summary>
+    public void DropOnce(Func<SyncMessage, bool> match) => _dropOnce.Add(match);
 
     /// <summary>Cuts a region off from both peers, both ways.</summary>
     public void Isolate(string region)
@@ -61,10 +68,19 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     private void Send(SyncMessage message)
     {
         Sent++;
+        if (_dropOnce.FindIndex(m => m(message)) is var scripted and >= 0)
+        {
+            _dropOnce.RemoveAt(scripted);
+            Dropped++;
+            Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP (scripted) {Describe(message)}");
+            return;
+        }
+
         var fault = _faults.GetValueOrDefault((message.From, message.To));
         if (fault is not null && (fault.Cut || random.NextDouble() < fault.DropRate))
         {
             Dropped++;
+            Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP {Describe(message)}");
             return;
         }
 
@@ -75,12 +91,23 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 
         var copies = fault is not null && random.NextDouble() < fault.DuplicateRate ? 2 : 1;
         Duplicated += copies - 1;
+        Trace?.Add($"{time.Now:HH:mm:ss.fff} send x{copies} {Describe(message)}");
         for (var i = 0; i < copies; i++)
         {
             var delay = fault is null ? 1 : (long)(fault.MinDelay.TotalMilliseconds + random.NextDouble() * (fault.MaxDelay - fault.MinDelay).TotalMilliseconds) + 1;
             _queue.Enqueue(message, (time.Now.ToUnixTimeMilliseconds() + delay, _order++));
         }
     }
+
+    private static string Describe(SyncMessage message) => message switch
+    {
+        ChangeBatch b => $"{b.From}->{b.To} ChangeBatch {b.BatchId} ({b.Count})",
+        BatchAck a => $"{a.From}->{a.To} BatchAck {a.BatchId}",
+        BatchReject r => $"{r.From}->{r.To} BatchReject {r.BatchId}",
+        RepairResponse r => $"{r.From}->{r.To} RepairResponse round {r.RoundId} ({r.States?.Count})",
+        Heartbeat => $"{message.From}->{message.To} Heartbeat",
+        _ => $"{message.From}->{message.To} {message.GetType().Name}",
+    };
 
     /// <summary>Flips one byte of a batch body, live or inside a repair; other messages carry no body.</summary>
     private SyncMessage Corrupt(SyncMessage message)

@@ -11,6 +11,10 @@ public sealed partial class SimulatedCluster
     /// <summary>Every acknowledged write per entity: the region, the state it committed.</summary>
     private readonly Dictionary<(EntityType, string), List<(string Region, EntityState State)>> _acked = [];
     private int _deletes;
+
+    /// <summary>The regions that take writes (all by default; a scripted schedule may narrow it).</summary>
+    public IReadOnlyCollection<string> Writers { get; set; } = Region.All;
+
     private int _mismatches;
 
     private void Write()
@@ -20,6 +24,11 @@ public sealed partial class SimulatedCluster
         // Strong entities are written in their home region only (the product forwards writes there).
         var strong = type.Info().Consistency == Consistency.Strong;
         var region = strong ? home : Region.All[_random.Next(3)];
+        if (!Writers.Contains(region))
+        {
+            return;
+        }
+
         var node = _nodes[region];
         if (!node.Grains.TryGetValue((type, id), out var current))
         {
