@@ -16,6 +16,7 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
     private readonly Dictionary<string, PeerState> _peers = Haunt.Regions.Region.PeersOf(region).ToDictionary(p => p, p => new PeerState(p, 0, null, false));
     private readonly List<ConflictRecord> _conflicts = [];
     private readonly HashSet<(EntityType, string, string)> _pairs = [];
+    private readonly Dictionary<(EntityType Type, string Id), VersionVector> _tombstones = [];
     private long _seq;
 
     public string Region => region;
@@ -23,8 +24,14 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
     /// <summary>Invariant violations seen while running (empty when the product behaved).</summary>
     public List<string> Violations { get; } = [];
 
-    /// <summary>(type, id) of every concurrent version this region received against its own.</summary>
-    public HashSet<(EntityType, string)> ConcurrentSeen { get; } = [];
+    /// <summary>(type, id, pair key) of every concurrent pair of versions this region met (its own against a received one).</summary>
+    public HashSet<(EntityType Type, string Id, string Pair)> ConcurrentSeen { get; } = [];
+
+    /// <summary>Stored states replaced by this region, each checked to be newer than the one before it.</summary>
+    public long VersionsChecked { get; private set; }
+
+    /// <summary>Every stored state, for the end-of-run comparison between regions.</summary>
+    public IReadOnlyDictionary<(EntityType Type, string Id), EntityState> Rows => _rows;
 
     public event Action? OutboxAppended;
 
@@ -62,12 +69,17 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
         foreach (var item in items)
         {
             var local = _rows.GetValueOrDefault((item.State.Type, item.State.Id));
+            var resolution = resolver.Resolve(local, item.State);
             if (local is not null && local.Vector.Compare(item.State.Vector) == VectorOrder.Concurrent)
             {
-                ConcurrentSeen.Add((item.State.Type, item.State.Id));
+                ConcurrentSeen.Add((item.State.Type, item.State.Id, PairKey(local.Vector, item.State.Vector)));
+                var expected = item.State.Type.Info().IsAppendOnly ? ApplyOutcome.Applied : ApplyOutcome.Conflict;
+                if (resolution.Outcome != expected)
+                {
+                    Violations.Add($"{region}: concurrent {item.State.Type} {item.State.Id} resolved as {resolution.Outcome}, expected {expected}");
+                }
             }
 
-            var resolution = resolver.Resolve(local, item.State);
             if (resolution.ToStore is null || resolution.Outcome == ApplyOutcome.Ignored)
             {
                 ignored++;
@@ -83,11 +95,11 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
             stored.Add(resolution.ToStore);
             if (resolution.Outcome == ApplyOutcome.Conflict && local is not null)
             {
-                var (a, b) = (local.Vector.ToString(), item.State.Vector.ToString());
-                var pair = string.CompareOrdinal(a, b) <= 0 ? $"{a}|{b}" : $"{b}|{a}";
-                if (_pairs.Add((local.Type, local.Id, pair)))
+                // One row per pair, as the SQLite store's unique pair_key makes it.
+                if (_pairs.Add((local.Type, local.Id, PairKey(local.Vector, item.State.Vector))))
                 {
-                    var record = new ConflictRecord(_conflicts.Count + 1, local.Type, local.Id, a, b, local.Payload, item.State.Payload,
+                    var record = new ConflictRecord(_conflicts.Count + 1, local.Type, local.Id, local.Vector.ToString(), item.State.Vector.ToString(),
+                        local.Payload, item.State.Payload,
                         local.ModifiedBy, item.State.ModifiedBy, resolution.Winner ?? "?", resolution.Policy ?? "?", region, nowMs());
                     _conflicts.Add(record);
                     conflicts.Add(record);
@@ -98,14 +110,37 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
         return Task.FromResult(new ApplyResult(stored, ignored, conflicts));
     }
 
+    /// <summary>The logged pair key of two vectors, whichever side each is on.</summary>
+    public static string PairKey(VersionVector x, VersionVector y)
+    {
+        var (a, b) = (x.ToString(), y.ToString());
+        return string.CompareOrdinal(a, b) <= 0 ? $"{a}|{b}" : $"{b}|{a}";
+    }
+
     private void Store(EntityState state)
     {
-        if (_rows.TryGetValue((state.Type, state.Id), out var old) && state.Vector.Compare(old.Vector) != VectorOrder.Newer)
+        var key = (state.Type, state.Id);
+        if (_rows.TryGetValue(key, out var old))
         {
-            Violations.Add($"{region}: {state.Type} {state.Id} went from {old.Vector} to {state.Vector}");
+            VersionsChecked++;
+            if (state.Vector.Compare(old.Vector) != VectorOrder.Newer)
+            {
+                Violations.Add($"{region}: {state.Type} {state.Id} went from {old.Vector} to {state.Vector}");
+            }
         }
 
-        _rows[(state.Type, state.Id)] = state;
+        // Nothing deleted comes back unless a write that saw the delete brings it back.
+        if (!state.Deleted && _tombstones.TryGetValue(key, out var tombstone) && state.Vector.Compare(tombstone) != VectorOrder.Newer)
+        {
+            Violations.Add($"{region}: {state.Type} {state.Id} came back at {state.Vector} after its delete at {tombstone}");
+        }
+
+        if (state.Deleted)
+        {
+            _tombstones[key] = state.Vector;
+        }
+
+        _rows[key] = state;
     }
 
     public Task<EntityState?> ReadAsync(EntityType type, string id) => Task.FromResult(_rows.GetValueOrDefault((type, id)));

@@ -1,72 +1,107 @@
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
 using Haunt.Tests.Cluster;
-using Haunt.Trading;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Haunt.Tests.Simulation;
 
-/// <summary>What one schedule did and what it broke (nothing, when the product is right).</summary>
-public sealed record ScheduleResult(int Seed, int Writes, long Messages, long Dropped, long Duplicated, long Corrupted, int Faults, List<string> Violations);
-
 /// <summary>
 /// Three regions running the product's <see cref="SyncEngine"/>, <see cref="ConflictResolver"/>, codec and
 /// write path (<see cref="LocalStates"/>) over in-memory stores, a simulated network and a simulated clock,
-/// driven one step at a time by a seeded random schedule of writes, deletes, deliveries, ticks and faults.
+/// driven one step at a time by a seeded random schedule of writes, deletes, deliveries, ticks, restarts and
+/// faults. Single-threaded: every task the engines await completes synchronously, so a seed replays exactly.
+/// Split in three: the schedule (here), the workload (writes) and the end-state checks.
 /// </summary>
-public sealed class SimulatedCluster
+public sealed partial class SimulatedCluster : IDisposable
 {
     private static readonly BatchCodec s_codec = new(Options.Create(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey }));
-    private static readonly SyncOptions s_options = new()
-    {
-        ClusterKey = HauntSiloConfigurator.ClusterKey,
-        AckTimeout = TimeSpan.FromMilliseconds(300),
-        MaxBackoff = TimeSpan.FromSeconds(1),
-        BatchSize = 8,
-        MaxBacklogRows = 40,
-        MaxBatchesInFlight = 2,
-    };
 
     private readonly Random _random;
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));
     private readonly SimulatedNetwork _network;
-    private readonly Dictionary<string, (InMemoryRegionalStore Store, SyncEngine Engine, LocalStates States)> _regions = [];
-    private readonly Dictionary<(EntityType, string), Dictionary<string, int>> _acked = [];
+    private readonly SyncOptions _options;
+    private readonly Dictionary<string, Node> _nodes = [];
+    private readonly Dictionary<string, long> _maxBacklog = [];
     private int _faults;
+    private int _restarts;
 
-    public SimulatedCluster(int seed)
+    public SimulatedCluster(int seed, SyncOptions? options = null)
     {
         Seed = seed;
         _random = new Random(seed);
+        _options = options ?? DefaultOptions();
         _network = new SimulatedNetwork(_time, _random);
         foreach (var region in Region.All)
         {
-            var skewed = new SkewedTime(_time, TimeSpan.FromMilliseconds(_random.Next(-50, 50)));
-            var clock = new HybridLogicalClock(skewed);
+            // Each region's clock is off by up to ±50 ms: the hybrid clock, not the wall clock, orders writes.
+            var clock = new HybridLogicalClock(new SkewedTime(_time, TimeSpan.FromMilliseconds(_random.Next(-50, 51))));
             var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds());
-            var engine = new SyncEngine(region, store, _network.LinkFor(region), s_codec, new SyncMetrics(new SiloRegion(region)), clock,
-                s_options, NullLogger.Instance, new Random(seed ^ region.Length));
-            _regions[region] = (store, engine, new LocalStates(new SiloRegion(region), clock));
+            var node = new Node(store, new LocalStates(new SiloRegion(region), clock), new SyncMetrics(new SiloRegion(region)), clock);
+            _nodes[region] = node;
+            Restart(node);
         }
     }
 
     public int Seed { get; }
 
+    /// <summary>Small timeouts in simulated time, small batches and a small backlog bound, so every path runs.</summary>
+    public static SyncOptions DefaultOptions() => new()
+    {
+        ClusterKey = HauntSiloConfigurator.ClusterKey,
+        AckTimeout = TimeSpan.FromMilliseconds(300),
+        MaxBackoff = TimeSpan.FromSeconds(1),
+        BatchSize = 8,
+        MaxBacklogRows = 16,
+        MaxBatchesInFlight = 2,
+        ReconcileBuckets = 16,
+    };
+
+    /// <summary>Each region's view of each peer (needs-snapshot, backlog), for diagnosing a failing seed.</summary>
+    public IEnumerable<string> PeerStates() =>
+        from node in _nodes.Values
+        from peer in Region.PeersOf(node.Store.Region)
+        select $"{node.Store.Region}->{peer}: {Wait(node.Store.PeerStateAsync(peer))}, backlog {Wait(node.Store.BacklogAsync(peer)).Rows}";
+
+    /// <summary>The network, for scripted faults.</summary>
+    public SimulatedNetwork Network => _network;
+
+    /// <summary>Highest backlog any region held for <paramref name="peer"/> at any step so far.</summary>
+    public long MaxBacklogFor(string peer) => _maxBacklog.GetValueOrDefault(peer);
+
     public ScheduleResult Run(int steps)
+    {
+        Steps(steps, faults: true);
+        return Finish(periodicRounds: true);
+    }
+
+    /// <summary>Random steps; without faults only writes, deliveries and ticks (the network stays as scripted).</summary>
+    public void Steps(int steps, bool faults)
     {
         for (var step = 0; step < steps; step++)
         {
-            Step();
+            Step(faults);
+            SampleBacklogs();
         }
-
-        _network.HealAll();
-        Quiesce();
-        return new ScheduleResult(Seed, _acked.Values.Sum(v => v.Values.Sum()), _network.Sent, _network.Dropped, _network.Duplicated,
-            _network.Corrupted, _faults, Check());
     }
 
-    private void Step()
+    /// <summary>
+    /// Heals every link, lets the regions settle, and checks the end state. Without periodic rounds, only the
+    /// protocol's own catch-up (resends, heartbeat → snapshot request → reconciliation) may repair.
+    /// </summary>
+    public ScheduleResult Finish(bool periodicRounds)
+    {
+        _network.HealAll();
+        var quiesced = Quiesce(periodicRounds);
+        var violations = Check(quiesced, out var lost);
+        var metrics = _nodes.Values.Select(n => n.Metrics).ToList();
+        return new ScheduleResult(Seed, _acked.Values.Sum(w => w.Count), _deletes, _mismatches, lost,
+            _nodes.Values.Sum(n => n.Store.VersionsChecked), _network.Sent, _network.Dropped, _network.Duplicated, _network.Corrupted,
+            _faults, _restarts, metrics.Sum(m => m.BatchesRejected), metrics.Sum(m => m.BacklogsReleased), metrics.Sum(m => m.ChangesRepaired),
+            _nodes.Values.Sum(n => Wait(n.Store.ConflictCountAsync())), FinalDigest(), violations);
+    }
+
+    private void Step(bool faults)
     {
         var roll = _random.Next(100);
         if (roll < 40)
@@ -86,18 +121,33 @@ public sealed class SimulatedCluster
         {
             Each(e => e.HeartbeatAsync());
         }
-        else if (roll < 96)
+        else if (!faults)
+        {
+            DeliverDue();
+        }
+        else if (roll < 95)
         {
             ChangeFault();
         }
+        else if (roll < 96)
+        {
+            // A crash of the sync loop: in-flight batches and backoff state are lost, the store is durable.
+            Advance(_random.Next(1000, 3000));
+            Restart(_nodes[Region.All[_random.Next(3)]]);
+            _restarts++;
+        }
+        else if (roll < 97)
+        {
+            Each(e => e.RecordMetricsAsync());
+        }
         else
         {
-            Wait(_regions[Region.All[_random.Next(3)]].Engine.StartRoundAsync());
+            Wait(_nodes[Region.All[_random.Next(3)]].Engine.StartRoundAsync());
         }
     }
 
-    /// <summary>Heals, then runs the loops until every region holds the same data and nothing is in flight.</summary>
-    private void Quiesce()
+    /// <summary>Runs the loops until every region holds the same data and nothing is queued or in transit.</summary>
+    private bool Quiesce(bool periodicRounds)
     {
         for (var round = 0; round < 4000; round++)
         {
@@ -108,119 +158,60 @@ public sealed class SimulatedCluster
                 Each(e => e.HeartbeatAsync());
             }
 
-            if (round % 100 == 99)
+            if (periodicRounds && round % 100 == 99)
             {
-                Wait(_regions[Region.All[round / 100 % 3]].Engine.StartRoundAsync());
+                Wait(_nodes[Region.All[round / 100 % 3]].Engine.StartRoundAsync());
             }
 
             DeliverDue();
             if (_network.InTransit == 0 && Converged())
             {
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 
     private bool Converged() =>
-        _regions.Values.Select(r => Wait(r.Store.DigestAsync()).Overall).Distinct().Count() == 1
-        && _regions.Values.All(r => Region.PeersOf(r.Store.Region).All(p => Wait(r.Store.BacklogAsync(p)).Rows == 0));
+        _nodes.Values.Select(n => Wait(n.Store.DigestAsync()).Overall).Distinct().Count() == 1
+        && _nodes.Values.All(n => Region.PeersOf(n.Store.Region).All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
 
-    private List<string> Check()
+    private string FinalDigest() => string.Join(",", Region.All.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
+
+    private void SampleBacklogs()
     {
-        var violations = _regions.Values.SelectMany(r => r.Store.Violations).ToList();
-        if (!Converged())
+        foreach (var node in _nodes.Values)
         {
-            violations.Add("the regions did not converge after healing");
-        }
-
-        foreach (var ((type, id), byRegion) in _acked)
-        {
-            foreach (var region in Region.All)
+            foreach (var peer in Region.PeersOf(node.Store.Region))
             {
-                var state = Wait(_regions[region].Store.ReadAsync(type, id));
-                foreach (var writer in Region.All)
-                {
-                    var acked = byRegion.GetValueOrDefault(writer);
-                    if ((state?.Vector.Get(writer) ?? 0) != acked)
-                    {
-                        violations.Add($"{type} {id} in {region}: {writer} made {acked} acknowledged writes, vector {state?.Vector}");
-                    }
-                }
+                _maxBacklog[peer] = Math.Max(_maxBacklog.GetValueOrDefault(peer), Wait(node.Store.BacklogAsync(peer)).Rows);
             }
-        }
-
-        foreach (var (region, parts) in _regions)
-        {
-            var conflicts = Wait(parts.Store.ConflictsAsync(0, int.MaxValue));
-            foreach (var (type, id) in parts.Store.ConcurrentSeen.Where(k => !k.Item1.Info().IsAppendOnly))
-            {
-                if (!conflicts.Any(c => c.EntityType == type && c.EntityId == id))
-                {
-                    violations.Add($"{region} saw concurrent versions of {type} {id} but logged no conflict");
-                }
-            }
-
-            if (conflicts.Any(c => c.EntityType.Info().IsAppendOnly))
-            {
-                violations.Add($"{region} logged a conflict for an append-only record");
-            }
-        }
-
-        return violations;
-    }
-
-    private void Write()
-    {
-        var region = Region.All[_random.Next(3)];
-        var (store, _, states) = _regions[region];
-        var (type, id) = PickEntity(region);
-        var current = Wait(store.ReadAsync(type, id));
-        if (type.Info().IsAppendOnly && current is not null)
-        {
-            return; // append-only records are written once
-        }
-
-        var delete = current is { Deleted: false } && type == EntityType.Profile && _random.Next(5) == 0;
-        var value = Value(type, id);
-        var write = states.Next(current, value, delete);
-        if (Wait(store.CommitLocalAsync([write])).Status == CommitStatus.Committed)
-        {
-            var byRegion = _acked.TryGetValue((type, id), out var d) ? d : _acked[(type, id)] = [];
-            byRegion[region] = byRegion.GetValueOrDefault(region) + 1;
         }
     }
-
-    /// <summary>Few ids per type so writes collide; strong ids are written only in their home region.</summary>
-    private (EntityType, string) PickEntity(string region) => _random.Next(4) switch
-    {
-        0 => (EntityType.Profile, $"profile-{_random.Next(4)}"),
-        1 => (EntityType.Strategy, $"strategy-{_random.Next(3)}"),
-        2 => (EntityType.Trade, $"trade-{_random.Next(30)}"),
-        _ => (EntityType.Order, $"order-{region}-{_random.Next(3)}"),
-    };
-
-    private IEntity Value(EntityType type, string id) => type switch
-    {
-        EntityType.Profile => new Profile(id, $"name {_random.Next(1000)}", null, _random.Next(10)),
-        EntityType.Strategy => new Strategy(id, "p-1", $"s {_random.Next(1000)}", "{}", _random.Next(2) == 0),
-        EntityType.Trade => new Trade(id, "p-1", "o-1", "BTC", OrderSide.Buy, 1, 100, _time.Now),
-        _ => new Order(id, "p-1", "ETH", OrderSide.Sell, OrderKind.Limit, _random.Next(1, 5), 3000, OrderStatus.Open, null, _time.Now),
-    };
 
     private void ChangeFault()
     {
         var from = Region.All[_random.Next(3)];
         var to = Region.PeersOf(from).ElementAt(_random.Next(2));
         _faults++;
-        _network.Set(from, to, _random.Next(6) switch
+        _network.Set(from, to, _random.Next(7) switch
         {
             0 => LinkFault.Severed,
             1 => new LinkFault { DropRate = 0.3 },
             2 => new LinkFault { DuplicateRate = 0.5 },
             3 => new LinkFault { MinDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(400) },
             4 => new LinkFault { CorruptRate = 0.3 },
+            5 => new LinkFault { DropRate = 0.05, DuplicateRate = 0.25, MinDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(250) },
             _ => new LinkFault(),
         });
+    }
+
+    private void Restart(Node node)
+    {
+        var region = node.Store.Region;
+        node.Engine = new SyncEngine(region, node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
+            NullLogger.Instance, new Random(_random.Next()), states => Refresh(node, states));
     }
 
     private void DeliverDue()
@@ -232,7 +223,7 @@ public sealed class SimulatedCluster
 
         while (_network.TryTakeDue(out var message))
         {
-            Wait(_regions[message.To].Engine.OnMessageAsync(message));
+            Wait(_nodes[message.To].Engine.OnMessageAsync(message));
         }
     }
 
@@ -242,7 +233,7 @@ public sealed class SimulatedCluster
     {
         foreach (var region in Region.All)
         {
-            Wait(tick(_regions[region].Engine));
+            Wait(tick(_nodes[region].Engine));
         }
     }
 
@@ -259,8 +250,34 @@ public sealed class SimulatedCluster
         task.GetAwaiter().GetResult();
     }
 
+    public void Dispose()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            node.Metrics.Dispose();
+        }
+    }
+
+    /// <summary>One region: its durable store, its write path, and its (restartable) sync loop.</summary>
+    private sealed class Node(InMemoryRegionalStore store, LocalStates states, SyncMetrics metrics, HybridLogicalClock clock)
+    {
+        public InMemoryRegionalStore Store { get; } = store;
+        public LocalStates States { get; } = states;
+        public SyncMetrics Metrics { get; } = metrics;
+        public HybridLogicalClock Clock { get; } = clock;
+        public SyncEngine Engine { get; set; } = null!;
+
+        /// <summary>What the region's active grains hold: may lag the store, as grain state does in the product.</summary>
+        public Dictionary<(EntityType, string), EntityState?> Grains { get; } = [];
+    }
+
     private sealed class SkewedTime(ManualTime time, TimeSpan skew) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => time.Now + skew;
     }
 }
+
+/// <summary>What one schedule did and what it broke (nothing, when the product is right).</summary>
+public sealed record ScheduleResult(
+    int Seed, int Writes, int Deletes, int Mismatches, int Lost, long VersionsChecked, long Messages, long Dropped, long Duplicated,
+    long Corrupted, int Faults, int Restarts, long Rejected, long Released, long Repaired, long Conflicts, string Digest, List<string> Violations);

@@ -18,6 +18,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 {
     private readonly PriorityQueue<SyncMessage, (long At, long Order)> _queue = new();
     private readonly Dictionary<(string, string), LinkFault> _faults = [];
+    private readonly List<Func<SyncMessage, bool>> _dropOnce = [];
     private long _order;
 
     public long Sent { get; private set; }
@@ -27,11 +28,27 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 
     public int InTransit => _queue.Count;
 
+    /// <summary>Set to a list to record every message sent and its fate (for replaying a failing seed).</summary>
+    public List<string>? Trace { get; set; }
+
     public IReplicationLink LinkFor(string region) => new Link(this, region);
 
     public void Set(string from, string to, LinkFault fault) => _faults[(from, to)] = fault;
 
     public void HealAll() => _faults.Clear();
+
+    /// <summary>Drops the next message that matches, once (a scripted loss at the worst moment).</summary>
+    public void DropOnce(Func<SyncMessage, bool> match) => _dropOnce.Add(match);
+
+    /// <summary>Cuts a region off from both peers, both ways.</summary>
+    public void Isolate(string region)
+    {
+        foreach (var peer in Region.PeersOf(region))
+        {
+            Set(region, peer, LinkFault.Severed);
+            Set(peer, region, LinkFault.Severed);
+        }
+    }
 
     /// <summary>The next message due by now, if any.</summary>
     public bool TryTakeDue(out SyncMessage message)
@@ -51,28 +68,65 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     private void Send(SyncMessage message)
     {
         Sent++;
+        if (_dropOnce.FindIndex(m => m(message)) is var scripted and >= 0)
+        {
+            _dropOnce.RemoveAt(scripted);
+            Dropped++;
+            Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP (scripted) {Describe(message)}");
+            return;
+        }
+
         var fault = _faults.GetValueOrDefault((message.From, message.To));
         if (fault is not null && (fault.Cut || random.NextDouble() < fault.DropRate))
         {
             Dropped++;
+            Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP {Describe(message)}");
             return;
         }
 
-        if (fault is not null && message is ChangeBatch batch && batch.Body.Length > 0 && random.NextDouble() < fault.CorruptRate)
+        if (fault is not null && fault.CorruptRate > 0 && random.NextDouble() < fault.CorruptRate)
         {
-            var body = (byte[])batch.Body.Clone();
-            body[random.Next(body.Length)] ^= 0x41;
-            message = batch with { Body = body };
-            Corrupted++;
+            message = Corrupt(message);
         }
 
         var copies = fault is not null && random.NextDouble() < fault.DuplicateRate ? 2 : 1;
         Duplicated += copies - 1;
+        Trace?.Add($"{time.Now:HH:mm:ss.fff} send x{copies} {Describe(message)}");
         for (var i = 0; i < copies; i++)
         {
             var delay = fault is null ? 1 : (long)(fault.MinDelay.TotalMilliseconds + random.NextDouble() * (fault.MaxDelay - fault.MinDelay).TotalMilliseconds) + 1;
             _queue.Enqueue(message, (time.Now.ToUnixTimeMilliseconds() + delay, _order++));
         }
+    }
+
+    private static string Describe(SyncMessage message) => message switch
+    {
+        ChangeBatch b => $"{b.From}->{b.To} ChangeBatch {b.BatchId} ({b.Count})",
+        BatchAck a => $"{a.From}->{a.To} BatchAck {a.BatchId}",
+        BatchReject r => $"{r.From}->{r.To} BatchReject {r.BatchId}",
+        RepairResponse r => $"{r.From}->{r.To} RepairResponse round {r.RoundId} ({r.States?.Count})",
+        Heartbeat => $"{message.From}->{message.To} Heartbeat",
+        _ => $"{message.From}->{message.To} {message.GetType().Name}",
+    };
+
+    /// <summary>Flips one byte of a batch body, live or inside a repair; other messages carry no body.</summary>
+    private SyncMessage Corrupt(SyncMessage message)
+    {
+        var batch = message switch
+        {
+            ChangeBatch b => b,
+            RepairResponse { States: { } b } => b,
+            _ => null,
+        };
+        if (batch is null || batch.Body.Length == 0)
+        {
+            return message;
+        }
+
+        var body = (byte[])batch.Body.Clone();
+        body[random.Next(body.Length)] ^= (byte)random.Next(1, 256);
+        Corrupted++;
+        return message is RepairResponse repair ? repair with { States = batch with { Body = body } } : batch with { Body = body };
     }
 
     private sealed class Link(SimulatedNetwork network, string region) : IReplicationLink
