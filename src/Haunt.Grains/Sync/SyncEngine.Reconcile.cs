@@ -22,12 +22,6 @@ public sealed partial class SyncEngine
 
     private async Task OnDigestRequestAsync(DigestRequest request)
     {
-        if ((await _store.PeerStateAsync(request.From)).NeedsSnapshot)
-        {
-            // The peer is catching up from state now; from here on the outbox covers it again.
-            await _store.ClearNeedsSnapshotAsync(request.From);
-        }
-
         var buckets = Math.Clamp(request.Buckets, 1, 4096);
         await _link.SendAsync(new DigestResponse(Region, request.From, request.RoundId, await _reconciler.DigestsAsync(buckets)));
     }
@@ -37,14 +31,20 @@ public sealed partial class SyncEngine
         var mine = await _reconciler.DigestsAsync(Options.ReconcileBuckets);
         var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
         Interlocked.Increment(ref _metrics.ReconcileRounds);
-        if (differing.Count == 0)
+        if (differing.Count > 0)
         {
-            return;
+            _log.LogInformation("Reconciling {Region} with {Peer}: {Buckets} buckets differ", Region, response.From, differing.Values.Sum(b => b.Length));
+            await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
+            await SendRepairAsync(response.From, response.RoundId, differing, Options.ReconcileBuckets);
         }
 
-        _log.LogInformation("Reconciling {Region} with {Peer}: {Buckets} buckets differ", Region, response.From, differing.Values.Sum(b => b.Length));
-        await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
-        await SendRepairAsync(response.From, response.RoundId, differing, Options.ReconcileBuckets);
+        // A peer whose backlog was released is caught up only once a round of ours with it has come back and
+        // our states for every differing bucket went out. Clearing earlier (when its own round merely asked)
+        // left the released changes to the next periodic round whenever one reply of that round was lost.
+        if ((await _store.PeerStateAsync(response.From)).NeedsSnapshot)
+        {
+            await _store.ClearNeedsSnapshotAsync(response.From);
+        }
     }
 
     private Task OnRepairRequestAsync(RepairRequest request) =>

@@ -122,7 +122,10 @@ public sealed partial class SyncEngine
         }
     }
 
-    /// <summary>A heartbeat proves the peer is reachable: if it missed released changes, ask it to catch up.</summary>
+    /// <summary>
+    /// A heartbeat proves the peer is reachable: if it missed released changes, ask it to catch up and run a
+    /// round with it ourselves, on every heartbeat until one of our rounds has completed (lost replies retry).
+    /// </summary>
     private async Task OnHeartbeatAsync(Heartbeat heartbeat)
     {
         if (_peers.TryGetValue(heartbeat.From, out var peer))
@@ -131,6 +134,7 @@ public sealed partial class SyncEngine
             if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot)
             {
                 await _link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
+                await StartRoundAsync(peer.Peer);
             }
         }
     }
