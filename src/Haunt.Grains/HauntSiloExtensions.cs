@@ -2,7 +2,6 @@ using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
 using Haunt.Grains.Trading;
-using Haunt.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -19,6 +18,16 @@ public sealed class RegionOptions
 
     /// <summary>Folder of the regional SQLite file (&lt;region&gt;.db).</summary>
     public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// A PostgreSQL connection string: when set, the region's store is the schema haunt_&lt;region&gt; of that
+    /// database instead of the SQLite file.
+    /// </summary>
+    public string? StorePostgres { get; set; }
+
+    public IRegionalStore OpenStore(TimeProvider time) => string.IsNullOrWhiteSpace(StorePostgres)
+        ? RegionalStores.Sqlite(Region, Path.Combine(DataDirectory, $"{Region}.db"), time)
+        : RegionalStores.Postgres(Region, StorePostgres, time);
 }
 
 public static class HauntSiloExtensions
@@ -50,7 +59,7 @@ public static class HauntSiloExtensions
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRegionalStore>(sp =>
         {
-            var store = new SqliteRegionalStore(region.Region, Path.Combine(region.DataDirectory, $"{region.Region}.db"), sp.GetRequiredService<TimeProvider>());
+            var store = region.OpenStore(sp.GetRequiredService<TimeProvider>());
             store.InitializeAsync().GetAwaiter().GetResult();
             return store;
         });

@@ -6,7 +6,7 @@ namespace Haunt.Silo.Cli;
 
 /// <summary>
 /// `silo`: one regional silo in this process, clustered with the others through the shared SQLite cluster
-/// file (ADO.NET membership + reminders). Settings come from appsettings.json, environment variables
+/// file or a PostgreSQL database (ADO.NET membership + reminders), its store in a SQLite file or a PostgreSQL schema. Settings come from appsettings.json, environment variables
 /// (Haunt__…) and these flags, in increasing precedence.
 /// </summary>
 public static class SiloCommand
@@ -17,13 +17,14 @@ public static class SiloCommand
         var data = new Option<string?>("--data") { Description = "Data folder (regional store, default cluster file)." };
         var clusterDb = new Option<string?>("--cluster-db") { Description = "Shared SQLite cluster file (default <data>/cluster.db)." };
         var clusterPg = new Option<string?>("--cluster-postgres") { Description = "PostgreSQL connection string for membership and reminders." };
+        var storePg = new Option<string?>("--store-postgres") { Description = "PostgreSQL connection string for the regional store (schema haunt_<region>) instead of <data>/<region>.db." };
         var development = new Option<bool>("--development") { Description = "Generate a local sync key if none is configured." };
         var fast = new Option<bool>("--fast-failure-detection") { Description = "Declare killed silos dead within seconds." };
         var stdin = new Option<bool>("--stop-on-stdin-close") { Description = "Stop when standard input closes (a parent process went away)." };
         var siloPort = new Option<int?>("--silo-port");
         var gatewayPort = new Option<int?>("--gateway-port");
         var httpPort = new Option<int?>("--http-port");
-        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, clusterPg, development, fast, stdin, siloPort, gatewayPort, httpPort };
+        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, clusterPg, storePg, development, fast, stdin, siloPort, gatewayPort, httpPort };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>
@@ -32,6 +33,7 @@ public static class SiloCommand
                 ["Haunt:DataDirectory"] = parse.GetValue(data),
                 ["Haunt:ClusterDatabase"] = parse.GetValue(clusterDb),
                 ["Haunt:ClusterPostgres"] = parse.GetValue(clusterPg),
+                ["Haunt:StorePostgres"] = parse.GetValue(storePg),
                 ["Haunt:Development"] = parse.GetValue(development) ? "true" : null,
                 ["Haunt:FastFailureDetection"] = parse.GetValue(fast) ? "true" : null,
                 ["Haunt:SiloPort"] = parse.GetValue(siloPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -83,9 +85,10 @@ public static class SiloCommand
             options.ClusterId, LogLevel.Warning, Mode: string.IsNullOrWhiteSpace(options.ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres,
             ClusterDatabasePath: options.ClusterDatabase ?? Path.Combine(options.DataDirectory, "cluster.db"),
             ClusterPostgres: options.ClusterPostgres, AdvertisedHost: options.AdvertisedHost,
-            FastFailureDetection: options.FastFailureDetection));
+            FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres));
         await app.StartAsync(cancel);
-        Console.WriteLine($"{options.Region} silo up: silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}");
+        var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(options.DataDirectory, options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
+        Console.WriteLine($"{options.Region} silo up: silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}, store {store}");
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);

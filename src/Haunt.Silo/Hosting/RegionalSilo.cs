@@ -29,7 +29,8 @@ public sealed record RegionalSiloSettings(
     string? ClusterDatabasePath = null,
     string? ClusterPostgres = null,
     string AdvertisedHost = "127.0.0.1",
-    bool FastFailureDetection = false);
+    bool FastFailureDetection = false,
+    string? StorePostgres = null);
 
 /// <summary>
 /// One region = one silo with its sync API co-hosted in the same process (ASP.NET Core + Orleans).
@@ -55,7 +56,7 @@ public static class RegionalSilo
             ConfigureClustering(silo, settings);
             silo.AddDashboard();
             silo.AddHaunt(
-                r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; },
+                r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; r.StorePostgres = settings.StorePostgres; },
                 s =>
                 {
                     s.ClusterKey = settings.ClusterKey;

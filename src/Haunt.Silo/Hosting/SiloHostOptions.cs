@@ -20,6 +20,9 @@ public sealed class SiloHostOptions
     /// <summary>PostgreSQL connection string for membership and reminders (silos on separate hosts); replaces ClusterDatabase.</summary>
     public string? ClusterPostgres { get; set; }
 
+    /// <summary>PostgreSQL connection string for this region's store (schema haunt_&lt;region&gt;); replaces the SQLite file.</summary>
+    public string? StorePostgres { get; set; }
+
     /// <summary>Address other silos and clients reach this one at (default 127.0.0.1; a host name in containers).</summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
@@ -59,6 +62,14 @@ public sealed class SiloHostOptions
             }
         }
 
+        foreach (var (name, value) in new[] { ("ClusterPostgres", ClusterPostgres), ("StorePostgres", StorePostgres) })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && ConnectionStringProblem(value) is { } problem)
+            {
+                yield return $"Haunt:{name} is not a valid PostgreSQL connection string: {problem}";
+            }
+        }
+
         if (string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Development)
         {
             yield return "Haunt:Sync:ClusterKey is required outside development: set it (base64, ≥ 32 bytes) through " +
@@ -67,6 +78,19 @@ public sealed class SiloHostOptions
         else if (!string.IsNullOrWhiteSpace(Sync.ClusterKey) && !IsKey(Sync.ClusterKey))
         {
             yield return "Haunt:Sync:ClusterKey must be base64 of at least 32 bytes.";
+        }
+    }
+
+    private static string? ConnectionStringProblem(string value)
+    {
+        try
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(value);
+            return string.IsNullOrWhiteSpace(builder.Host) ? "it names no Host." : null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
         }
     }
 

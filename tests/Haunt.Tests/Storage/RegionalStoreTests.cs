@@ -83,13 +83,13 @@ public sealed class RegionalStoreTests
         var path = Path.Combine(Path.GetTempPath(), $"haunt-{Guid.NewGuid():N}.db");
         try
         {
-            await using (var store = new Haunt.Storage.Sqlite.SqliteRegionalStore(Region.Nyc, path, TimeProvider.System))
+            await using (var store = RegionalStores.Sqlite(Region.Nyc, path, TimeProvider.System))
             {
                 await store.InitializeAsync();
                 await store.CommitLocalAsync([Insert(EntityType.Profile, "kept")]);
             }
 
-            await using (var reopened = new Haunt.Storage.Sqlite.SqliteRegionalStore(Region.Nyc, path, TimeProvider.System))
+            await using (var reopened = RegionalStores.Sqlite(Region.Nyc, path, TimeProvider.System))
             {
                 await reopened.InitializeAsync();
                 Assert.NotNull(await reopened.ReadAsync(EntityType.Profile, "kept"));

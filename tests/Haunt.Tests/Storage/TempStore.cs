@@ -1,4 +1,4 @@
-using Haunt.Storage.Sqlite;
+using Haunt.Storage.Sql;
 
 namespace Haunt.Tests.Storage;
 
@@ -7,9 +7,9 @@ public sealed class TempStore : IAsyncDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"haunt-{Guid.NewGuid():N}.db");
 
-    private TempStore(string region, TimeProvider time) => Store = new SqliteRegionalStore(region, _path, time);
+    private TempStore(string region, TimeProvider time) => Store = RegionalStores.Sqlite(region, _path, time);
 
-    public SqliteRegionalStore Store { get; }
+    public SqlRegionalStore Store { get; }
 
     public static async Task<TempStore> OpenAsync(string region = Region.Osaka, TimeProvider? time = null)
     {

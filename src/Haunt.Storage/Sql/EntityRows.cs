@@ -1,32 +1,32 @@
 using System.Data.Common;
 using Haunt.Regions;
 
-namespace Haunt.Storage.Sqlite;
+namespace Haunt.Storage.Sql;
 
-/// <summary>Maps entity states to the rows of the 13 entity tables (all of one shape, see 001_entities.sql).</summary>
+/// <summary>Maps entity states to the rows of the 13 entity tables (all of one shape, see sql/*/001_entities.sql).</summary>
 internal static class EntityRows
 {
     public const string Columns = "id, portfolio_id, home_region, version, version_vector, last_modified_at, last_modified_by, deleted, payload";
 
-    public static string SelectById(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id = $id";
+    public static string SelectById(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id = @id";
 
     public static string Upsert(EntityType type) =>
-        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES ($id, $portfolio_id, $home_region, $version, $version_vector, $last_modified_at, $last_modified_by, $deleted, $payload) " +
+        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload) " +
         "ON CONFLICT(id) DO UPDATE SET portfolio_id = excluded.portfolio_id, home_region = excluded.home_region, version = excluded.version, " +
         "version_vector = excluded.version_vector, last_modified_at = excluded.last_modified_at, last_modified_by = excluded.last_modified_by, " +
         "deleted = excluded.deleted, payload = excluded.payload";
 
     public static void Bind(DbCommand command, EntityState state)
     {
-        Add(command, "$id", state.Id);
-        Add(command, "$portfolio_id", (object?)state.PortfolioId ?? DBNull.Value);
-        Add(command, "$home_region", state.HomeRegion);
-        Add(command, "$version", state.Version);
-        Add(command, "$version_vector", state.Vector.ToString());
-        Add(command, "$last_modified_at", state.ModifiedAt.Packed);
-        Add(command, "$last_modified_by", state.ModifiedBy);
-        Add(command, "$deleted", state.Deleted ? 1 : 0);
-        Add(command, "$payload", state.Payload);
+        Add(command, "@id", state.Id);
+        Add(command, "@portfolio_id", (object?)state.PortfolioId ?? DBNull.Value);
+        Add(command, "@home_region", state.HomeRegion);
+        Add(command, "@version", state.Version);
+        Add(command, "@version_vector", state.Vector.ToString());
+        Add(command, "@last_modified_at", state.ModifiedAt.Packed);
+        Add(command, "@last_modified_by", state.ModifiedBy);
+        Add(command, "@deleted", state.Deleted ? 1 : 0);
+        Add(command, "@payload", state.Payload);
     }
 
     public static EntityState Read(EntityType type, DbDataReader reader) => new(
@@ -49,15 +49,15 @@ internal static class EntityRows
 
     /// <summary>Inserts a new row only if none exists: the write of an entity no one has written before.</summary>
     public static string InsertNew(EntityType type) =>
-        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES ($id, $portfolio_id, $home_region, $version, $version_vector, $last_modified_at, $last_modified_by, $deleted, $payload) " +
+        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload) " +
         "ON CONFLICT(id) DO NOTHING";
 
     /// <summary>Replaces a row only if it is still at the version the writer read (optimistic concurrency).</summary>
     public static string UpdateExpected(EntityType type) =>
-        $"UPDATE {type.Info().Table} SET portfolio_id = $portfolio_id, home_region = $home_region, version = $version, version_vector = $version_vector, " +
-        "last_modified_at = $last_modified_at, last_modified_by = $last_modified_by, deleted = $deleted, payload = $payload WHERE id = $id AND version = $expected";
+        $"UPDATE {type.Info().Table} SET portfolio_id = @portfolio_id, home_region = @home_region, version = @version, version_vector = @version_vector, " +
+        "last_modified_at = @last_modified_at, last_modified_by = @last_modified_by, deleted = @deleted, payload = @payload WHERE id = @id AND version = @expected";
 
-    public static string SelectMany(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id IN (SELECT value FROM json_each($ids))";
+    public static string SelectMany(SqlDialect dialect, EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE {dialect.InList("id", "@ids")}";
 
     public static void Add(DbCommand command, string name, object value)
     {

@@ -1,7 +1,7 @@
-namespace Haunt.Storage.Sqlite;
+namespace Haunt.Storage.Sql;
 
 // Reconciliation, peer state and metrics: the operator-facing side of the store.
-public sealed partial class SqliteRegionalStore
+public sealed partial class SqlRegionalStore
 {
     public Task<long> ConflictCountAsync() => ReadOnly(connection =>
     {
@@ -27,8 +27,8 @@ public sealed partial class SqliteRegionalStore
     public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids) => ReadOnly<IReadOnlyList<EntityState>>(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE id IN (SELECT value FROM json_each($ids)) ORDER BY id";
-        EntityRows.Add(command, "$ids", System.Text.Json.JsonSerializer.Serialize(ids));
+        command.CommandText = $"{EntityRows.SelectMany(dialect, type)} ORDER BY id";
+        dialect.AddList(command, "@ids", ids);
         using var reader = command.ExecuteReader();
         var list = new List<EntityState>();
         while (reader.Read())
@@ -43,9 +43,9 @@ public sealed partial class SqliteRegionalStore
     {
         using var command = connection.CreateCommand();
         var filter = peer is null ? "" : $" AND {EntityRows.PendingColumn(peer)} = 1";
-        command.CommandText = $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE seq > $after{filter} ORDER BY seq LIMIT $limit";
-        EntityRows.Add(command, "$after", afterSeq);
-        EntityRows.Add(command, "$limit", limit);
+        command.CommandText = $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE seq > @after{filter} ORDER BY seq LIMIT @limit";
+        EntityRows.Add(command, "@after", afterSeq);
+        EntityRows.Add(command, "@limit", limit);
         using var reader = command.ExecuteReader();
         var rows = new List<OutboxRow>();
         while (reader.Read())
@@ -59,8 +59,8 @@ public sealed partial class SqliteRegionalStore
     public Task<PeerState> PeerStateAsync(string peer) => ReadOnly(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT watermark, last_ack_at_ms, needs_snapshot FROM sync_state WHERE peer = $peer";
-        EntityRows.Add(command, "$peer", Haunt.Regions.Region.Require(peer));
+        command.CommandText = "SELECT watermark, last_ack_at_ms, needs_snapshot FROM sync_state WHERE peer = @peer";
+        EntityRows.Add(command, "@peer", Haunt.Regions.Region.Require(peer));
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? new PeerState(peer, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2) != 0)
@@ -70,9 +70,9 @@ public sealed partial class SqliteRegionalStore
     public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
     {
         var column = EntityRows.PendingColumn(peer);
-        var mark = w.Command("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = $now WHERE peer = $peer");
-        EntityRows.Add(mark, "$now", NowMs);
-        EntityRows.Add(mark, "$peer", peer);
+        var mark = w.Command("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = @now WHERE peer = @peer");
+        EntityRows.Add(mark, "@now", NowMs);
+        EntityRows.Add(mark, "@peer", peer);
         mark.ExecuteNonQuery();
         var release = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE {column} = 1");
         long released = release.ExecuteNonQuery();
@@ -82,30 +82,30 @@ public sealed partial class SqliteRegionalStore
 
     public Task ClearNeedsSnapshotAsync(string peer) => Writer.RunAsync(w =>
     {
-        var command = w.Command("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = $now WHERE peer = $peer");
-        EntityRows.Add(command, "$now", NowMs);
-        EntityRows.Add(command, "$peer", Haunt.Regions.Region.Require(peer));
+        var command = w.Command("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = @now WHERE peer = @peer");
+        EntityRows.Add(command, "@now", NowMs);
+        EntityRows.Add(command, "@peer", Haunt.Regions.Region.Require(peer));
         return command.ExecuteNonQuery();
     });
 
     public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Writer.RunAsync(w =>
     {
-        var insert = w.Command("INSERT INTO node_metrics (region, recorded_at_ms, metrics) VALUES ($region, $at, $metrics)");
-        EntityRows.Add(insert, "$region", Region);
-        EntityRows.Add(insert, "$at", atMs);
-        EntityRows.Add(insert, "$metrics", metricsJson);
+        var insert = w.Command("INSERT INTO node_metrics (region, recorded_at_ms, metrics) VALUES (@region, @at, @metrics)");
+        EntityRows.Add(insert, "@region", Region);
+        EntityRows.Add(insert, "@at", atMs);
+        EntityRows.Add(insert, "@metrics", metricsJson);
         insert.ExecuteNonQuery();
-        var prune = w.Command("DELETE FROM node_metrics WHERE recorded_at_ms < $before");
-        EntityRows.Add(prune, "$before", pruneBeforeMs);
+        var prune = w.Command("DELETE FROM node_metrics WHERE recorded_at_ms < @before");
+        EntityRows.Add(prune, "@before", pruneBeforeMs);
         return prune.ExecuteNonQuery();
     });
 
     public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit) => ReadOnly<IReadOnlyList<MetricsRow>>(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, region, recorded_at_ms, metrics FROM node_metrics WHERE recorded_at_ms >= $since ORDER BY recorded_at_ms LIMIT $limit";
-        EntityRows.Add(command, "$since", sinceMs);
-        EntityRows.Add(command, "$limit", limit);
+        command.CommandText = "SELECT id, region, recorded_at_ms, metrics FROM node_metrics WHERE recorded_at_ms >= @since ORDER BY recorded_at_ms LIMIT @limit";
+        EntityRows.Add(command, "@since", sinceMs);
+        EntityRows.Add(command, "@limit", limit);
         using var reader = command.ExecuteReader();
         var rows = new List<MetricsRow>();
         while (reader.Read())

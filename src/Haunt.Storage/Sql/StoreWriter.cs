@@ -1,15 +1,16 @@
+using System.Data.Common;
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 
-namespace Haunt.Storage.Sqlite;
+namespace Haunt.Storage.Sql;
 
 /// <summary>
-/// The single writer of a region's SQLite file, with group commit: jobs queued while a transaction runs are
+/// The single writer of a region's store, with group commit: jobs queued while a transaction runs are
 /// committed together in the next one, each inside its own savepoint so a failing job rolls back alone.
-/// SQLite admits one writer at a time anyway; doing it here turns N small fsyncs into one and makes every
-/// read-compare-write of a job atomic against all other writes of the region.
+/// SQLite admits one writer at a time anyway; on PostgreSQL one writer per region is what keeps every
+/// read-compare-write of a job atomic against all other writes of the region without row locks or retries
+/// (the region's silo is the only writer of its schema). Either way N small commits become one.
 /// </summary>
-internal sealed class SqliteWriter : IAsyncDisposable
+internal sealed class StoreWriter : IAsyncDisposable
 {
     private const int MaxJobsPerTransaction = 256;
     private readonly Channel<IJob> _jobs = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
@@ -17,27 +18,25 @@ internal sealed class SqliteWriter : IAsyncDisposable
     // Sync work (applying a peer's batch, recording an ack) goes first: each sits on the path of a whole batch
     // of replicated changes, while a local write is one change.
     private readonly Channel<IJob> _urgent = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SqliteConnection _connection;
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly SqlDialect _dialect;
+    private readonly DbConnection _connection;
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private readonly Task _loop;
-    private SqliteTransaction? _transaction;
+    private DbTransaction? _transaction;
 
-    public SqliteWriter(string connectionString)
+    public StoreWriter(SqlDialect dialect)
     {
-        _connection = new SqliteConnection(connectionString);
+        _dialect = dialect;
+        _connection = dialect.CreateConnection();
         _connection.Open();
-        // WAL + NORMAL: a commit appends to the WAL without an fsync (durable across a process crash, the
-        // fault we guard against; an OS crash may lose the last commits). A larger auto-checkpoint and cache
-        // keep the fsync of checkpoints off most commits.
-        Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; " +
-            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
+        dialect.PrepareWriter(_connection);
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>Called after each successful commit with the results of the jobs in it.</summary>
     public event Action<IReadOnlyList<object?>>? Committed;
 
-    public Task<T> RunAsync<T>(Func<SqliteWriter, T> work, bool urgent = false)
+    public Task<T> RunAsync<T>(Func<StoreWriter, T> work, bool urgent = false)
     {
         var job = new Job<T>(work);
         if (urgent)
@@ -45,7 +44,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             // Wakes the loop through the main channel too, so it never sleeps with urgent work queued.
             if (!_urgent.Writer.TryWrite(job) || !_jobs.Writer.TryWrite(Wake.Instance))
             {
-                throw new ObjectDisposedException(nameof(SqliteWriter), "The regional store is closed.");
+                throw new ObjectDisposedException(nameof(StoreWriter), "The regional store is closed.");
             }
 
             return job.Completion.Task;
@@ -53,14 +52,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         if (!_jobs.Writer.TryWrite(job))
         {
-            throw new ObjectDisposedException(nameof(SqliteWriter), "The regional store is closed.");
+            throw new ObjectDisposedException(nameof(StoreWriter), "The regional store is closed.");
         }
 
         return job.Completion.Task;
     }
 
     /// <summary>A prepared command, reused across transactions; parameters are cleared for the caller.</summary>
-    public SqliteCommand Command(string sql)
+    public DbCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -72,14 +71,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
         command.Parameters.Clear();
         command.Transaction = _transaction;
         return command;
-    }
-
-    public void Execute(string sql)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = _transaction;
-        command.ExecuteNonQuery();
     }
 
     private async Task RunAsync()
@@ -112,6 +103,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         try
         {
+            ReopenIfBroken();
             _transaction = _connection.BeginTransaction();
             foreach (var job in batch)
             {
@@ -119,7 +111,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 var savepoint = batch.Count > 1;
                 if (savepoint)
                 {
-                    Command("SAVEPOINT job").ExecuteNonQuery();
+                    _transaction.Save("job");
                 }
 
                 try
@@ -127,13 +119,14 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     job.Execute(this);
                     if (savepoint)
                     {
-                        Command("RELEASE job").ExecuteNonQuery();
+                        _transaction.Release("job");
                     }
                 }
                 catch (Exception ex) when (savepoint)
                 {
-                    Command("ROLLBACK TO job").ExecuteNonQuery();
-                    Command("RELEASE job").ExecuteNonQuery();
+                    // Also clears PostgreSQL's "transaction aborted" state after a failed statement.
+                    _transaction.Rollback("job");
+                    _transaction.Release("job");
                     job.Fail(ex);
                 }
             }
@@ -142,7 +135,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            try { _transaction?.Rollback(); } catch (SqliteException) { /* already rolled back by SQLite */ }
+            try { _transaction?.Rollback(); } catch (Exception e) when (e is DbException or InvalidOperationException) { /* already rolled back, or the connection broke */ }
             foreach (var job in batch)
             {
                 job.Fail(ex);
@@ -164,6 +157,25 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>A PostgreSQL server restart or a network cut breaks the writer's connection: open it again.</summary>
+    private void ReopenIfBroken()
+    {
+        if (_connection.State == System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+        _connection.Close();
+        _connection.Open();
+        _dialect.PrepareWriter(_connection);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _urgent.Writer.TryComplete();
@@ -183,7 +195,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public static Wake Instance { get; } = new();
         public bool Succeeded => true;
         public object? Result => null;
-        public void Execute(SqliteWriter writer) { }
+        public void Execute(StoreWriter writer) { }
         public void Fail(Exception ex) { }
         public void Complete() { }
     }
@@ -192,12 +204,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         bool Succeeded { get; }
         object? Result { get; }
-        void Execute(SqliteWriter writer);
+        void Execute(StoreWriter writer);
         void Fail(Exception ex);
         void Complete();
     }
 
-    private sealed class Job<T>(Func<SqliteWriter, T> work) : IJob
+    private sealed class Job<T>(Func<StoreWriter, T> work) : IJob
     {
         private Exception? _error;
         private T? _result;
@@ -206,7 +218,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public bool Succeeded => _error is null;
         public object? Result => _result;
 
-        public void Execute(SqliteWriter writer) => _result = work(writer);
+        public void Execute(StoreWriter writer) => _result = work(writer);
 
         public void Fail(Exception ex) => _error ??= ex;
 

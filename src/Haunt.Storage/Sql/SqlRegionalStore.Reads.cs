@@ -1,17 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Haunt.Storage.Sqlite;
+namespace Haunt.Storage.Sql;
 
 // Reads run on pooled connections of their own: WAL lets them see the last commit without waiting for the writer.
-public sealed partial class SqliteRegionalStore
+public sealed partial class SqlRegionalStore
 {
     public Task<EntityState?> ReadAsync(EntityType type, string id) => ReadOnly(connection =>
     {
         using var command = connection.CreateCommand();
         command.CommandText = EntityRows.SelectById(type);
-        EntityRows.Add(command, "$id", id);
+        EntityRows.Add(command, "@id", id);
         using var reader = command.ExecuteReader();
         return reader.Read() ? EntityRows.Read(type, reader) : null;
     });
@@ -19,8 +19,8 @@ public sealed partial class SqliteRegionalStore
     public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId) => ReadOnly<IReadOnlyList<EntityState>>(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE portfolio_id = $pid AND deleted = 0 ORDER BY id";
-        EntityRows.Add(command, "$pid", portfolioId);
+        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE portfolio_id = @pid AND deleted = 0 ORDER BY id";
+        EntityRows.Add(command, "@pid", portfolioId);
         using var reader = command.ExecuteReader();
         var list = new List<EntityState>();
         while (reader.Read())
@@ -35,13 +35,13 @@ public sealed partial class SqliteRegionalStore
     {
         using var command = connection.CreateCommand();
         // In-flight rows sit at the front of the (priority, seq) index: skipping them costs a short scan.
-        var skip = inFlight is { Count: > 0 } ? " AND seq NOT IN (SELECT value FROM json_each($inflight))" : "";
+        var skip = inFlight is { Count: > 0 } ? " AND " + dialect.NotInList("seq", "@inflight") : "";
         command.CommandText =
-            $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1{skip} ORDER BY priority, seq LIMIT $limit";
-        EntityRows.Add(command, "$limit", limit);
+            $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1{skip} ORDER BY priority, seq LIMIT @limit";
+        EntityRows.Add(command, "@limit", limit);
         if (skip.Length > 0)
         {
-            EntityRows.Add(command, "$inflight", "[" + string.Join(',', inFlight!) + "]");
+            dialect.AddList(command, "@inflight", inFlight!);
         }
 
         using var reader = command.ExecuteReader();
@@ -59,7 +59,7 @@ public sealed partial class SqliteRegionalStore
         using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(committed_at_ms), " +
-            $"(SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'sync_queue') FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
+            $"{dialect.LastOutboxSeq} FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
         using var reader = command.ExecuteReader();
         reader.Read();
         return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3));
@@ -70,9 +70,9 @@ public sealed partial class SqliteRegionalStore
         using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT id, entity_type, entity_id, local_vector, remote_vector, local_payload, remote_payload, local_region, remote_region, winner, policy, detected_in, detected_at_ms " +
-            "FROM sync_conflicts WHERE id > $after ORDER BY id LIMIT $limit";
-        EntityRows.Add(command, "$after", after);
-        EntityRows.Add(command, "$limit", limit);
+            "FROM sync_conflicts WHERE id > @after ORDER BY id LIMIT @limit";
+        EntityRows.Add(command, "@after", after);
+        EntityRows.Add(command, "@limit", limit);
         using var reader = command.ExecuteReader();
         var list = new List<ConflictRecord>();
         while (reader.Read())
@@ -115,26 +115,25 @@ public sealed partial class SqliteRegionalStore
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>
     {
         var column = EntityRows.PendingColumn(peer);
-        var ids = "[" + string.Join(',', seqs) + "]";
-        var clear = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE seq IN (SELECT value FROM json_each($ids))");
-        EntityRows.Add(clear, "$ids", ids);
+        var clear = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE {dialect.InList("seq", "@ids")}");
+        dialect.AddList(clear, "@ids", seqs);
         clear.ExecuteNonQuery();
         var prune = w.Command(
-            "DELETE FROM sync_queue WHERE seq IN (SELECT value FROM json_each($ids)) AND pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0");
-        EntityRows.Add(prune, "$ids", ids);
+            $"DELETE FROM sync_queue WHERE {dialect.InList("seq", "@ids")} AND pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0");
+        dialect.AddList(prune, "@ids", seqs);
         prune.ExecuteNonQuery();
         var watermark = w.Command(
-            $"UPDATE sync_state SET last_ack_at_ms = $now, updated_at_ms = $now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_queue WHERE {column} = 1), " +
-            "(SELECT seq FROM sqlite_sequence WHERE name = 'sync_queue'), 0) WHERE peer = $peer");
-        EntityRows.Add(watermark, "$now", NowMs);
-        EntityRows.Add(watermark, "$peer", peer);
+            $"UPDATE sync_state SET last_ack_at_ms = @now, updated_at_ms = @now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_queue WHERE {column} = 1), " +
+            $"{dialect.LastOutboxSeq}, 0) WHERE peer = @peer");
+        EntityRows.Add(watermark, "@now", NowMs);
+        EntityRows.Add(watermark, "@peer", peer);
         watermark.ExecuteNonQuery();
         return true;
     }, urgent: true);
 
-    private Task<T> ReadOnly<T>(Func<SqliteConnection, T> read) => Task.Run(() =>
+    private Task<T> ReadOnly<T>(Func<DbConnection, T> read) => Task.Run(() =>
     {
-        using var connection = new SqliteConnection(_connectionString);
+        using var connection = dialect.CreateConnection();
         connection.Open();
         return read(connection);
     });

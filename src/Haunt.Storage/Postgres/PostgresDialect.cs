@@ -1,0 +1,67 @@
+using System.Data.Common;
+using Haunt.Storage.Sql;
+using Npgsql;
+
+namespace Haunt.Storage.Postgres;
+
+/// <summary>
+/// A region's store in PostgreSQL: the same tables in a schema of their own (haunt_&lt;region&gt; by default),
+/// so the three regions of a test or a small deployment can share one server and one database while each
+/// region's data stays apart.
+/// </summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
+
+    public PostgresDialect(string connectionString, string schema)
+    {
+        _schema = IsPlainName(schema) ? schema : throw new ArgumentException($"'{schema}' is not a plain schema name (lower-case letters, digits, _).", nameof(schema));
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            SearchPath = schema,
+            // The writer repeats a few dozen statements: let Npgsql prepare them server-side after two uses.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
+        };
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database} schema {schema}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override string Name => "postgres";
+
+    public override string Location { get; }
+
+    public static string DefaultSchema(string region) => "haunt_" + Haunt.Regions.Region.Require(region);
+
+    public override DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    /// <summary>Creates the region's schema; the transaction-scoped lock serialises silos migrating at once.</summary>
+    public override void BeforeMigrate(DbConnection connection)
+    {
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT pg_advisory_xact_lock(4242); CREATE SCHEMA IF NOT EXISTS {_schema};";
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string NotInList(string column, string parameter) => $"{column} <> ALL({parameter})";
+
+    public override void AddList<T>(DbCommand command, string parameter, IReadOnlyCollection<T> values) =>
+        EntityRows.Add(command, parameter, values.ToArray());
+
+    // A sequence is not transactional: a rolled-back commit leaves a gap, so this can run ahead of the rows
+    // written. It only feeds the writes-per-second figure and the watermark of a drained outbox.
+    public override string LastOutboxSeq => "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM sync_queue_seq_seq)";
+
+    public override string Greatest => "GREATEST";
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static bool IsPlainName(string name) =>
+        name.Length is > 0 and <= 63 && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') && !char.IsDigit(name[0]);
+}

@@ -1,0 +1,49 @@
+using System.Data.Common;
+
+namespace Haunt.Storage.Sql;
+
+/// <summary>
+/// What differs between the SQL engines a regional store runs on. Everything else — the tables' shape, the
+/// statements, the single writer with group commit — is one code path in <see cref="SqlRegionalStore"/>, so
+/// both engines keep the same semantics (atomic local commit with version check, one transaction per
+/// applied batch, one conflict row per pair).
+/// </summary>
+public abstract class SqlDialect : IAsyncDisposable
+{
+    /// <summary>The folder of numbered schema scripts under sql/ (sqlite, postgres).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Where the data lives, for messages and logs (a file path, or host/database/schema).</summary>
+    public abstract string Location { get; }
+
+    /// <summary>A pooled connection, not yet opened.</summary>
+    public abstract DbConnection CreateConnection();
+
+    /// <summary>Session settings of the writer's connection (journal mode, synchronous commit, …).</summary>
+    public virtual void PrepareWriter(DbConnection connection)
+    {
+    }
+
+    /// <summary>Runs before the schema scripts, on the migrating connection (create folder or schema, take a lock).</summary>
+    public virtual void BeforeMigrate(DbConnection connection)
+    {
+    }
+
+    /// <summary>A predicate "column is one of the values bound to parameter".</summary>
+    public abstract string InList(string column, string parameter);
+
+    /// <summary>A predicate "column is none of the values bound to parameter".</summary>
+    public abstract string NotInList(string column, string parameter);
+
+    /// <summary>Binds a list of values for <see cref="InList"/> / <see cref="NotInList"/>.</summary>
+    public abstract void AddList<T>(DbCommand command, string parameter, IReadOnlyCollection<T> values);
+
+    /// <summary>A scalar subquery: the last outbox seq handed out (0 if none), surviving the rows' deletion.</summary>
+    public abstract string LastOutboxSeq { get; }
+
+    /// <summary>The two-argument maximum function (SQLite MAX, PostgreSQL GREATEST).</summary>
+    public abstract string Greatest { get; }
+
+    /// <summary>Closes pooled connections (the store is being disposed).</summary>
+    public abstract ValueTask DisposeAsync();
+}
