@@ -34,6 +34,8 @@ public sealed class PostgresDialect : SqlDialect
 
     public static string DefaultSchema(string region) => "haunt_" + Haunt.Regions.Region.Require(region);
 
+    public override bool ReuseCommands => false;
+
     public override DbConnection CreateConnection() => _dataSource.CreateConnection();
 
     /// <summary>Creates the region's schema; the transaction-scoped lock serialises silos migrating at once.</summary>

@@ -16,6 +16,13 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>Where the data lives, for messages and logs (a file path, or host/database/schema).</summary>
     public abstract string Location { get; }
 
+    /// <summary>
+    /// Whether the writer keeps one command per statement and rebinds it. SQLite keeps the compiled statement on
+    /// the command, so reuse saves a parse per write; Npgsql prepares by statement text per connection instead,
+    /// and a reused command would keep the parameter objects it was first prepared with.
+    /// </summary>
+    public abstract bool ReuseCommands { get; }
+
     /// <summary>A pooled connection, not yet opened.</summary>
     public abstract DbConnection CreateConnection();
 

@@ -58,14 +58,17 @@ internal sealed class StoreWriter : IAsyncDisposable
         return job.Completion.Task;
     }
 
-    /// <summary>A prepared command, reused across transactions; parameters are cleared for the caller.</summary>
+    /// <summary>A command for the current transaction (reused across transactions where the dialect allows); no parameters bound.</summary>
     public DbCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = _connection.CreateCommand();
             command.CommandText = sql;
-            _commands[sql] = command;
+            if (_dialect.ReuseCommands)
+            {
+                _commands[sql] = command;
+            }
         }
 
         command.Parameters.Clear();

@@ -18,6 +18,8 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override string Location => path;
 
+    public override bool ReuseCommands => true;
+
     public override DbConnection CreateConnection() => new SqliteConnection(_connectionString);
 
     // WAL + NORMAL: a commit appends to the WAL without an fsync (durable across a process crash, the fault we

@@ -1,18 +1,34 @@
 using Haunt.Grains.Sync;
+using Haunt.Tests.Dialects;
 
 namespace Haunt.Tests.Storage;
 
-public sealed class RegionalStoreTests
+public sealed class SqliteStoreTests() : RegionalStoreTests(StoreKind.Sqlite);
+
+public sealed class PostgresStoreTests() : RegionalStoreTests(StoreKind.Postgres);
+
+/// <summary>The store's contract, run against each engine.</summary>
+public abstract class RegionalStoreTests
 {
+    private readonly StoreKind _kind;
+
+    protected RegionalStoreTests(StoreKind kind)
+    {
+        _kind = kind;
+        StoreKinds.SkipIfUnavailable(kind);
+    }
+
+    private Task<TempStore> OpenAsync(string region = Region.Osaka) => TempStore.OpenAsync(_kind, region);
+
     private static EntityState State(EntityType type, string id, VersionVector vector, string region = Region.Osaka, bool deleted = false) =>
         new(type, id, region, vector, new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), region, deleted, null, $"{{\"id\":\"{id}\"}}");
 
     private static LocalWrite Insert(EntityType type, string id) => new(State(type, id, new VersionVector(1, 0, 0)), SyncOperation.Insert, 0);
 
-    [Fact]
+    [SkippableFact]
     public async Task Outbox_hands_out_rows_in_priority_then_sequence_order()
     {
-        await using var temp = await TempStore.OpenAsync();
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         // Written low priority first; orders (priority 0) must still leave first.
         await store.CommitLocalAsync([Insert(EntityType.PredictionHistory, "ph-1")]);
@@ -28,10 +44,10 @@ public sealed class RegionalStoreTests
         Assert.Empty(await store.PendingForPeerAsync(Region.Osaka, 100)); // never queued for itself
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Entity_row_and_outbox_row_commit_together_or_not_at_all()
     {
-        await using var temp = await TempStore.OpenAsync();
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.CommitLocalAsync([Insert(EntityType.Profile, "a")]);
 
@@ -44,10 +60,10 @@ public sealed class RegionalStoreTests
         Assert.Single(await store.PendingForPeerAsync(Region.Seoul, 100));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Acked_rows_leave_the_outbox_once_every_peer_has_them()
     {
-        await using var temp = await TempStore.OpenAsync();
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.CommitLocalAsync([Insert(EntityType.Trade, "t-1")]);
         var seq = (await store.PendingForPeerAsync(Region.Seoul, 10)).Single().Seq;
@@ -60,10 +76,10 @@ public sealed class RegionalStoreTests
         Assert.Equal(0, (await store.BacklogAsync(Region.Nyc)).Rows);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Applying_the_same_change_twice_stores_it_once()
     {
-        await using var temp = await TempStore.OpenAsync(Region.Seoul);
+        await using var temp = await OpenAsync(Region.Seoul);
         var store = temp.Store;
         var item = new ChangeItem(7, SyncOperation.Insert, State(EntityType.Profile, "p", new VersionVector(1, 0, 0)), 0);
 
@@ -77,31 +93,15 @@ public sealed class RegionalStoreTests
         Assert.Empty(await store.PendingForPeerAsync(Region.Nyc, 10)); // applied changes are not re-broadcast
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Schema_scripts_apply_once_so_reopening_keeps_data()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"haunt-{Guid.NewGuid():N}.db");
-        try
-        {
-            await using (var store = RegionalStores.Sqlite(Region.Nyc, path, TimeProvider.System))
-            {
-                await store.InitializeAsync();
-                await store.CommitLocalAsync([Insert(EntityType.Profile, "kept")]);
-            }
+        await using var temp = await OpenAsync(Region.Nyc);
+        await temp.Store.CommitLocalAsync([Insert(EntityType.Profile, "kept")]);
 
-            await using (var reopened = RegionalStores.Sqlite(Region.Nyc, path, TimeProvider.System))
-            {
-                await reopened.InitializeAsync();
-                Assert.NotNull(await reopened.ReadAsync(EntityType.Profile, "kept"));
-            }
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(path + suffix);
-            }
-        }
+        await temp.ReopenAsync();
+
+        Assert.NotNull(await temp.Store.ReadAsync(EntityType.Profile, "kept"));
+        Assert.Single(await temp.Store.PendingForPeerAsync(Region.Osaka, 10));
     }
 }

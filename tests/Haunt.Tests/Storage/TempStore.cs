@@ -1,29 +1,71 @@
 using Haunt.Storage.Sql;
+using Haunt.Tests.Dialects;
+using Npgsql;
 
 namespace Haunt.Tests.Storage;
 
-/// <summary>A real SQLite regional store in a Guid-named temp file, deleted (with -wal/-shm) afterwards.</summary>
+/// <summary>
+/// A real regional store of a throwaway location: a Guid-named SQLite file (deleted with -wal/-shm afterwards)
+/// or a Guid-named schema in the test run's PostgreSQL database (dropped afterwards).
+/// </summary>
 public sealed class TempStore : IAsyncDisposable
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"haunt-{Guid.NewGuid():N}.db");
+    private static readonly Lazy<Task<string>> PostgresDatabase = new(async () => await (await PostgresServer.GetAsync()).CreateDatabaseAsync());
 
-    private TempStore(string region, TimeProvider time) => Store = RegionalStores.Sqlite(region, _path, time);
+    private readonly StoreKind _kind;
+    private readonly string _region;
+    private readonly TimeProvider _time;
+    private readonly string _location;
+    private readonly string? _connectionString;
 
-    public SqlRegionalStore Store { get; }
-
-    public static async Task<TempStore> OpenAsync(string region = Region.Osaka, TimeProvider? time = null)
+    private TempStore(StoreKind kind, string region, TimeProvider time, string? connectionString)
     {
-        var temp = new TempStore(region, time ?? TimeProvider.System);
+        (_kind, _region, _time, _connectionString) = (kind, region, time, connectionString);
+        _location = kind == StoreKind.Sqlite
+            ? Path.Combine(Path.GetTempPath(), $"haunt-{Guid.NewGuid():N}.db")
+            : "t_" + Guid.NewGuid().ToString("N")[..16];
+        Store = Open();
+    }
+
+    public SqlRegionalStore Store { get; private set; }
+
+    public static async Task<TempStore> OpenAsync(StoreKind kind, string region = Region.Osaka, TimeProvider? time = null)
+    {
+        var connectionString = kind == StoreKind.Postgres ? await PostgresDatabase.Value : null;
+        var temp = new TempStore(kind, region, time ?? TimeProvider.System, connectionString);
         await temp.Store.InitializeAsync();
         return temp;
+    }
+
+    /// <summary>Closes the store and opens the same file or schema again, as a restarted silo does.</summary>
+    public async Task ReopenAsync()
+    {
+        await Store.DisposeAsync();
+        Store = Open();
+        await Store.InitializeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         await Store.DisposeAsync();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        if (_kind == StoreKind.Sqlite)
         {
-            File.Delete(_path + suffix);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            {
+                File.Delete(_location + suffix);
+            }
+
+            return;
         }
+
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {_location} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
     }
+
+    private SqlRegionalStore Open() => _kind == StoreKind.Sqlite
+        ? RegionalStores.Sqlite(_region, _location, _time)
+        : RegionalStores.Postgres(_region, _connectionString!, _time, _location);
 }
