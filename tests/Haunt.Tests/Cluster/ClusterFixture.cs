@@ -1,15 +1,21 @@
 using Haunt.Grains.Sync;
+using Haunt.Tests.Dialects;
 using Orleans.TestingHost;
 
 namespace Haunt.Tests.Cluster;
 
 /// <summary>
-/// One real 3-silo Orleans cluster (osaka, seoul, nyc) with a real SQLite file per region in a fresh
-/// temp folder, shared by the tests of the "cluster" collection and deleted afterwards.
+/// One real 3-silo Orleans cluster (osaka, seoul, nyc) whose regional stores are either a real SQLite file
+/// per region in a fresh temp folder or a schema per region in a fresh PostgreSQL database; shared by the
+/// tests of one collection and deleted afterwards. Every cluster test class runs once per engine.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 {
     private readonly Dictionary<string, SiloHandle> _silos = [];
+    private PostgresServer? _postgres;
+    private string? _database;
+
+    public StoreKind Kind { get; } = kind;
 
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "haunt-tests", Guid.NewGuid().ToString("N"));
 
@@ -19,8 +25,20 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (Kind == StoreKind.Postgres && PostgresServer.Unavailable is not null)
+        {
+            return; // every test of the collection reports the reason as skipped
+        }
+
         var builder = new TestClusterBuilder(3);
         builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
+        if (Kind == StoreKind.Postgres)
+        {
+            _postgres = await PostgresServer.GetAsync();
+            _database = await _postgres.CreateDatabaseAsync();
+            builder.Properties[HauntSiloConfigurator.StorePostgresKey] = _database;
+        }
+
         builder.AddSiloBuilderConfigurator<HauntSiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -32,9 +50,19 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (Cluster is null)
+        {
+            return;
+        }
+
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgres is not null && _database is not null)
+        {
+            await _postgres.DropDatabaseAsync(_database);
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -66,7 +94,13 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Moves a region's clock ahead (or back) of real time.</summary>
     public void Skew(string region, TimeSpan offset) => ((SkewableTime)Services(region).GetRequiredService<TimeProvider>()).Offset = offset;
 
-    public string StorePath(string region) => Path.Combine(DataDirectory, $"{region}.db");
+    /// <summary>A connection straight to a region's store, past the product's code (to make drift on purpose).</summary>
+    public System.Data.Common.DbConnection OpenStoreConnection(string region)
+    {
+        var connection = ((Haunt.Storage.Sql.SqlRegionalStore)Store(region)).Dialect.CreateConnection();
+        connection.Open();
+        return connection;
+    }
 
     public void HealAll()
     {
@@ -93,8 +127,24 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
+public sealed class SqliteCluster() : ClusterFixture(StoreKind.Sqlite);
+
+public sealed class PostgresCluster() : ClusterFixture(StoreKind.Postgres);
+
 [CollectionDefinition(Name)]
-public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+public sealed class SqliteClusterCollection : ICollectionFixture<SqliteCluster>
 {
-    public const string Name = "cluster";
+    public const string Name = "cluster on SQLite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresClusterCollection : ICollectionFixture<PostgresCluster>
+{
+    public const string Name = "cluster on PostgreSQL";
+}
+
+/// <summary>Base of the cluster test classes: skips them (outside CI) where their engine is absent.</summary>
+public abstract class ClusterTests
+{
+    protected ClusterTests(StoreKind kind) => StoreKinds.SkipIfUnavailable(kind);
 }

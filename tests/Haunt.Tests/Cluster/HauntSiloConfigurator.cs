@@ -7,11 +7,12 @@ namespace Haunt.Tests.Cluster;
 
 /// <summary>
 /// Turns TestCluster's silos into regions: "Primary" → osaka, "Secondary_1" → seoul, "Secondary_2" → nyc
-/// (restarts keep the name, so a restarted silo reopens its region's SQLite file).
+/// (restarts keep the name, so a restarted silo reopens its region's SQLite file or PostgreSQL schema).
 /// </summary>
 public sealed class HauntSiloConfigurator : ISiloConfigurator
 {
     public const string DataDirectoryKey = "Haunt:Test:DataDirectory";
+    public const string StorePostgresKey = "Haunt:Test:StorePostgres";
     public const string ClusterKey = "aGF1bnQtdGVzdC1jbHVzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
 
     public static string RegionOf(string siloName) => siloName switch
@@ -28,7 +29,12 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Services.AddSingleton<TimeProvider>(new SkewableTime());
         siloBuilder.AddHaunt(
-            r => { r.Region = region; r.DataDirectory = siloBuilder.Configuration[DataDirectoryKey]!; },
+            r =>
+            {
+                r.Region = region;
+                r.DataDirectory = siloBuilder.Configuration[DataDirectoryKey]!;
+                r.StorePostgres = siloBuilder.Configuration[StorePostgresKey];
+            },
             s =>
             {
                 s.ClusterKey = ClusterKey;

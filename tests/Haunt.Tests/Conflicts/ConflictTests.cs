@@ -2,8 +2,13 @@ using Haunt.Tests.Cluster;
 
 namespace Haunt.Tests.Conflicts;
 
-[Collection(ClusterCollection.Name)]
-public sealed class ConflictTests(ClusterFixture fixture)
+[Collection(SqliteClusterCollection.Name)]
+public sealed class SqliteConflictTests(SqliteCluster cluster) : ConflictTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class PostgresConflictTests(PostgresCluster cluster) : ConflictTests(cluster);
+
+public abstract class ConflictTests(ClusterFixture fixture) : ClusterTests(fixture.Kind)
 {
     private static string NewId() => Guid.CreateVersion7().ToString("N");
 
@@ -22,7 +27,7 @@ public sealed class ConflictTests(ClusterFixture fixture)
         return agreed!;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Concurrent_profile_writes_converge_and_record_one_conflict_per_region()
     {
         var id = NewId();
@@ -55,7 +60,7 @@ public sealed class ConflictTests(ClusterFixture fixture)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Strategy_written_with_nyc_clock_5s_ahead_follows_last_writer_wins_by_hlc()
     {
         var id = NewId();
@@ -87,7 +92,7 @@ public sealed class ConflictTests(ClusterFixture fixture)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Trades_inserted_concurrently_in_all_three_regions_union_everywhere_without_conflicts()
     {
         var shared = NewId();
@@ -117,7 +122,7 @@ public sealed class ConflictTests(ClusterFixture fixture)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Delete_in_seoul_versus_update_in_nyc_follows_the_policy_and_never_resurrects()
     {
         var id = NewId();
