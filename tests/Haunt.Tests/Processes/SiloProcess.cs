@@ -4,18 +4,23 @@ using System.Net.Sockets;
 
 namespace Haunt.Tests.Processes;
 
-/// <summary>A regional silo as a real child process (`Haunt.Silo silo --region …`), killable with kill -9.</summary>
+/// <summary>
+/// A regional silo as a real child process (`Haunt.Silo silo --region …`), killable with kill -9. With a
+/// PostgreSQL connection string, both its cluster tables and its regional store live in that database.
+/// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly string _region;
     private readonly string _dataDirectory;
+    private readonly string? _postgres;
     private readonly (int Silo, int Gateway, int Http) _ports;
     private Process? _process;
 
-    public SiloProcess(string region, string dataDirectory)
+    public SiloProcess(string region, string dataDirectory, string? postgres = null)
     {
         _region = region;
         _dataDirectory = dataDirectory;
+        _postgres = postgres;
         _ports = (FreePort(), FreePort(), FreePort());
     }
 
@@ -49,6 +54,14 @@ public sealed class SiloProcess : IAsyncDisposable
         })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (_postgres is not null)
+        {
+            foreach (var arg in new[] { "--cluster-postgres", _postgres, "--store-postgres", _postgres })
+            {
+                start.ArgumentList.Add(arg);
+            }
         }
 
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
