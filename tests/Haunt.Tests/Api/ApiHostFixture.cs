@@ -1,18 +1,23 @@
 using Microsoft.AspNetCore.Builder;
 using Haunt.Silo.Hosting;
 using Haunt.Tests.Cluster;
+using Haunt.Tests.Dialects;
 using Haunt.Tests.Processes;
 
 namespace Haunt.Tests.Api;
 
 /// <summary>
 /// osaka, seoul and nyc as real silos with their co-hosted HTTP API on free loopback ports (Kestrel), started
-/// one after another, on SQLite files in a temp folder; one HttpClient per region.
+/// one after another, on SQLite files in a temp folder or on region schemas in a fresh PostgreSQL database;
+/// one HttpClient per region.
 /// </summary>
-public sealed class ApiHostFixture : IAsyncLifetime
+public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "haunt-api-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, WebApplication> _silos = [];
+    private string? _database;
+
+    public StoreKind Kind { get; } = kind;
 
     public Dictionary<string, HttpClient> Http { get; } = [];
 
@@ -20,6 +25,16 @@ public sealed class ApiHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (Kind == StoreKind.Postgres)
+        {
+            if (PostgresServer.Unavailable is not null)
+            {
+                return; // the tests report the reason as skipped
+            }
+
+            _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        }
+
         var clusterId = $"api-{Guid.NewGuid():N}";
         var primarySiloPort = 0;
         foreach (var region in Region.All)
@@ -41,7 +56,7 @@ public sealed class ApiHostFixture : IAsyncLifetime
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints, primarySiloPort == 0 ? endpoints.SiloPort : primarySiloPort,
                 HauntSiloConfigurator.ClusterKey, ClusterId: clusterId,
                 // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
-                ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1)));
+                ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database));
             try
             {
                 await app.StartAsync();
@@ -68,31 +83,53 @@ public sealed class ApiHostFixture : IAsyncLifetime
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_database is not null)
+        {
+            await (await PostgresServer.GetAsync()).DropDatabaseAsync(_database);
+        }
+
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { /* in /tmp */ }
     }
 }
 
+public sealed class SqliteApiHost() : ApiHostFixture(StoreKind.Sqlite);
+
+public sealed class PostgresApiHost() : ApiHostFixture(StoreKind.Postgres);
+
 [CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<ApiHostFixture>
+public sealed class SqliteApiCollection : ICollectionFixture<SqliteApiHost>
 {
-    public const string Name = "api";
+    public const string Name = "api on SQLite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresApiCollection : ICollectionFixture<PostgresApiHost>
+{
+    public const string Name = "api on PostgreSQL";
+}
+
+/// <summary>Base of the API test classes: skips them (outside CI) where their engine is absent.</summary>
+public abstract class ApiTestsBase
+{
+    protected ApiTestsBase(StoreKind kind) => StoreKinds.SkipIfUnavailable(kind);
 }
 
 /// <summary>
-/// A separate 3-region host for the bot run: resting limit orders keep filling after the bots stop, which
+/// Separate 3-region hosts for the bot run: resting limit orders keep filling after the bots stop, which
 /// must not write into the API tests' regions while they check that bad input writes nothing.
 /// </summary>
-public sealed class BotHostFixture : IAsyncLifetime
+public sealed class SqliteBotHost() : ApiHostFixture(StoreKind.Sqlite);
+
+public sealed class PostgresBotHost() : ApiHostFixture(StoreKind.Postgres);
+
+[CollectionDefinition(Name)]
+public sealed class SqliteBotCollection : ICollectionFixture<SqliteBotHost>
 {
-    public ApiHostFixture Host { get; } = new();
-
-    public Task InitializeAsync() => Host.InitializeAsync();
-
-    public Task DisposeAsync() => Host.DisposeAsync();
+    public const string Name = "bots on SQLite";
 }
 
 [CollectionDefinition(Name)]
-public sealed class BotCollection : ICollectionFixture<BotHostFixture>
+public sealed class PostgresBotCollection : ICollectionFixture<PostgresBotHost>
 {
-    public const string Name = "bots";
+    public const string Name = "bots on PostgreSQL";
 }

@@ -4,11 +4,16 @@ using Haunt.Tests.Cluster;
 
 namespace Haunt.Tests.Api;
 
+[Collection(SqliteApiCollection.Name)]
+public sealed class SqliteApiTests(SqliteApiHost host) : ApiTests(host);
+
+[Collection(PostgresApiCollection.Name)]
+public sealed class PostgresApiTests(PostgresApiHost host) : ApiTests(host);
+
 /// <summary>The sync endpoints, the OpenAPI document, its UI and the dashboard over real HTTP in each region.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class ApiTests(ApiHostFixture host)
+public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData(Region.Osaka)]
     [InlineData(Region.Seoul)]
     [InlineData(Region.Nyc)]
@@ -30,7 +35,7 @@ public sealed class ApiTests(ApiHostFixture host)
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(Region.Osaka)]
     [InlineData(Region.Seoul)]
     [InlineData(Region.Nyc)]
@@ -46,7 +51,7 @@ public sealed class ApiTests(ApiHostFixture host)
         Assert.Equal(0, (await http.GetJsonAsync($"/api/sync/metrics?since={future}")).GetArrayLength());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(Region.Osaka)]
     [InlineData(Region.Seoul)]
     [InlineData(Region.Nyc)]
@@ -62,7 +67,7 @@ public sealed class ApiTests(ApiHostFixture host)
         Assert.Equal(JsonValueKind.Array, (await http.GetJsonAsync("/api/sync/conflicts?limit=10&after=0")).ValueKind);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(Region.Osaka)]
     [InlineData(Region.Seoul)]
     [InlineData(Region.Nyc)]
@@ -85,7 +90,7 @@ public sealed class ApiTests(ApiHostFixture host)
         Assert.Equal(0, convergence.GetProperty("differingTypes").GetArrayLength());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(Region.Osaka)]
     [InlineData(Region.Seoul)]
     [InlineData(Region.Nyc)]

@@ -4,11 +4,16 @@ using Haunt.Tests.Cluster;
 
 namespace Haunt.Tests.Api;
 
+[Collection(SqliteApiCollection.Name)]
+public sealed class SqliteTradingApiTests(SqliteApiHost host) : TradingApiTests(host);
+
+[Collection(PostgresApiCollection.Name)]
+public sealed class PostgresTradingApiTests(PostgresApiHost host) : TradingApiTests(host);
+
 /// <summary>Portfolios, orders, positions and trades over real HTTP.</summary>
-[Collection(ApiCollection.Name)]
-public sealed class TradingApiTests(ApiHostFixture host)
+public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
 {
-    [Fact]
+    [SkippableFact]
     public async Task Trading_over_http_places_fills_lists_and_cancels_and_replicates()
     {
         var osaka = host.Http[Region.Osaka];
@@ -32,7 +37,7 @@ public sealed class TradingApiTests(ApiHostFixture host)
             && (await r.JsonAsync()).GetArrayLength() == 1, "the portfolio and its trade reached nyc");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("POST")]
     [InlineData("DELETE")]
     public async Task A_resting_limit_order_is_cancelled_once_then_refused_with_409(string method)

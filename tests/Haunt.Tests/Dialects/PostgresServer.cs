@@ -140,7 +140,7 @@ public sealed class PostgresServer
     private static async Task RunAsync(string file, string arguments, bool asRoot)
     {
         var start = asRoot
-            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            ? new ProcessStartInfo(File.Exists("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser", $"-u postgres -- {file} {arguments}")
             : new ProcessStartInfo(file, arguments);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
