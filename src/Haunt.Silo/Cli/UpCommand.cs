@@ -22,19 +22,20 @@ public static class UpCommand
         var dataOption = new Option<string>("--data") { Description = "Data folder for the regional SQLite files.", DefaultValueFactory = _ => "data" };
         var rateOption = new Option<int>("--rate") { Description = "Background writes per second per region besides the bots (orders and the other entity types).", DefaultValueFactory = _ => 50 };
         var inProcess = new Option<bool>("--in-process") { Description = "Run the three silos inside this process instead of as child processes." };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string: cluster tables and the three regional stores (schemas haunt_<region>) in that database instead of SQLite files." };
         var command = new Command("up", "Run osaka, seoul and nyc on loopback with trading load and a live status view.")
         {
-            forOption, jsonOption, dataOption, rateOption, inProcess,
+            forOption, jsonOption, dataOption, rateOption, inProcess, postgres,
         };
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(forOption), parse.GetValue(jsonOption),
-            parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), cancel));
+            parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, CancellationToken cancel)
+    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, CancellationToken cancel)
     {
         data = Path.GetFullPath(data);
-        await using IRegionHost regions = inProcess ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data)) : new ChildProcessRegions(data);
+        await using IRegionHost regions = inProcess ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), postgres) : new ChildProcessRegions(data, postgres);
         await regions.StartAsync(cancel);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);

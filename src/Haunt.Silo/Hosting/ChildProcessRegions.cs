@@ -5,11 +5,12 @@ using Microsoft.Extensions.Hosting;
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as three `silo` child processes on one SQLite cluster file, and this process as an
+/// osaka, seoul and nyc as three `silo` child processes on one SQLite cluster file (or, given a PostgreSQL
+/// connection string, with cluster tables and regional stores in that database), and this process as an
 /// Orleans client of theirs. Children stop when their stdin closes, so they never outlive `up`, even if it
 /// is killed.
 /// </summary>
-public sealed class ChildProcessRegions(string dataDirectory) : IRegionHost
+public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null) : IRegionHost
 {
     private readonly Dictionary<string, Process> _children = [];
     private IHost? _client;
@@ -27,6 +28,11 @@ public sealed class ChildProcessRegions(string dataDirectory) : IRegionHost
             File.Delete(file);
         }
 
+        if (postgres is not null)
+        {
+            ClusterDatabase.ForgetMembersPostgres(postgres, "haunt");
+        }
+
         foreach (var region in Region.All)
         {
             _children[region] = await StartChildAsync(region, cancellationToken);
@@ -34,19 +40,20 @@ public sealed class ChildProcessRegions(string dataDirectory) : IRegionHost
             Console.WriteLine($"{region,-6} silo up (pid {_children[region].Id}): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region)}");
         }
 
-        var connection = ClusterDatabase.ConnectionString(ClusterDatabasePath);
+        var (invariant, connection) = postgres is null ? ("System.Data.SQLite", ClusterDatabase.ConnectionString(ClusterDatabasePath)) : ("Npgsql", postgres);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the console
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
         _client = builder.UseOrleansClient(client =>
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(o => { o.ClusterId = "haunt"; o.ServiceId = "haunt"; });
-            client.UseAdoNetClustering(o => { o.Invariant = "System.Data.SQLite"; o.ConnectionString = connection; });
+            client.UseAdoNetClustering(o => { o.Invariant = invariant; o.ConnectionString = connection; });
             // A killed silo's gateway strands the calls sent through it until they time out: keep that short.
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         }).Build();
         await _client.StartAsync(cancellationToken);
-        Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region> --data {dataDirectory} --development");
+        Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region> --data {dataDirectory} --development" +
+            (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\""));
     }
 
     private string LogPath(string region) => Path.Combine(dataDirectory, $"{region}.log");
@@ -61,7 +68,8 @@ public sealed class ChildProcessRegions(string dataDirectory) : IRegionHost
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in prefix.Concat(["silo", "--region", region, "--data", dataDirectory, "--development", "--stop-on-stdin-close"]))
+        string[] database = postgres is null ? [] : ["--cluster-postgres", postgres, "--store-postgres", postgres];
+        foreach (var arg in prefix.Concat(["silo", "--region", region, "--data", dataDirectory, "--development", "--stop-on-stdin-close", .. database]))
         {
             start.ArgumentList.Add(arg);
         }

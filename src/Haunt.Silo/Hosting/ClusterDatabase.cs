@@ -54,4 +54,16 @@ public static class ClusterDatabase
 
         transaction.Commit();
     }
+
+    /// <summary>Deletes a cluster's membership rows (a PostgreSQL cluster `up` owns: rows of an earlier run only slow the start).</summary>
+    public static void ForgetMembersPostgres(string connectionString, string clusterId)
+    {
+        EnsureCreatedPostgres(connectionString);
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(
+            "DELETE FROM OrleansMembershipTable WHERE DeploymentId = @id; DELETE FROM OrleansMembershipVersionTable WHERE DeploymentId = @id;", connection);
+        command.Parameters.AddWithValue("id", clusterId);
+        command.ExecuteNonQuery();
+    }
 }

@@ -1,7 +1,10 @@
 namespace Haunt.Silo.Hosting;
 
-/// <summary>osaka, seoul and nyc as three silos inside this process (Orleans development clustering).</summary>
-public sealed class InProcessRegions(string dataDirectory, string clusterKey) : IRegionHost
+/// <summary>
+/// osaka, seoul and nyc as three silos inside this process (Orleans development clustering), their stores in
+/// SQLite files or, given a connection string, in PostgreSQL schemas.
+/// </summary>
+public sealed class InProcessRegions(string dataDirectory, string clusterKey, string? postgres = null) : IRegionHost
 {
     private readonly Dictionary<string, WebApplication> _silos = [];
 
@@ -13,7 +16,7 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey) : 
         foreach (var region in Region.All)
         {
             var endpoints = SiloEndpoints.DefaultFor(region);
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, primary, clusterKey));
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, primary, clusterKey, StorePostgres: postgres));
             await app.StartAsync(cancellationToken);
             _silos[region] = app;
             Console.WriteLine($"{region,-6} silo up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");
