@@ -25,7 +25,7 @@ public sealed class RegionOptions
     /// </summary>
     public string? StorePostgres { get; set; }
 
-    public IRegionalStore OpenStore(TimeProvider time) => string.IsNullOrWhiteSpace(StorePostgres)
+    public Haunt.Storage.Sql.SqlRegionalStore OpenStore(TimeProvider time) => string.IsNullOrWhiteSpace(StorePostgres)
         ? RegionalStores.Sqlite(Region, Path.Combine(DataDirectory, $"{Region}.db"), time)
         : RegionalStores.Postgres(Region, StorePostgres, time);
 }
@@ -60,7 +60,16 @@ public static class HauntSiloExtensions
         services.AddSingleton<IRegionalStore>(sp =>
         {
             var store = region.OpenStore(sp.GetRequiredService<TimeProvider>());
-            store.InitializeAsync().GetAwaiter().GetResult();
+            try
+            {
+                store.InitializeAsync().GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
+            {
+                // Names the store, so an operator sees which database refused rather than a grain activation failure.
+                throw new InvalidOperationException($"Cannot open the {region.Region} regional store ({store.Location}): {ex.Message}", ex);
+            }
+
             return store;
         });
         services.AddSingleton<ActiveReplicas>();

@@ -86,7 +86,15 @@ public static class SiloCommand
             ClusterDatabasePath: options.ClusterDatabase ?? Path.Combine(options.DataDirectory, "cluster.db"),
             ClusterPostgres: options.ClusterPostgres, AdvertisedHost: options.AdvertisedHost,
             FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres));
-        await app.StartAsync(cancel);
+        try
+        {
+            await app.StartAsync(cancel);
+        }
+        catch (Exception ex) when (Problem(ex) is { } problem)
+        {
+            await Console.Error.WriteLineAsync($"haunt silo: {problem}");
+            return 1;
+        }
         var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(options.DataDirectory, options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
         Console.WriteLine($"{options.Region} silo up: silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}, store {store}");
         try
@@ -101,5 +109,19 @@ public static class SiloCommand
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
         return 0;
+    }
+
+    /// <summary>The "cannot open the store" message, wherever Orleans wrapped it (grain activation, startup task).</summary>
+    private static string? Problem(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e.Message.StartsWith("Cannot open the ", StringComparison.Ordinal))
+            {
+                return e.Message;
+            }
+        }
+
+        return null;
     }
 }

@@ -24,7 +24,7 @@ public sealed class PostgresDialect : SqlDialect
             MaxAutoPrepare = 64,
             AutoPrepareMinUsages = 2,
         };
-        Location = $"{builder.Host}:{builder.Port}/{builder.Database} schema {schema}";
+        Location = $"{builder.Host}:{builder.Port}/{builder.Database ?? "(default database)"} schema {schema}";
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 

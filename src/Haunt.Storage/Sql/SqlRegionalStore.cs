@@ -15,6 +15,9 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     public SqlDialect Dialect => dialect;
 
+    /// <summary>Where this region's data lives (file path, or host/database/schema), for messages.</summary>
+    public string Location => dialect.Location;
+
     public event Action? OutboxAppended;
 
     private StoreWriter Writer => _writer ?? throw new InvalidOperationException("The regional store is not initialized.");
