@@ -3,10 +3,15 @@ using Haunt.Silo.Hosting;
 
 namespace Haunt.Silo.Bench;
 
-/// <summary>One, or all three, regional silos in this process on their own ports and a fresh data folder.</summary>
+/// <summary>
+/// One, or all three, regional silos in this process on their own ports and a fresh data folder — or, given
+/// a PostgreSQL connection string, with their stores in a fresh database on that server (dropped afterwards).
+/// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, WebApplication> _silos = [];
+    private string? _adminPostgres;
+    private string? _database;
 
     private BenchCluster()
     {
@@ -14,16 +19,24 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyCollection<string> Regions => _silos.Keys;
 
-    public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset)
+    public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null)
     {
-        var cluster = new BenchCluster();
+        var cluster = new BenchCluster { _adminPostgres = postgres };
         Directory.CreateDirectory(folder);
+        string? store = null;
+        if (postgres is not null)
+        {
+            cluster._database = $"haunt_bench_{Guid.NewGuid():N}"[..28];
+            await ExecuteAsync(postgres, $"CREATE DATABASE {cluster._database}");
+            store = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = cluster._database }.ConnectionString;
+        }
+
         var key = ClusterKeyFile.LoadOrCreate(folder);
         var primary = SiloEndpoints.DefaultFor(Region.Osaka, portOffset).SiloPort;
         foreach (var region in regions)
         {
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), primary, key,
-                ClusterId: $"bench-{portOffset}", LogLevel: LogLevel.Error, ConfigureSync: s => s.Replicate = replicate));
+                ClusterId: $"bench-{portOffset}", LogLevel: LogLevel.Error, ConfigureSync: s => s.Replicate = replicate, StorePostgres: store));
             await app.StartAsync();
             cluster._silos[region] = app;
         }
@@ -83,5 +96,19 @@ public sealed class BenchCluster : IAsyncDisposable
             await app.StopAsync();
             await app.DisposeAsync();
         }
+
+        if (_adminPostgres is not null && _database is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(_adminPostgres, $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -17,18 +17,24 @@ public static class BenchCommand
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
         var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, replicated, lag, cut); default all." };
-        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers };
+        var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, postgres };
         command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
-            parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers)));
+            parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
+            parse.GetValue(postgres)));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers)
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, string? postgres)
     {
         bool Runs(string phaseName) => only is null || only.Contains(phaseName);
         var folder = Path.Combine(Path.GetTempPath(), "haunt-bench", Guid.NewGuid().ToString("N"));
         var phase = TimeSpan.FromSeconds(phaseSeconds);
-        var results = new BenchResults { Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}" };
+        var results = new BenchResults
+        {
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            Store = postgres is null ? "SQLite" : "PostgreSQL",
+        };
         using var lag = new LagListener();
         try
         {
@@ -41,14 +47,14 @@ public static class BenchCommand
             if (Runs("unreplicated"))
             {
                 Log("2/6 Haunt write path, one region, replication off");
-                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20);
+                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20, postgres);
                 var load = new LoadDriver(single);
                 var clock = Stopwatch.StartNew();
                 await load.ClosedLoopAsync(writers, phase);
                 results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
             }
 
-            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), Region.All, replicate: true, portOffset: 30);
+            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), Region.All, replicate: true, portOffset: 30, postgres);
             if (Runs("replicated"))
             {
                 Log("3/6 replicated: writes in all three regions, counted until every region applied everything");

@@ -11,6 +11,9 @@ public sealed record CatchUp(double CutSeconds, long WritesDuringCut, long Backl
 public sealed class BenchResults
 {
     public string Machine { get; set; } = "";
+
+    /// <summary>The engine of the Haunt regions' stores (the baseline always runs on SQLite).</summary>
+    public string Store { get; set; } = "SQLite";
     public double BaselineWritesPerSecond { get; set; }
     public double UnreplicatedChangesPerSecond { get; set; }
     public double ReplicatedChangesPerSecond { get; set; }
@@ -27,7 +30,7 @@ public sealed class BenchResults
     public void Print(bool json)
     {
         var f = CultureInfo.InvariantCulture;
-        Console.WriteLine($"Haunt benchmark — {Machine}");
+        Console.WriteLine($"Haunt benchmark — {Machine}; regional stores on {Store}");
         Console.WriteLine(string.Create(f, $"| figure | value |"));
         Console.WriteLine("|---|---|");
         Row("plain Orleans baseline (ADO.NET storage on SQLite)", $"{BaselineWritesPerSecond:0} writes/s");
