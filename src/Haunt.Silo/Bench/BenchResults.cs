@@ -17,8 +17,9 @@ public sealed class BenchResults
     public double BaselineWritesPerSecond { get; set; }
     public double UnreplicatedChangesPerSecond { get; set; }
     public double ReplicatedChangesPerSecond { get; set; }
-    public double ReplicatedVsUnreplicated => ReplicatedChangesPerSecond / UnreplicatedChangesPerSecond;
-    public double ReplicatedVsBaseline => ReplicatedChangesPerSecond / BaselineWritesPerSecond;
+    // Null when a phase was left out (--only): a ratio over a phase that did not run is not a figure.
+    public double? ReplicatedVsUnreplicated => Ratio(ReplicatedChangesPerSecond, UnreplicatedChangesPerSecond);
+    public double? ReplicatedVsBaseline => Ratio(ReplicatedChangesPerSecond, BaselineWritesPerSecond);
     public LagFigures? LagAt5000 { get; set; }
     public LagFigures? LagIdle { get; set; }
     public double WireBytesPerChange { get; set; }
@@ -36,8 +37,8 @@ public sealed class BenchResults
         Row("plain Orleans baseline (ADO.NET storage on SQLite)", $"{BaselineWritesPerSecond:0} writes/s");
         Row("Haunt unreplicated (one region)", $"{UnreplicatedChangesPerSecond:0} changes/s");
         Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
-        Row("replicated / unreplicated", $"{ReplicatedVsUnreplicated:0.00}");
-        Row("replicated / baseline", $"{ReplicatedVsBaseline:0.0}x");
+        Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
+        Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
         Row("lag at 5,000 writes/s p50 / p95 / p99", Lag(LagAt5000));
         Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
         Row("bytes on the wire per change (Brotli)", $"{WireBytesPerChange:0.0} B (payload before: {PayloadBytesPerChange:0.0} B)");
@@ -54,4 +55,6 @@ public sealed class BenchResults
         string Cut(CatchUp? c) => c is null ? "-" : string.Create(f,
             $"{c.CutSeconds:0} s cut, {c.WritesDuringCut} writes, {c.BacklogRowsAtHeal} queued → converged in {c.SecondsToConverge:0.0} s; working set {c.WorkingSetMbAtHeal:0} MB, heap {c.ManagedHeapMbAtHeal:0} MB");
     }
+
+    private static double? Ratio(double a, double b) => a > 0 && b > 0 ? a / b : null;
 }
