@@ -1,10 +1,11 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using System.Data.Common;
 
 namespace Haunt.Storage.Sql;
 
-// Reads run on pooled connections of their own: WAL lets them see the last commit without waiting for the writer.
+// Reads run on pooled connections of their own: SQLite's WAL and PostgreSQL's MVCC let them see the last commit
+// without waiting for the writer.
 public sealed partial class SqlRegionalStore
 {
     public Task<EntityState?> ReadAsync(EntityType type, string id) => ReadOnly(connection =>

@@ -8,18 +8,8 @@ public sealed class SqliteStoreTests() : RegionalStoreTests(StoreKind.Sqlite);
 public sealed class PostgresStoreTests() : RegionalStoreTests(StoreKind.Postgres);
 
 /// <summary>The store's contract, run against each engine.</summary>
-public abstract class RegionalStoreTests
+public abstract class RegionalStoreTests(StoreKind kind) : StoreTestsBase(kind)
 {
-    private readonly StoreKind _kind;
-
-    protected RegionalStoreTests(StoreKind kind)
-    {
-        _kind = kind;
-        StoreKinds.SkipIfUnavailable(kind);
-    }
-
-    private Task<TempStore> OpenAsync(string region = Region.Osaka) => TempStore.OpenAsync(_kind, region);
-
     private static EntityState State(EntityType type, string id, VersionVector vector, string region = Region.Osaka, bool deleted = false) =>
         new(type, id, region, vector, new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), region, deleted, null, $"{{\"id\":\"{id}\"}}");
 

@@ -11,16 +11,8 @@ public sealed class PostgresBookkeepingTests() : StoreBookkeepingTests(StoreKind
 /// The statements each engine spells its own way (lists, the last outbox seq, upserts, text order) give the
 /// same answers on both.
 /// </summary>
-public abstract class StoreBookkeepingTests
+public abstract class StoreBookkeepingTests(StoreKind kind) : StoreTestsBase(kind)
 {
-    private readonly StoreKind _kind;
-
-    protected StoreBookkeepingTests(StoreKind kind)
-    {
-        _kind = kind;
-        StoreKinds.SkipIfUnavailable(kind);
-    }
-
     private static EntityState State(string id, VersionVector vector, string region = Region.Osaka) =>
         new(EntityType.Profile, id, region, vector, new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), region, false, null,
             $"{{\"id\":\"{id}\",\"displayName\":\"{region}\",\"riskTolerance\":1}}");
@@ -30,7 +22,7 @@ public abstract class StoreBookkeepingTests
     [SkippableFact]
     public async Task Rows_in_flight_are_skipped_and_acked_rows_move_the_watermark_to_the_last_seq()
     {
-        await using var temp = await TempStore.OpenAsync(_kind);
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         foreach (var id in new[] { "a", "b", "c" })
         {
@@ -53,7 +45,7 @@ public abstract class StoreBookkeepingTests
     [SkippableFact]
     public async Task Ids_are_listed_in_byte_order_whatever_the_database_locale()
     {
-        await using var temp = await TempStore.OpenAsync(_kind);
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         string[] ids = ["b", "_x", "B", "a"];
         foreach (var id in ids)
@@ -69,7 +61,7 @@ public abstract class StoreBookkeepingTests
     [SkippableFact]
     public async Task A_concurrent_pair_delivered_twice_is_one_conflict_row_and_the_applied_seq_only_rises()
     {
-        await using var temp = await TempStore.OpenAsync(_kind);
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.CommitLocalAsync([Insert("p")]);
         var remote = new ChangeItem(9, SyncOperation.Update, State("p", new VersionVector(0, 1, 0), Region.Seoul), 0);
@@ -90,7 +82,7 @@ public abstract class StoreBookkeepingTests
     [SkippableFact]
     public async Task Releasing_a_backlog_keeps_rows_other_peers_still_need_and_flags_the_peer()
     {
-        await using var temp = await TempStore.OpenAsync(_kind);
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.CommitLocalAsync([Insert("a")]);
         await store.CommitLocalAsync([Insert("b")]);
@@ -108,7 +100,7 @@ public abstract class StoreBookkeepingTests
     [SkippableFact]
     public async Task Metrics_rows_are_appended_and_pruned_by_age()
     {
-        await using var temp = await TempStore.OpenAsync(_kind);
+        await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.AppendMetricsAsync(1_000, "{\"n\":1}", pruneBeforeMs: 0);
         await store.AppendMetricsAsync(2_000, "{\"n\":2}", pruneBeforeMs: 1_500);
