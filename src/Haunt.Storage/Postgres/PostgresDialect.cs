@@ -53,8 +53,7 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string NotInList(string column, string parameter) => $"{column} <> ALL({parameter})";
 
-    public override void AddList<T>(DbCommand command, string parameter, IReadOnlyCollection<T> values) =>
-        EntityRows.Add(command, parameter, values.ToArray());
+    public override object ListValue<T>(IReadOnlyCollection<T> values) => values.ToArray();
 
     // A sequence is not transactional: a rolled-back commit leaves a gap, so this can run ahead of the rows
     // written. It only feeds the writes-per-second figure and the watermark of a drained outbox.

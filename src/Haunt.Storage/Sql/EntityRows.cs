@@ -16,18 +16,16 @@ internal static class EntityRows
         "version_vector = excluded.version_vector, last_modified_at = excluded.last_modified_at, last_modified_by = excluded.last_modified_by, " +
         "deleted = excluded.deleted, payload = excluded.payload";
 
-    public static void Bind(DbCommand command, EntityState state)
-    {
-        Add(command, "@id", state.Id);
-        Add(command, "@portfolio_id", (object?)state.PortfolioId ?? DBNull.Value);
-        Add(command, "@home_region", state.HomeRegion);
-        Add(command, "@version", state.Version);
-        Add(command, "@version_vector", state.Vector.ToString());
-        Add(command, "@last_modified_at", state.ModifiedAt.Packed);
-        Add(command, "@last_modified_by", state.ModifiedBy);
-        Add(command, "@deleted", state.Deleted ? 1 : 0);
-        Add(command, "@payload", state.Payload);
-    }
+    public static SqlStatement Bind(SqlStatement statement, EntityState state) => statement
+        .Add("@id", state.Id)
+        .Add("@portfolio_id", state.PortfolioId)
+        .Add("@home_region", state.HomeRegion)
+        .Add("@version", state.Version)
+        .Add("@version_vector", state.Vector.ToString())
+        .Add("@last_modified_at", state.ModifiedAt.Packed)
+        .Add("@last_modified_by", state.ModifiedBy)
+        .Add("@deleted", state.Deleted ? 1 : 0)
+        .Add("@payload", state.Payload);
 
     public static EntityState Read(EntityType type, DbDataReader reader) => new(
         type,

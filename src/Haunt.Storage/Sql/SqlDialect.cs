@@ -42,8 +42,8 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>A predicate "column is none of the values bound to parameter".</summary>
     public abstract string NotInList(string column, string parameter);
 
-    /// <summary>Binds a list of values for <see cref="InList"/> / <see cref="NotInList"/>.</summary>
-    public abstract void AddList<T>(DbCommand command, string parameter, IReadOnlyCollection<T> values);
+    /// <summary>The parameter value of a list for <see cref="InList"/> / <see cref="NotInList"/>.</summary>
+    public abstract object ListValue<T>(IReadOnlyCollection<T> values);
 
     /// <summary>A scalar subquery: the last outbox seq handed out (0 if none), surviving the rows' deletion.</summary>
     public abstract string LastOutboxSeq { get; }

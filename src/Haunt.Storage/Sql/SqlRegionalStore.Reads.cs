@@ -42,7 +42,7 @@ public sealed partial class SqlRegionalStore
         EntityRows.Add(command, "@limit", limit);
         if (skip.Length > 0)
         {
-            dialect.AddList(command, "@inflight", inFlight!);
+            EntityRows.Add(command, "@inflight", dialect.ListValue(inFlight!));
         }
 
         using var reader = command.ExecuteReader();
@@ -116,20 +116,16 @@ public sealed partial class SqlRegionalStore
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>
     {
         var column = EntityRows.PendingColumn(peer);
-        var clear = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE {dialect.InList("seq", "@ids")}");
-        dialect.AddList(clear, "@ids", seqs);
-        clear.ExecuteNonQuery();
-        var prune = w.Command(
-            $"DELETE FROM sync_queue WHERE {dialect.InList("seq", "@ids")} AND pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0");
-        dialect.AddList(prune, "@ids", seqs);
-        prune.ExecuteNonQuery();
-        var watermark = w.Command(
-            $"UPDATE sync_state SET last_ack_at_ms = @now, updated_at_ms = @now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_queue WHERE {column} = 1), " +
-            $"{dialect.LastOutboxSeq}, 0) WHERE peer = @peer");
-        EntityRows.Add(watermark, "@now", NowMs);
-        EntityRows.Add(watermark, "@peer", peer);
-        watermark.ExecuteNonQuery();
-        return true;
+        var ids = dialect.ListValue(seqs);
+        return w.ExecuteAll(
+        [
+            new SqlStatement($"UPDATE sync_queue SET {column} = 0 WHERE {dialect.InList("seq", "@ids")}").Add("@ids", ids),
+            new SqlStatement($"DELETE FROM sync_queue WHERE {dialect.InList("seq", "@ids")} AND pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0")
+                .Add("@ids", ids),
+            new SqlStatement(
+                $"UPDATE sync_state SET last_ack_at_ms = @now, updated_at_ms = @now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_queue WHERE {column} = 1), " +
+                $"{dialect.LastOutboxSeq}, 0) WHERE peer = @peer").Add("@now", NowMs).Add("@peer", peer),
+        ]);
     }, urgent: true);
 
     private Task<T> ReadOnly<T>(Func<DbConnection, T> read) => Task.Run(() =>

@@ -28,7 +28,7 @@ public sealed partial class SqlRegionalStore
     {
         using var command = connection.CreateCommand();
         command.CommandText = $"{EntityRows.SelectMany(dialect, type)} ORDER BY id";
-        dialect.AddList(command, "@ids", ids);
+        EntityRows.Add(command, "@ids", dialect.ListValue(ids));
         using var reader = command.ExecuteReader();
         var list = new List<EntityState>();
         while (reader.Read())
@@ -70,35 +70,25 @@ public sealed partial class SqlRegionalStore
     public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
     {
         var column = EntityRows.PendingColumn(peer);
-        var mark = w.Command("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = @now WHERE peer = @peer");
-        EntityRows.Add(mark, "@now", NowMs);
-        EntityRows.Add(mark, "@peer", peer);
-        mark.ExecuteNonQuery();
-        var release = w.Command($"UPDATE sync_queue SET {column} = 0 WHERE {column} = 1");
-        long released = release.ExecuteNonQuery();
-        w.Command("DELETE FROM sync_queue WHERE pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0").ExecuteNonQuery();
-        return released;
+        var affected = w.ExecuteAll(
+        [
+            new SqlStatement("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = @now WHERE peer = @peer").Add("@now", NowMs).Add("@peer", peer),
+            new SqlStatement($"UPDATE sync_queue SET {column} = 0 WHERE {column} = 1"),
+            new SqlStatement("DELETE FROM sync_queue WHERE pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0"),
+        ]);
+        return (long)affected[1];
     });
 
-    public Task ClearNeedsSnapshotAsync(string peer) => Writer.RunAsync(w =>
-    {
-        var command = w.Command("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = @now WHERE peer = @peer");
-        EntityRows.Add(command, "@now", NowMs);
-        EntityRows.Add(command, "@peer", Haunt.Regions.Region.Require(peer));
-        return command.ExecuteNonQuery();
-    });
+    public Task ClearNeedsSnapshotAsync(string peer) => Writer.RunAsync(w => w.Execute(
+        new SqlStatement("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = @now WHERE peer = @peer")
+            .Add("@now", NowMs).Add("@peer", Haunt.Regions.Region.Require(peer))));
 
-    public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Writer.RunAsync(w =>
-    {
-        var insert = w.Command("INSERT INTO node_metrics (region, recorded_at_ms, metrics) VALUES (@region, @at, @metrics)");
-        EntityRows.Add(insert, "@region", Region);
-        EntityRows.Add(insert, "@at", atMs);
-        EntityRows.Add(insert, "@metrics", metricsJson);
-        insert.ExecuteNonQuery();
-        var prune = w.Command("DELETE FROM node_metrics WHERE recorded_at_ms < @before");
-        EntityRows.Add(prune, "@before", pruneBeforeMs);
-        return prune.ExecuteNonQuery();
-    });
+    public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Writer.RunAsync(w => w.ExecuteAll(
+    [
+        new SqlStatement("INSERT INTO node_metrics (region, recorded_at_ms, metrics) VALUES (@region, @at, @metrics)")
+            .Add("@region", Region).Add("@at", atMs).Add("@metrics", metricsJson),
+        new SqlStatement("DELETE FROM node_metrics WHERE recorded_at_ms < @before").Add("@before", pruneBeforeMs),
+    ]));
 
     public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit) => ReadOnly<IReadOnlyList<MetricsRow>>(connection =>
     {

@@ -40,18 +40,9 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
                 OutboxAppended?.Invoke();
             }
         };
-        return Writer.RunAsync(w =>
-        {
-            foreach (var peer in Haunt.Regions.Region.PeersOf(Region))
-            {
-                var command = w.Command("INSERT INTO sync_state (peer, watermark, needs_snapshot, updated_at_ms) VALUES (@peer, 0, 0, @now) ON CONFLICT (peer) DO NOTHING");
-                EntityRows.Add(command, "@peer", peer);
-                EntityRows.Add(command, "@now", NowMs);
-                command.ExecuteNonQuery();
-            }
-
-            return true;
-        });
+        return Writer.RunAsync(w => w.ExecuteAll(Haunt.Regions.Region.PeersOf(Region).Select(peer =>
+            new SqlStatement("INSERT INTO sync_state (peer, watermark, needs_snapshot, updated_at_ms) VALUES (@peer, 0, 0, @now) ON CONFLICT (peer) DO NOTHING")
+                .Add("@peer", peer).Add("@now", NowMs)).ToList()));
     }
 
     public async Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes)
@@ -62,16 +53,18 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         {
             return await Writer.RunAsync(w =>
             {
+                // Each write goes with its outbox row; all of them travel in one round trip where the engine
+                // pipelines. A write that found another version rolls the whole job back, outbox rows included.
                 var now = NowMs;
-                foreach (var (write, json, priority) in prepared)
+                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now) }).ToList();
+                var affected = w.ExecuteAll(statements);
+                for (var i = 0; i < prepared.Length; i++)
                 {
-                    if (!WriteIfUnchanged(w, write))
+                    if (affected[2 * i] != 1)
                     {
-                        // Rolls this job's savepoint back: none of the writes lands.
-                        throw new VersionMovedException(ReadInTransaction(w, write.State.Type, write.State.Id));
+                        var state = prepared[i].Write.State;
+                        throw new VersionMovedException(ReadInTransaction(w, state.Type, state.Id));
                     }
-
-                    AppendOutbox(w, write, json, priority, now);
                 }
 
                 return new CommitResult(CommitStatus.Committed, null);
@@ -86,7 +79,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
     public Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver) => Writer.RunAsync(w =>
     {
         var stored = new List<EntityState>();
-        var conflicts = new List<ConflictRecord>();
+        var pairs = new List<(EntityState Local, EntityState Remote, Resolution Resolution)>();
         var ignored = 0;
         var locals = ReadLocals(w, items);
         foreach (var item in items)
@@ -99,17 +92,17 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
                 continue;
             }
 
-            Upsert(w, resolution.ToStore);
             locals[(item.State.Type, item.State.Id)] = resolution.ToStore;
             stored.Add(resolution.ToStore);
-            if (resolution.Outcome == ApplyOutcome.Conflict && local is not null
-                && RecordConflict(w, local, item.State, resolution) is { } conflict)
+            if (resolution.Outcome == ApplyOutcome.Conflict && local is not null)
             {
-                conflicts.Add(conflict);
+                pairs.Add((local, item.State, resolution));
             }
         }
 
-        RecordApplied(w, origin, items, stored.Count);
+        // The whole batch's upserts and its applied-seq record go in one round trip where the engine pipelines.
+        w.ExecuteAll([.. stored.Select(Upsert), RecordApplied(origin, items, stored.Count)]);
+        var conflicts = pairs.Select(p => RecordConflict(w, p.Local, p.Remote, p.Resolution)).OfType<ConflictRecord>().ToList();
         return new ApplyResult(stored, ignored, conflicts);
     }, urgent: true);
 
@@ -126,9 +119,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     private static EntityState? ReadInTransaction(StoreWriter w, EntityType type, string id)
     {
-        var command = w.Command(EntityRows.SelectById(type));
-        EntityRows.Add(command, "@id", id);
-        using var reader = command.ExecuteReader();
+        using var reader = w.Reader(new SqlStatement(EntityRows.SelectById(type)).Add("@id", id));
         return reader.Read() ? EntityRows.Read(type, reader) : null;
     }
 
@@ -138,9 +129,8 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         var locals = new Dictionary<(EntityType, string), EntityState>();
         foreach (var group in items.GroupBy(i => i.State.Type))
         {
-            var command = w.Command(EntityRows.SelectMany(dialect, group.Key));
-            dialect.AddList(command, "@ids", group.Select(i => i.State.Id).Distinct().ToArray());
-            using var reader = command.ExecuteReader();
+            var ids = group.Select(i => i.State.Id).Distinct().ToArray();
+            using var reader = w.Reader(new SqlStatement(EntityRows.SelectMany(dialect, group.Key)).Add("@ids", dialect.ListValue(ids)));
             while (reader.Read())
             {
                 var state = EntityRows.Read(group.Key, reader);
@@ -151,43 +141,30 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         return locals;
     }
 
-    private static bool WriteIfUnchanged(StoreWriter w, LocalWrite write)
+    /// <summary>Inserts a new entity or replaces the version the writer read; affects no row if another version is stored.</summary>
+    private static SqlStatement WriteIfUnchanged(LocalWrite write)
     {
-        var command = w.Command(write.ExpectedVersion == 0 ? EntityRows.InsertNew(write.State.Type) : EntityRows.UpdateExpected(write.State.Type));
-        EntityRows.Bind(command, write.State);
-        if (write.ExpectedVersion != 0)
-        {
-            EntityRows.Add(command, "@expected", write.ExpectedVersion);
-        }
-
-        return command.ExecuteNonQuery() == 1;
+        var statement = EntityRows.Bind(
+            new SqlStatement(write.ExpectedVersion == 0 ? EntityRows.InsertNew(write.State.Type) : EntityRows.UpdateExpected(write.State.Type)), write.State);
+        return write.ExpectedVersion == 0 ? statement : statement.Add("@expected", write.ExpectedVersion);
     }
 
-    private static void Upsert(StoreWriter w, EntityState state)
-    {
-        var command = w.Command(EntityRows.Upsert(state.Type));
-        EntityRows.Bind(command, state);
-        command.ExecuteNonQuery();
-    }
+    private static SqlStatement Upsert(EntityState state) => EntityRows.Bind(new SqlStatement(EntityRows.Upsert(state.Type)), state);
 
-    private void AppendOutbox(StoreWriter w, LocalWrite write, string json, int priority, long now)
-    {
-        var command = w.Command(
+    private SqlStatement AppendOutbox(LocalWrite write, string json, int priority, long now) => new SqlStatement(
             "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, pending_osaka, pending_seoul, pending_nyc, bytes, state) " +
-            "VALUES (@priority, @type, @id, @op, @vector, @now, @p_osaka, @p_seoul, @p_nyc, @bytes, @state)");
-        EntityRows.Add(command, "@priority", priority);
-        EntityRows.Add(command, "@type", (int)write.State.Type);
-        EntityRows.Add(command, "@id", write.State.Id);
-        EntityRows.Add(command, "@op", (int)write.Operation);
-        EntityRows.Add(command, "@vector", write.State.Vector.ToString());
-        EntityRows.Add(command, "@now", now);
-        EntityRows.Add(command, "@p_osaka", Region == Haunt.Regions.Region.Osaka ? 0 : 1);
-        EntityRows.Add(command, "@p_seoul", Region == Haunt.Regions.Region.Seoul ? 0 : 1);
-        EntityRows.Add(command, "@p_nyc", Region == Haunt.Regions.Region.Nyc ? 0 : 1);
-        EntityRows.Add(command, "@bytes", json.Length);
-        EntityRows.Add(command, "@state", json);
-        command.ExecuteNonQuery();
-    }
+            "VALUES (@priority, @type, @id, @op, @vector, @now, @p_osaka, @p_seoul, @p_nyc, @bytes, @state)")
+        .Add("@priority", priority)
+        .Add("@type", (int)write.State.Type)
+        .Add("@id", write.State.Id)
+        .Add("@op", (int)write.Operation)
+        .Add("@vector", write.State.Vector.ToString())
+        .Add("@now", now)
+        .Add("@p_osaka", Region == Haunt.Regions.Region.Osaka ? 0 : 1)
+        .Add("@p_seoul", Region == Haunt.Regions.Region.Seoul ? 0 : 1)
+        .Add("@p_nyc", Region == Haunt.Regions.Region.Nyc ? 0 : 1)
+        .Add("@bytes", json.Length)
+        .Add("@state", json);
 
     private ConflictRecord? RecordConflict(StoreWriter w, EntityState local, EntityState remote, Resolution resolution)
     {
@@ -195,37 +172,33 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         var pairKey = string.CompareOrdinal(a, b) <= 0 ? $"{a}|{b}" : $"{b}|{a}";
         var record = new ConflictRecord(0, local.Type, local.Id, a, b, local.Payload, remote.Payload, local.ModifiedBy,
             remote.ModifiedBy, resolution.Winner ?? "?", resolution.Policy ?? "?", Region, NowMs);
-        var command = w.Command(
+        var statement = new SqlStatement(
             "INSERT INTO sync_conflicts (entity_type, entity_id, local_vector, remote_vector, local_payload, remote_payload, local_region, remote_region, winner, policy, detected_in, detected_at_ms, pair_key) " +
-            "VALUES (@type, @id, @lv, @rv, @lp, @rp, @lr, @rr, @winner, @policy, @in, @at, @pair) ON CONFLICT (entity_type, entity_id, pair_key) DO NOTHING RETURNING id");
-        EntityRows.Add(command, "@type", (int)record.EntityType);
-        EntityRows.Add(command, "@id", record.EntityId);
-        EntityRows.Add(command, "@lv", record.LocalVector);
-        EntityRows.Add(command, "@rv", record.RemoteVector);
-        EntityRows.Add(command, "@lp", record.LocalPayload ?? (object)DBNull.Value);
-        EntityRows.Add(command, "@rp", record.RemotePayload ?? (object)DBNull.Value);
-        EntityRows.Add(command, "@lr", record.LocalRegion);
-        EntityRows.Add(command, "@rr", record.RemoteRegion);
-        EntityRows.Add(command, "@winner", record.Winner);
-        EntityRows.Add(command, "@policy", record.Policy);
-        EntityRows.Add(command, "@in", record.DetectedIn);
-        EntityRows.Add(command, "@at", record.DetectedAtMs);
-        EntityRows.Add(command, "@pair", pairKey);
-        return command.ExecuteScalar() is long id ? record with { Id = id } : null;
+            "VALUES (@type, @id, @lv, @rv, @lp, @rp, @lr, @rr, @winner, @policy, @in, @at, @pair) ON CONFLICT (entity_type, entity_id, pair_key) DO NOTHING RETURNING id")
+            .Add("@type", (int)record.EntityType)
+            .Add("@id", record.EntityId)
+            .Add("@lv", record.LocalVector)
+            .Add("@rv", record.RemoteVector)
+            .Add("@lp", record.LocalPayload)
+            .Add("@rp", record.RemotePayload)
+            .Add("@lr", record.LocalRegion)
+            .Add("@rr", record.RemoteRegion)
+            .Add("@winner", record.Winner)
+            .Add("@policy", record.Policy)
+            .Add("@in", record.DetectedIn)
+            .Add("@at", record.DetectedAtMs)
+            .Add("@pair", pairKey);
+        return w.Scalar(statement) is long id ? record with { Id = id } : null;
     }
 
-    private void RecordApplied(StoreWriter w, string origin, IReadOnlyList<ChangeItem> items, int stored)
-    {
-        var command = w.Command(
+    private SqlStatement RecordApplied(string origin, IReadOnlyList<ChangeItem> items, int stored) => new SqlStatement(
             "INSERT INTO sync_versions (origin_region, last_seq_applied, changes_applied, updated_at_ms) VALUES (@origin, @seq, @n, @now) " +
             $"ON CONFLICT (origin_region) DO UPDATE SET last_seq_applied = {dialect.Greatest}(sync_versions.last_seq_applied, excluded.last_seq_applied), " +
-            "changes_applied = sync_versions.changes_applied + excluded.changes_applied, updated_at_ms = excluded.updated_at_ms");
-        EntityRows.Add(command, "@origin", origin);
-        EntityRows.Add(command, "@seq", items.Count == 0 ? 0 : items.Max(i => i.Seq));
-        EntityRows.Add(command, "@n", stored);
-        EntityRows.Add(command, "@now", NowMs);
-        command.ExecuteNonQuery();
-    }
+            "changes_applied = sync_versions.changes_applied + excluded.changes_applied, updated_at_ms = excluded.updated_at_ms")
+        .Add("@origin", origin)
+        .Add("@seq", items.Count == 0 ? 0 : items.Max(i => i.Seq))
+        .Add("@n", stored)
+        .Add("@now", NowMs);
 
     /// <summary>A local write found its entity at another version than it read; carries the stored state.</summary>
     private sealed class VersionMovedException(EntityState? current) : Exception("The entity's version moved.")

@@ -10,7 +10,7 @@ namespace Haunt.Storage.Sql;
 /// read-compare-write of a job atomic against all other writes of the region without row locks or retries
 /// (the region's silo is the only writer of its schema). Either way N small commits become one.
 /// </summary>
-internal sealed class StoreWriter : IAsyncDisposable
+internal sealed partial class StoreWriter : IAsyncDisposable
 {
     private const int MaxJobsPerTransaction = 256;
     private readonly Channel<IJob> _jobs = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
@@ -59,7 +59,7 @@ internal sealed class StoreWriter : IAsyncDisposable
     }
 
     /// <summary>A command for the current transaction (reused across transactions where the dialect allows); no parameters bound.</summary>
-    public DbCommand Command(string sql)
+    private DbCommand Command(string sql)
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
@@ -112,32 +112,25 @@ internal sealed class StoreWriter : IAsyncDisposable
             {
                 // A single job needs no savepoint: the transaction itself rolls it back.
                 var savepoint = batch.Count > 1;
-                if (savepoint)
-                {
-                    _transaction.Save("job");
-                }
-
+                BeginJob(savepoint);
                 try
                 {
                     job.Execute(this);
-                    if (savepoint)
-                    {
-                        _transaction.Release("job");
-                    }
+                    EndJob(savepoint);
                 }
                 catch (Exception ex) when (savepoint)
                 {
-                    // Also clears PostgreSQL's "transaction aborted" state after a failed statement.
-                    _transaction.Rollback("job");
-                    _transaction.Release("job");
+                    RollBackJob();
                     job.Fail(ex);
                 }
             }
 
+            DropPendingReleases();
             _transaction.Commit();
         }
         catch (Exception ex)
         {
+            ControlSent();
             try { _transaction?.Rollback(); } catch (Exception e) when (e is DbException or InvalidOperationException) { /* already rolled back, or the connection broke */ }
             foreach (var job in batch)
             {

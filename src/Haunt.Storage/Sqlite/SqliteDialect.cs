@@ -35,8 +35,7 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override string NotInList(string column, string parameter) => $"{column} NOT IN (SELECT value FROM json_each({parameter}))";
 
-    public override void AddList<T>(DbCommand command, string parameter, IReadOnlyCollection<T> values) =>
-        EntityRows.Add(command, parameter, System.Text.Json.JsonSerializer.Serialize(values));
+    public override object ListValue<T>(IReadOnlyCollection<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
     // AUTOINCREMENT keeps the highest seq ever used in sqlite_sequence, inside the transaction.
     public override string LastOutboxSeq => "(SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'sync_queue')";
