@@ -17,15 +17,16 @@ public static class BenchCommand
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
         var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, replicated, lag, cut); default all." };
+        var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
-        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, postgres };
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, lagRate, postgres };
         command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
             parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
-            parse.GetValue(postgres)));
+            parse.GetValue(lagRate), parse.GetValue(postgres)));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, string? postgres)
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres)
     {
         bool Runs(string phaseName) => only is null || only.Contains(phaseName);
         var folder = Path.Combine(Path.GetTempPath(), "haunt-bench", Guid.NewGuid().ToString("N"));
@@ -67,11 +68,12 @@ public static class BenchCommand
 
             if (Runs("lag"))
             {
-                Log("4/6 lag at 5,000 writes/s offered, then at an idle trickle (1 write / 100 ms)");
+                Log($"4/6 lag at {lagRate} writes/s offered, then at an idle trickle (1 write / 100 ms)");
+                results.LagRate = lagRate;
                 lag.Start();
-                await new LoadDriver(cluster).OpenLoopAsync(5000, phase);
+                await new LoadDriver(cluster).OpenLoopAsync(lagRate, phase);
                 await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
-                results.LagAt5000 = Percentiles(lag.Stop());
+                results.LagUnderLoad = Percentiles(lag.Stop());
                 lag.Start();
                 await new LoadDriver(cluster).OpenLoopAsync(10, phase);
                 await WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(1));

@@ -20,7 +20,9 @@ public sealed class BenchResults
     // Null when a phase was left out (--only): a ratio over a phase that did not run is not a figure.
     public double? ReplicatedVsUnreplicated => Ratio(ReplicatedChangesPerSecond, UnreplicatedChangesPerSecond);
     public double? ReplicatedVsBaseline => Ratio(ReplicatedChangesPerSecond, BaselineWritesPerSecond);
-    public LagFigures? LagAt5000 { get; set; }
+    /// <summary>Writes per second offered (all regions together) while <see cref="LagUnderLoad"/> was measured.</summary>
+    public int LagRate { get; set; }
+    public LagFigures? LagUnderLoad { get; set; }
     public LagFigures? LagIdle { get; set; }
     public double WireBytesPerChange { get; set; }
     public double PayloadBytesPerChange { get; set; }
@@ -39,7 +41,7 @@ public sealed class BenchResults
         Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
         Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
         Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
-        Row("lag at 5,000 writes/s p50 / p95 / p99", Lag(LagAt5000));
+        Row(string.Create(f, $"lag at {LagRate:N0} writes/s p50 / p95 / p99"), Lag(LagUnderLoad));
         Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
         Row("bytes on the wire per change (Brotli)", $"{WireBytesPerChange:0.0} B (payload before: {PayloadBytesPerChange:0.0} B)");
         Row("catch-up after short cut", Cut(CatchUpShort));
