@@ -28,8 +28,17 @@ internal sealed partial class StoreWriter : IAsyncDisposable
     {
         _dialect = dialect;
         _connection = dialect.CreateConnection();
-        _connection.Open();
-        dialect.PrepareWriter(_connection);
+        try
+        {
+            _connection.Open();
+            dialect.PrepareWriter(_connection);
+        }
+        catch
+        {
+            _connection.Dispose();
+            throw;
+        }
+
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 

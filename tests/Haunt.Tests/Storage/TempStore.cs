@@ -51,7 +51,7 @@ public sealed class TempStore : IAsyncDisposable
         if (_kind == StoreKind.Sqlite)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            foreach (var suffix in new[] { "", "-wal", "-shm", ".writer" })
             {
                 File.Delete(_location + suffix);
             }
@@ -65,7 +65,10 @@ public sealed class TempStore : IAsyncDisposable
         await drop.ExecuteNonQueryAsync();
     }
 
-    private SqlRegionalStore Open() => _kind == StoreKind.Sqlite
+    /// <summary>A second store on the same file or schema, not initialized (a second silo for the same region).</summary>
+    public SqlRegionalStore OpenSecond() => Open(TimeSpan.FromMilliseconds(500));
+
+    private SqlRegionalStore Open(TimeSpan? claimTimeout = null) => _kind == StoreKind.Sqlite
         ? RegionalStores.Sqlite(_region, _location, _time)
-        : RegionalStores.Postgres(_region, _connectionString!, _time, _location);
+        : RegionalStores.Postgres(_region, _connectionString!, _time, _location, claimTimeout);
 }
