@@ -72,6 +72,7 @@ public static class HauntSiloExtensions
 
             return store;
         });
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RegionStoreOpener>();
         services.AddSingleton<ActiveReplicas>();
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();
@@ -94,8 +95,29 @@ public static class HauntSiloExtensions
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
         });
         silo.AddMemoryGrainStorage(HauntNames.PubSubStore);
-        silo.AddStartupTask((sp, _) => sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region).StartAsync());
+        silo.AddStartupTask((sp, cancel) => StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel));
         return silo;
+    }
+
+    /// <summary>
+    /// Starts the region's sync loop. Right after start the silo's membership view can still lack itself as
+    /// active, so the region placement finds no silo for the region yet: retry for up to 10 s rather than fail
+    /// the silo's start.
+    /// </summary>
+    private static async Task StartSyncLoopAsync(ISyncQueueGrain sync, CancellationToken cancel)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await sync.StartAsync();
+                return;
+            }
+            catch (RegionUnavailableException) when (attempt < 20)
+            {
+                await Task.Delay(500, cancel);
+            }
+        }
     }
 
     private static bool TryKey(string key)

@@ -145,6 +145,19 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         Assert.InRange(await StoredProfilesAsync(Region.Seoul), acked.Count, acked.Keys.Union(indeterminate.Keys).Count());
     }
 
+    [SkippableFact]
+    public async Task A_second_silo_started_for_a_running_region_stops_with_a_message_and_the_region_keeps_working()
+    {
+        await using var duplicate = new SiloProcess(Region.Seoul, _data, _database);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => duplicate.StartAsync(s_startTimeout));
+
+        Assert.Contains("another process already writes", refused.Message);
+        var grain = Grains.GetGrain<IProfileGrain>(EntityKey.Of(Region.Seoul, "after-duplicate"));
+        await grain.PutAsync(new Profile("after-duplicate", "still seoul", null, 1));
+        Assert.Equal(1, (await grain.GetStateAsync())!.Vector.Get(Region.Seoul));
+    }
+
     /// <summary>Profiles in a region's store, read past the silo: proves which engine the processes wrote to.</summary>
     private async Task<long> StoredProfilesAsync(string region)
     {

@@ -89,7 +89,11 @@ public sealed class SiloProcess : IAsyncDisposable
                 File.AppendAllText(LogPath, e.Data + "\n");
             }
         };
-        _process.Exited += (_, _) => up.TrySetException(new InvalidOperationException($"{_region} silo exited: {string.Join('\n', output.TakeLast(20))}"));
+        _process.Exited += (_, _) =>
+        {
+            _process.WaitForExit(); // drains the redirected output, so the message has the last lines
+            up.TrySetException(new InvalidOperationException($"{_region} silo exited: {string.Join('\n', output.TakeLast(20))}"));
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
