@@ -178,7 +178,17 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         _commands.Clear();
         _connection.Close();
         _connection.Open();
-        _dialect.PrepareWriter(_connection);
+        try
+        {
+            _dialect.PrepareWriter(_connection);
+        }
+        catch
+        {
+            // Not claimed (say the old session still holds the region's lock): stay closed, so the next
+            // transaction claims again instead of writing unclaimed.
+            _connection.Close();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

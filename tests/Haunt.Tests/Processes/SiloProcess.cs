@@ -92,7 +92,9 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.Exited += (_, _) =>
         {
             _process.WaitForExit(); // drains the redirected output, so the message has the last lines
-            up.TrySetException(new InvalidOperationException($"{_region} silo exited: {string.Join('\n', output.TakeLast(20))}"));
+            // The silo's own one-line reasons (stderr) can come before Orleans' log lines (stdout): keep them first.
+            var reasons = output.Where(l => l.StartsWith("haunt silo:", StringComparison.Ordinal));
+            up.TrySetException(new InvalidOperationException($"{_region} silo exited: {string.Join('\n', reasons.Concat(output.TakeLast(20)))}"));
         };
         _process.Start();
         _process.BeginOutputReadLine();

@@ -29,6 +29,12 @@ public sealed class TempStore : IAsyncDisposable
 
     public SqlRegionalStore Store { get; private set; }
 
+    /// <summary>The file path (SQLite) or schema name (PostgreSQL).</summary>
+    public string Location => _location;
+
+    /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
+    public string? ConnectionString => _connectionString;
+
     public static async Task<TempStore> OpenAsync(StoreKind kind, string region = Region.Osaka, TimeProvider? time = null)
     {
         var connectionString = kind == StoreKind.Postgres ? await PostgresDatabase.Value : null;
