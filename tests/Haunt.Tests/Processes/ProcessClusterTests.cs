@@ -46,10 +46,19 @@ public abstract class ProcessClusterTests : IAsyncLifetime
             _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         }
 
-        foreach (var region in Region.All)
+        try
         {
-            _silos[region] = new SiloProcess(region, _data, _database);
-            await _silos[region].StartAsync(s_startTimeout); // one after another: 2 cores and Orleans' watchdog
+            foreach (var region in Region.All)
+            {
+                _silos[region] = new SiloProcess(region, _data, _database);
+                await _silos[region].StartAsync(s_startTimeout); // one after another: 2 cores and Orleans' watchdog
+            }
+        }
+        catch
+        {
+            // Stop the silos already started now, whether or not the runner disposes a class whose start failed.
+            await DisposeAsync();
+            throw;
         }
 
         // The test's client talks to osaka's and nyc's gateways only, so killing seoul never strands a request
@@ -64,12 +73,14 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         await _client.StartAsync();
     }
 
+    /// <summary>Idempotent: also called from a failed InitializeAsync.</summary>
     public async Task DisposeAsync()
     {
         if (_client is not null)
         {
             await _client.StopAsync();
             _client.Dispose();
+            _client = null;
         }
 
         foreach (var silo in _silos.Values)
@@ -77,9 +88,11 @@ public abstract class ProcessClusterTests : IAsyncLifetime
             await silo.DisposeAsync();
         }
 
+        _silos.Clear();
         if (_database is not null)
         {
             await (await PostgresServer.GetAsync()).DropDatabaseAsync(_database);
+            _database = null;
         }
 
         if (Environment.GetEnvironmentVariable("HAUNT_KEEP_PROCESS_LOGS") is null)
