@@ -67,7 +67,7 @@ public static class HauntSiloExtensions
             catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
             {
                 // Names the store, so an operator sees which database refused rather than a grain activation failure.
-                throw new InvalidOperationException($"Cannot open the {region.Region} regional store ({store.Location}): {ex.Message}", ex);
+                throw new StoreOpenException(region.Region, store.Location, ex);
             }
 
             return store;

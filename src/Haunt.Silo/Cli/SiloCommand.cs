@@ -111,12 +111,12 @@ public static class SiloCommand
         return 0;
     }
 
-    /// <summary>The "cannot open the store" message, wherever Orleans wrapped it (grain activation, startup task).</summary>
+    /// <summary>The store's own message, wherever Orleans wrapped it (grain activation, startup task, lifecycle).</summary>
     private static string? Problem(Exception ex)
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            if (e.Message.StartsWith("Cannot open the ", StringComparison.Ordinal))
+            if (e is StoreOpenException)
             {
                 return e.Message;
             }

@@ -5,7 +5,7 @@ namespace Haunt.Storage.Sql;
 /// <summary>Applies the numbered scripts of sql/&lt;dialect&gt; in order, each once, recorded in schema_migrations.</summary>
 internal static class SchemaMigrator
 {
-    public static string ScriptsFolder(string dialect) => Path.Combine(AppContext.BaseDirectory, "sql", dialect);
+    private static string ScriptsFolder(string dialect) => Path.Combine(AppContext.BaseDirectory, "sql", dialect);
 
     public static void Migrate(SqlDialect dialect, DbConnection connection)
     {
