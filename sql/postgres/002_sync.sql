@@ -8,8 +8,9 @@
 -- from state (needs_snapshot) rather than from the outbox.
 -- sync_conflicts keeps one row per concurrent pair (pair_key = both vectors, sorted), however often the pair
 -- is delivered.
--- sync_versions holds, per origin region, the highest outbox seq applied here: written in the apply
--- transaction, so a crash between apply and ack cannot make a resend apply twice unnoticed.
+-- sync_versions holds, per origin region, the highest outbox seq applied here and how many changes it
+-- brought, written in the apply transaction; health reports it per peer. It is a record for operators, not
+-- what prevents double apply: a resent change is ignored because its version vector is dominated or equal.
 -- Small flags and enums are SMALLINT, counters and times (ms since the epoch) BIGINT.
 CREATE TABLE IF NOT EXISTS sync_queue (
     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,4 +1,5 @@
 global using Haunt.Entities;
+global using Haunt.Errors;
 global using Haunt.Regions;
 global using Haunt.Storage;
 global using Haunt.Sync;

@@ -25,9 +25,9 @@ public sealed class RegionOptions
     /// </summary>
     public string? StorePostgres { get; set; }
 
-    public Haunt.Storage.Sql.SqlRegionalStore OpenStore(TimeProvider time) => string.IsNullOrWhiteSpace(StorePostgres)
-        ? RegionalStores.Sqlite(Region, Path.Combine(DataDirectory, $"{Region}.db"), time)
-        : RegionalStores.Postgres(Region, StorePostgres, time);
+    public Haunt.Storage.Sql.SqlRegionalStore OpenStore(TimeProvider time, Microsoft.Extensions.Logging.ILogger? logger = null) => string.IsNullOrWhiteSpace(StorePostgres)
+        ? RegionalStores.Sqlite(Region, Path.Combine(DataDirectory, $"{Region}.db"), time, logger)
+        : RegionalStores.Postgres(Region, StorePostgres, time, logger: logger);
 }
 
 public static class HauntSiloExtensions
@@ -40,7 +40,7 @@ public static class HauntSiloExtensions
     {
         var region = new RegionOptions();
         configureRegion(region);
-        Region.Require(region.Region);
+        KnownRegions.Require(region.Region);
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
         // The region is also silo metadata, for placement filters and tools that read metadata rather than names.
         Orleans.Runtime.MembershipService.SiloMetadata.SiloMetadataHostingExtensions.UseSiloMetadata(
@@ -59,7 +59,7 @@ public static class HauntSiloExtensions
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRegionalStore>(sp =>
         {
-            var store = region.OpenStore(sp.GetRequiredService<TimeProvider>());
+            var store = region.OpenStore(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Haunt.Storage"));
             try
             {
                 store.InitializeAsync().GetAwaiter().GetResult();
@@ -80,6 +80,7 @@ public static class HauntSiloExtensions
         services.AddSingleton<RegionReach>();
         services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BatchCodec>();
+        services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
         services.AddSingleton<LinkFaults>();

@@ -16,7 +16,11 @@ public interface IRegionalStore : IAsyncDisposable
     /// <summary>Commits all writes and their outbox rows in one transaction, or none if any version moved.</summary>
     Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes);
 
-    /// <summary>Applies a batch from <paramref name="origin"/> in one transaction, recording its seq watermark.</summary>
+    /// <summary>
+    /// Applies a batch from <paramref name="origin"/> in one transaction through <paramref name="resolver"/>; a
+    /// duplicate or stale change is ignored because its vector is dominated or equal. The highest seq applied
+    /// per origin is recorded in the same transaction, for operators (<see cref="PeerStateAsync"/>).
+    /// </summary>
     Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver);
 
     Task<EntityState?> ReadAsync(EntityType type, string id);

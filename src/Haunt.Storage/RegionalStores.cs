@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Haunt.Storage.Postgres;
 using Haunt.Storage.Sql;
 using Haunt.Storage.Sqlite;
@@ -7,13 +8,13 @@ namespace Haunt.Storage;
 /// <summary>The two ways to keep a region's data: a SQLite file (embedded default) or a PostgreSQL schema.</summary>
 public static class RegionalStores
 {
-    public static SqlRegionalStore Sqlite(string region, string path, TimeProvider time) =>
-        new(region, SqliteDialect.ForFile(path), time);
+    public static SqlRegionalStore Sqlite(string region, string path, TimeProvider time, ILogger? logger = null) =>
+        new(region, SqliteDialect.ForFile(path), time, logger);
 
     /// <summary>
     /// A PostgreSQL store in schema haunt_&lt;region&gt; unless another is named; created if missing. Opening waits
     /// up to <paramref name="writerClaimTimeout"/> (default 10 s) for another writer of the schema to go away.
     /// </summary>
-    public static SqlRegionalStore Postgres(string region, string connectionString, TimeProvider time, string? schema = null, TimeSpan? writerClaimTimeout = null) =>
-        new(region, new PostgresDialect(connectionString, schema ?? PostgresDialect.DefaultSchema(region), writerClaimTimeout), time);
+    public static SqlRegionalStore Postgres(string region, string connectionString, TimeProvider time, string? schema = null, TimeSpan? writerClaimTimeout = null, ILogger? logger = null) =>
+        new(region, new PostgresDialect(connectionString, schema ?? PostgresDialect.DefaultSchema(region), writerClaimTimeout), time, logger);
 }

@@ -48,7 +48,12 @@ public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictio
 public sealed record VersionStamp(string Id, VersionVector Vector, bool Deleted);
 
 /// <summary>The sync_state row of a peer.</summary>
-public sealed record PeerState(string Peer, long Watermark, long? LastAckAtMs, bool NeedsSnapshot);
+/// <summary>
+/// Our side of the link with a peer: what the peer acked of our outbox (Watermark), and what we applied of
+/// its outbox (the highest seq of its we applied and how many of its changes we stored; for operators, since
+/// double apply is prevented by the vector compare, not by this seq).
+/// </summary>
+public sealed record PeerState(string Peer, long Watermark, long? LastAckAtMs, bool NeedsSnapshot, long LastSeqApplied, long ChangesApplied);
 
 /// <summary>A node_metrics row: one JSON document of the region's sync figures at a moment.</summary>
 public sealed record MetricsRow(long Id, string Region, long RecordedAtMs, string Metrics);

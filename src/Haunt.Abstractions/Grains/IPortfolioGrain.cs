@@ -5,7 +5,7 @@ namespace Haunt.Grains;
 
 /// <summary>A paper-trading portfolio. It is the single writer of its orders, positions and trades.</summary>
 [Alias("haunt.IPortfolioGrain")]
-public interface IPortfolioGrain : IEntityGrain<Portfolio>
+public interface IPortfolioGrain : IWritableEntityGrain<Portfolio>
 {
     /// <summary>Opens the portfolio with its starting cash; its home region is the region that creates it.</summary>
     [Alias("CreateAsync")]

@@ -71,4 +71,6 @@ public sealed record PeerStatus(
     [property: Id(6)] long ChangesSent,
     [property: Id(7)] int Attempts,
     [property: Id(8)] long Watermark,
-    [property: Id(9)] bool NeedsSnapshot);
+    [property: Id(9)] bool NeedsSnapshot,
+    [property: Id(10)] long LastSeqApplied = 0,
+    [property: Id(11)] long ChangesAppliedFrom = 0);

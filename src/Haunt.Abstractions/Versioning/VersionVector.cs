@@ -34,17 +34,17 @@ public readonly record struct VersionVector(
 
     public long Get(string region) => region switch
     {
-        Region.Osaka => Osaka,
-        Region.Seoul => Seoul,
-        Region.Nyc => Nyc,
+        KnownRegions.Osaka => Osaka,
+        KnownRegions.Seoul => Seoul,
+        KnownRegions.Nyc => Nyc,
         _ => throw new ArgumentException($"Unknown region '{region}'.", nameof(region)),
     };
 
     public VersionVector Increment(string region) => region switch
     {
-        Region.Osaka => this with { Osaka = Osaka + 1 },
-        Region.Seoul => this with { Seoul = Seoul + 1 },
-        Region.Nyc => this with { Nyc = Nyc + 1 },
+        KnownRegions.Osaka => this with { Osaka = Osaka + 1 },
+        KnownRegions.Seoul => this with { Seoul = Seoul + 1 },
+        KnownRegions.Nyc => this with { Nyc = Nyc + 1 },
         _ => throw new ArgumentException($"Unknown region '{region}'.", nameof(region)),
     };
 

@@ -46,11 +46,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
     public Task RefreshAsync(EntityState state)
     {
-        if (State is null || state.Vector.Compare(State.Vector) == VectorOrder.Newer)
-        {
-            State = state;
-        }
-
+        Adopt(state);
         return Task.CompletedTask;
     }
 
@@ -72,7 +68,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             // Append-only records are written once; a retried insert with the same content is a no-op.
             return existing.Payload == StateJson.Serialize(value, typeof(T))
                 ? existing
-                : throw new InvalidOperationException($"{Info.Type} '{EntityId}' is append-only and already exists.");
+                : throw new OperationRefusedException($"{Info.Type} '{EntityId}' is append-only and already exists.");
         }
 
         return await WriteAsync(current => services.States.Next(current, value, homeRegion: home));
@@ -91,6 +87,20 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         }
 
         return await WriteAsync(current => services.States.Next(current, StateJson.Deserialize<T>(current!.Payload), delete: true));
+    }
+
+    /// <summary>
+    /// Caches <paramref name="state"/> unless the cached state is already newer. Every path that sets the cache
+    /// after an await goes through here: <see cref="RefreshAsync"/> interleaves with writes, so while a write
+    /// awaits its commit a refresh may install a merged state that already contains the write, and putting the
+    /// write's own (older) state back afterwards would lose the remote change until the grain is reactivated.
+    /// </summary>
+    private void Adopt(EntityState? state)
+    {
+        if (state is not null && (State is null || state.Vector.Compare(State.Vector) == VectorOrder.Newer))
+        {
+            State = state;
+        }
     }
 
     /// <summary>
@@ -114,14 +124,14 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             return (await services.Store.ReadAsync(EntityType.Portfolio, owned.PortfolioId))?.HomeRegion ?? Region;
         }
 
-        return Haunt.Regions.Region.Primary;
+        return KnownRegions.Primary;
     }
 
     /// <summary>The same entity's grain in its home region, if that region can be reached.</summary>
-    protected IEntityGrain<T> Forward(string home)
+    protected IWritableEntityGrain<T> Forward(string home)
     {
         services.Reach.Ensure(home);
-        return (IEntityGrain<T>)GrainFactory.GetGrain(EntityGrainTypes.InterfaceOf(Info.Type), EntityKey.Of(home, EntityId));
+        return (IWritableEntityGrain<T>)GrainFactory.GetGrain(EntityGrainTypes.InterfaceOf(Info.Type), EntityKey.Of(home, EntityId));
     }
 
     /// <summary>Commits the write that <paramref name="next"/> builds on the current state, re-reading on a race.</summary>
@@ -133,15 +143,15 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             var result = await services.Store.CommitLocalAsync([write]);
             if (result.Status == CommitStatus.Committed)
             {
-                State = write.State;
+                Adopt(write.State);
                 return write.State;
             }
 
             // A remote change landed between our read and our write: take it and build on top of it.
-            State = result.Current;
+            Adopt(result.Current);
             if (attempt == MaxWriteAttempts)
             {
-                throw new InvalidOperationException($"{Info.Type} '{EntityId}' kept changing; write abandoned after {attempt} attempts.");
+                throw new OperationRefusedException($"{Info.Type} '{EntityId}' kept changing; write abandoned after {attempt} attempts.");
             }
         }
     }
@@ -152,7 +162,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         var result = await services.Store.CommitLocalAsync(writes);
         if (result.Status != CommitStatus.Committed)
         {
-            State = await services.Store.ReadAsync(Info.Type, EntityId);
+            Adopt(await services.Store.ReadAsync(Info.Type, EntityId));
             return false;
         }
 
@@ -160,7 +170,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         {
             if (write.State.Type == Info.Type && write.State.Id == EntityId)
             {
-                State = write.State;
+                Adopt(write.State);
             }
         }
 

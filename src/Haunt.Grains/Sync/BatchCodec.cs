@@ -68,7 +68,7 @@ public sealed class BatchCodec
             return DecodedBatch.Refused(BatchFault.Corrupt, "checksum mismatch");
         }
 
-        if (batch.To != expectedTo || !Region.IsKnown(batch.From) || batch.From == expectedTo)
+        if (batch.To != expectedTo || !KnownRegions.IsKnown(batch.From) || batch.From == expectedTo)
         {
             return DecodedBatch.Refused(BatchFault.Malformed, $"route {batch.From}→{batch.To} is not a peer of {expectedTo}");
         }
@@ -100,8 +100,8 @@ public sealed class BatchCodec
                 return $"unknown entity type {(int?)item?.State?.Type}";
             }
 
-            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !Region.IsKnown(s.ModifiedBy)
-                || !Region.IsKnown(s.HomeRegion) || s.Vector.IsZero || s.Payload is null)
+            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !KnownRegions.IsKnown(s.ModifiedBy)
+                || !KnownRegions.IsKnown(s.HomeRegion) || s.Vector.IsZero || s.Payload is null)
             {
                 return $"invalid {s.Type} '{s.Id}'";
             }

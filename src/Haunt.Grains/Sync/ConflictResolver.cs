@@ -45,7 +45,7 @@ public sealed class ConflictResolver : IChangeResolver
     /// <summary>The write made in the higher-ranked region wins (osaka &gt; seoul &gt; nyc), then the later clock.</summary>
     public static EntityState PrimaryWins(EntityState a, EntityState b)
     {
-        var byRank = Region.Rank(a.ModifiedBy).CompareTo(Region.Rank(b.ModifiedBy));
+        var byRank = KnownRegions.Rank(a.ModifiedBy).CompareTo(KnownRegions.Rank(b.ModifiedBy));
         return byRank != 0 ? (byRank < 0 ? a : b) : LastWriterWins(a, b);
     }
 
@@ -58,7 +58,7 @@ public sealed class ConflictResolver : IChangeResolver
             return byClock > 0 ? a : b;
         }
 
-        var byRank = Region.Rank(a.ModifiedBy).CompareTo(Region.Rank(b.ModifiedBy));
+        var byRank = KnownRegions.Rank(a.ModifiedBy).CompareTo(KnownRegions.Rank(b.ModifiedBy));
         if (byRank != 0)
         {
             return byRank < 0 ? a : b;

@@ -5,7 +5,7 @@ using Orleans.Streams;
 namespace Haunt.Grains.Sync;
 
 /// <summary>Carries sync messages on the Orleans stream ("haunt.sync", destination region).</summary>
-public sealed class StreamReplicationLink(IServiceProvider services, ILogger<StreamReplicationLink> log) : IReplicationLink
+public sealed partial class StreamReplicationLink(IServiceProvider services, ILogger<StreamReplicationLink> log) : IReplicationLink
 {
     private readonly Lazy<IStreamProvider> _provider =
         new(() => services.GetRequiredKeyedService<IStreamProvider>(HauntNames.SyncStreamProvider));
@@ -21,7 +21,10 @@ public sealed class StreamReplicationLink(IServiceProvider services, ILogger<Str
         {
             // A full queue or an unreachable region: the message is lost like a dropped packet; the
             // sender's outbox resends after its ack timeout.
-            log.LogDebug(ex, "Sync message {Kind} {From}->{To} not delivered", message.GetType().Name, message.From, message.To);
+            LogNotDelivered(log, ex, message.GetType().Name, message.From, message.To);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Sync message {Kind} {From}->{To} not delivered")]
+    private static partial void LogNotDelivered(ILogger logger, Exception exception, string kind, string from, string to);
 }

@@ -32,8 +32,7 @@ public sealed partial class SyncEngine
             Interlocked.Increment(ref _metrics.BatchesForged);
         }
 
-        _log.LogWarning("Rejected batch {BatchId} claiming {From}->{To}: {Fault} ({Reason}); nothing applied",
-            batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
+        LogBatchRejected(_log, batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
         await _link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
         return null;
     }
@@ -72,8 +71,7 @@ public sealed partial class SyncEngine
     private Task OnConflictNoticeAsync(ConflictNotice notice)
     {
         Interlocked.Increment(ref _metrics.ConflictNoticesReceived);
-        _log.LogInformation("{Peer} resolved a conflict on {Type} {Id}: {Winner} won by {Policy}",
-            notice.From, notice.EntityType, notice.EntityId, notice.Winner, notice.Policy);
+        LogConflictNotice(_log, notice.From, notice.EntityType, notice.EntityId, notice.Winner, notice.Policy);
         return Task.CompletedTask;
     }
 }

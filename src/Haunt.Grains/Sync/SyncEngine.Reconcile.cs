@@ -33,7 +33,7 @@ public sealed partial class SyncEngine
         Interlocked.Increment(ref _metrics.ReconcileRounds);
         if (differing.Count > 0)
         {
-            _log.LogInformation("Reconciling {Region} with {Peer}: {Buckets} buckets differ", Region, response.From, differing.Values.Sum(b => b.Length));
+            LogReconciling(_log, Region, response.From, differing.Values.Sum(b => b.Length));
             await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
             await SendRepairAsync(response.From, response.RoundId, differing, Options.ReconcileBuckets);
         }
@@ -71,7 +71,7 @@ public sealed partial class SyncEngine
 
     private Task OnSnapshotRequestAsync(SnapshotRequest request)
     {
-        _log.LogWarning("{Peer} released its backlog for {Region}: catching up from state", request.From, Region);
+        LogPeerReleasedBacklog(_log, request.From, Region);
         return StartRoundAsync(request.From);
     }
 }

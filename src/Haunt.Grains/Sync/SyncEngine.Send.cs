@@ -78,7 +78,7 @@ public sealed partial class SyncEngine
 
     private Task OnRejectAsync(BatchReject reject)
     {
-        _log.LogWarning("{Peer} rejected batch {BatchId} from {Region}: {Reason}", reject.From, reject.BatchId, Region, reject.Reason);
+        LogOurBatchRejected(_log, reject.From, reject.BatchId, Region, reject.Reason);
         if (_peers.TryGetValue(reject.From, out var peer))
         {
             peer.Rejected(reject.BatchId, Now);
@@ -106,8 +106,7 @@ public sealed partial class SyncEngine
             var released = await _store.ReleaseBacklogAsync(peer.Peer);
             peer.Released();
             Interlocked.Increment(ref _metrics.BacklogsReleased);
-            _log.LogWarning("Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; {Peer} needs a snapshot",
-                peer.Peer, backlog.Rows, backlog.Bytes, released, peer.Peer);
+            LogBacklogReleased(_log, peer.Peer, backlog.Rows, backlog.Bytes, released);
         }
     }
 

@@ -38,7 +38,7 @@ public sealed partial class SyncEngine
         _reconciler = new Reconciler(store);
         _onStored = onStored ?? (_ => Task.CompletedTask);
         _onFlushStart = onFlushStart ?? (() => { });
-        foreach (var peer in Haunt.Regions.Region.PeersOf(region))
+        foreach (var peer in KnownRegions.PeersOf(region))
         {
             _peers[peer] = new PeerLink(peer, options, random);
         }
@@ -56,10 +56,10 @@ public sealed partial class SyncEngine
     /// <summary>Handles one message from a peer. Misrouted messages are counted and dropped.</summary>
     public Task OnMessageAsync(SyncMessage message)
     {
-        if (message.To != Region || !Haunt.Regions.Region.IsKnown(message.From) || message.From == Region)
+        if (message.To != Region || !KnownRegions.IsKnown(message.From) || message.From == Region)
         {
             Interlocked.Increment(ref _metrics.BatchesRejected);
-            _log.LogWarning("Dropped a {Kind} routed {From}->{To} at {Region}", message.GetType().Name, message.From, message.To, Region);
+            LogMisrouted(_log, message.GetType().Name, message.From, message.To, Region);
             return Task.CompletedTask;
         }
 
@@ -90,7 +90,7 @@ public sealed partial class SyncEngine
             var state = await _store.PeerStateAsync(peer.Peer);
             var oldest = backlog.OldestCommittedAtMs is { } ms ? Math.Max(0, Now.ToUnixTimeMilliseconds() - ms) : 0;
             peers.Add(new PeerStatus(peer.Peer, peer.State, backlog.Rows, backlog.Bytes, oldest, peer.LastAckAt, peer.ChangesSent,
-                peer.Attempts, state.Watermark, state.NeedsSnapshot));
+                peer.Attempts, state.Watermark, state.NeedsSnapshot, state.LastSeqApplied, state.ChangesApplied));
         }
 
         return new SyncStatus(Region, peers, _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99),

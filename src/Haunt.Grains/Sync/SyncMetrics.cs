@@ -1,6 +1,5 @@
-using Haunt.Grains.Replication;
-
 using System.Diagnostics.Metrics;
+using Haunt.Grains.Replication;
 
 namespace Haunt.Grains.Sync;
 
@@ -8,7 +7,7 @@ namespace Haunt.Grains.Sync;
 /// Counters and replication lag of this silo's region, kept in memory and published through the
 /// "Haunt.Sync" meter for OpenTelemetry. Lag = origin commit → applied here, over the last samples.
 /// </summary>
-public sealed class SyncMetrics : IDisposable
+public sealed class SyncMetrics
 {
     public const string MeterName = "Haunt.Sync";
     private const int LagSamples = 8192;
@@ -19,9 +18,10 @@ public sealed class SyncMetrics : IDisposable
     private int _lagCount;
     private int _lagNext;
 
-    public SyncMetrics(SiloRegion region)
+    /// <summary>The meter comes from the host's <see cref="IMeterFactory"/>, which owns and disposes it (and lets tests listen per host).</summary>
+    public SyncMetrics(SiloRegion region, IMeterFactory meters)
     {
-        _meter = new Meter(MeterName);
+        _meter = meters.Create(MeterName);
         var tags = new KeyValuePair<string, object?>("region", region.Name);
         _lagHistogram = _meter.CreateHistogram<double>("haunt.sync.lag", "ms", "Origin commit to applied in this region");
         _meter.CreateObservableCounter("haunt.sync.changes_sent", () => new Measurement<long>(ChangesSent, tags));
@@ -79,6 +79,4 @@ public sealed class SyncMetrics : IDisposable
         var index = (int)Math.Ceiling(percentile / 100 * copy.Length) - 1;
         return copy[Math.Clamp(index, 0, copy.Length - 1)];
     }
-
-    public void Dispose() => _meter.Dispose();
 }

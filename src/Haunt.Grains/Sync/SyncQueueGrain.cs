@@ -56,7 +56,7 @@ public sealed class SyncQueueGrain(
     }
 
     public async Task<ReconcileStarted> ReconcileAsync() =>
-        new(_engine.Region, await _engine.StartRoundAsync(), [.. Haunt.Regions.Region.PeersOf(_engine.Region)]);
+        new(_engine.Region, await _engine.StartRoundAsync(), [.. KnownRegions.PeersOf(_engine.Region)]);
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HauntNames.ReconcileReminder ? _engine.StartRoundAsync() : Task.CompletedTask;

@@ -40,7 +40,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         {
             return existing.Owner == owner && existing.StartingCash == startingCash
                 ? existing
-                : throw new InvalidOperationException($"Portfolio '{EntityId}' already exists.");
+                : throw new OperationRefusedException($"Portfolio '{EntityId}' already exists.");
         }
 
         var portfolio = new Portfolio(EntityId, owner, startingCash, startingCash, Services.States.Clock.Time.GetUtcNow());
@@ -59,7 +59,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         {
             var portfolio = Existing(current);
             return portfolio.Cash + amount < 0
-                ? throw new InvalidOperationException($"Withdrawal of {-amount:0.00} exceeds cash {portfolio.Cash:0.00}.")
+                ? throw new OperationRefusedException($"Withdrawal of {-amount:0.00} exceeds cash {portfolio.Cash:0.00}.")
                 : Services.States.Next(current, portfolio with { Cash = portfolio.Cash + amount });
         });
         return StateJson.Deserialize<Portfolio>(state.Payload);
@@ -77,7 +77,12 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         var orderId = request.OrderId ?? Guid.CreateVersion7().ToString("N");
         if (await Services.Store.ReadAsync(EntityType.Order, orderId) is { } known)
         {
-            return StateJson.Deserialize<Order>(known.Payload); // a retried request: the order stands as placed
+            // A retried request gets its order as placed; an id taken by another portfolio's order is refused
+            // without saying anything about that order.
+            var placed = StateJson.Deserialize<Order>(known.Payload);
+            return placed.PortfolioId == EntityId
+                ? placed
+                : throw new OperationRefusedException($"Order id '{orderId}' cannot be used: choose another.");
         }
 
         var order = new Order(orderId, portfolio.Id, request.Symbol, request.Side, request.Kind, request.Quantity,
@@ -108,12 +113,12 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
             var order = stored is { Deleted: false } ? StateJson.Deserialize<Order>(stored.Payload) : null;
             if (order is null || order.PortfolioId != EntityId)
             {
-                throw new KeyNotFoundException($"Order '{orderId}' not found in portfolio '{EntityId}'.");
+                throw new EntityNotFoundException($"Order '{orderId}' not found in portfolio '{EntityId}'.");
             }
 
             if (order.Status != OrderStatus.Open)
             {
-                throw new InvalidOperationException($"Order '{orderId}' is {order.Status} and cannot be cancelled.");
+                throw new OperationRefusedException($"Order '{orderId}' is {order.Status} and cannot be cancelled.");
             }
 
             cancelled = order with { Status = OrderStatus.Cancelled };
@@ -186,7 +191,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
             }
         }
 
-        throw new InvalidOperationException($"Portfolio '{EntityId}' kept changing; the operation was abandoned after {MaxAttempts} attempts.");
+        throw new OperationRefusedException($"Portfolio '{EntityId}' kept changing; the operation was abandoned after {MaxAttempts} attempts.");
     }
 
     private void EnsureMatching()
@@ -217,7 +222,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
     }
 
     private Portfolio Existing(EntityState? state) =>
-        state is { Deleted: false } ? StateJson.Deserialize<Portfolio>(state.Payload) : throw new KeyNotFoundException($"Portfolio '{EntityId}' not found.");
+        state is { Deleted: false } ? StateJson.Deserialize<Portfolio>(state.Payload) : throw new EntityNotFoundException("Portfolio", EntityId);
 
     private static void Validate(PlaceOrder request)
     {

@@ -1,36 +1,48 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Haunt.Silo.Api;
 
 /// <summary>
-/// Turns domain exceptions from grain calls into ProblemDetails for every endpoint at once, so handlers can
-/// return typed results for their success and validation paths only: unknown id → 404, invalid value → 422,
-/// a state that forbids the operation → 409, a home region that cannot be reached → 503 naming it.
-/// Anything else stays a 500 (and is logged by the exception handler middleware).
+/// Turns exceptions from grain calls into ProblemDetails for every endpoint at once, so handlers return typed
+/// results for their success and validation paths only. Only the domain's own exceptions are client errors:
+/// unknown entity → 404, refused operation → 409, a home region that cannot be reached → 503 naming it. While
+/// the silo stops, anything that fails is a 503 (retry elsewhere or later). Everything else is a bug or an
+/// outage of ours: 500 with a trace id that is also in the log, never the exception's text.
 /// </summary>
-public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, IHostApplicationLifetime lifetime, ILogger<ApiExceptionHandler> logger)
+    : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        (int Status, string Title)? mapped = exception switch
+        var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
+        var (status, title, detail) = exception switch
         {
-            KeyNotFoundException => (StatusCodes.Status404NotFound, "Not found"),
-            RegionUnavailableException r => (StatusCodes.Status503ServiceUnavailable, $"Region '{r.Region}' unavailable"),
-            ArgumentException => (StatusCodes.Status422UnprocessableEntity, "Invalid value"),
-            InvalidOperationException => (StatusCodes.Status409Conflict, "Conflict"),
-            _ => null,
+            EntityNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
+            OperationRefusedException => (StatusCodes.Status409Conflict, "Operation refused", exception.Message),
+            RegionUnavailableException r => (StatusCodes.Status503ServiceUnavailable, $"Region '{r.Region}' unavailable", exception.Message),
+            _ when lifetime.ApplicationStopping.IsCancellationRequested =>
+                (StatusCodes.Status503ServiceUnavailable, "Silo stopping", "This silo is shutting down; retry on another silo or in a moment."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", $"The request failed on our side; quote trace id {traceId}."),
         };
-        if (mapped is not { } m)
+        if (status == StatusCodes.Status500InternalServerError)
         {
-            return false;
+            LogUnexpected(logger, exception, context.Request.Method, context.Request.Path, traceId);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
         }
 
-        context.Response.StatusCode = m.Status;
+        context.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = { Status = m.Status, Title = m.Title, Detail = exception.Message },
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Extensions = { ["traceId"] = traceId } },
         });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed (trace id {TraceId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path, string traceId);
 }

@@ -21,14 +21,15 @@ public static class SyncEndpoints
         sync.MapGet("/metrics", async (long? since, IRegionalStore store) =>
         {
             var rows = await store.MetricsAsync(since ?? DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), MaxPage);
-            return TypedResults.Ok(rows.Select(r => new MetricsPoint(r.Id, r.Region, r.RecordedAtMs, JsonDocument.Parse(r.Metrics).RootElement)).ToList());
+            // Deserialized to a JsonElement that owns its data: no JsonDocument (pooled buffers) left undisposed.
+            return TypedResults.Ok(rows.Select(r => new MetricsPoint(r.Id, r.Region, r.RecordedAtMs, JsonSerializer.Deserialize<JsonElement>(r.Metrics))).ToList());
         }).WithSummary("node_metrics rows recorded since `since` (unix ms; default: the last hour).");
 
         sync.MapGet("/queue", async Task<Results<Ok<List<QueueItem>>, ValidationProblem>> (string? peer, int? limit, long? after, IRegionalStore store) =>
         {
-            if (peer is not null && (!Region.IsKnown(peer) || peer == region))
+            if (peer is not null && (!KnownRegions.IsKnown(peer) || peer == region))
             {
-                return ApiErrors.BadQuery("peer", $"peer must be one of {string.Join(", ", Region.PeersOf(region))}.");
+                return ApiErrors.BadQuery("peer", $"peer must be one of {string.Join(", ", KnownRegions.PeersOf(region))}.");
             }
 
             if (limit is < 1 or > MaxPage)
@@ -53,7 +54,7 @@ public static class SyncEndpoints
         sync.MapGet("/convergence", async (IGrainFactory grains) =>
         {
             // Each region's digest comes from its own silo (the grain lives there), not from this silo's file.
-            var digests = await Task.WhenAll(Region.All.Select(r => Engine(grains, r).GetDigestAsync()));
+            var digests = await Task.WhenAll(KnownRegions.All.Select(r => Engine(grains, r).GetDigestAsync()));
             var types = digests.SelectMany(d => d.PerType.Keys).Distinct().Order();
             var differing = types.Where(t => digests.Select(d => d.PerType.GetValueOrDefault(t, "")).Distinct().Count() > 1).ToList();
             return TypedResults.Ok(new Convergence(digests.Select(d => d.Overall).Distinct().Count() == 1,
@@ -69,7 +70,7 @@ public static class SyncEndpoints
     private static SyncHealth Health(string region, SyncStatus status)
     {
         var peers = status.Peers.Select(p => new PeerHealth(p.Peer, PeerStatusOf(p), p.State, p.LastAckAt, p.Watermark, p.BacklogRows,
-            p.BacklogBytes, p.OldestPendingAgeMs, p.NeedsSnapshot)).ToList();
+            p.BacklogBytes, p.OldestPendingAgeMs, p.NeedsSnapshot, p.LastSeqApplied, p.ChangesAppliedFrom)).ToList();
         var overall = peers.Any(p => p.Status == "needs-snapshot") ? "needs-snapshot" : peers.Any(p => p.Status == "degraded") ? "degraded" : "healthy";
         return new SyncHealth(region, overall, status.LagP50Ms, status.LagP99Ms, status.ChangesApplied, status.BatchesRejected, status.Conflicts, peers);
     }

@@ -2,9 +2,12 @@ using System.Text.Json;
 
 namespace Haunt.Silo.Api;
 
-/// <summary>One peer link as seen from this region; Status is healthy, degraded (retrying or lagging) or needs-snapshot.</summary>
+/// <summary>
+/// One peer link as seen from this region; Status is healthy, degraded (retrying or lagging) or needs-snapshot.
+/// Watermark is how far the peer acked our outbox; LastSeqApplied and ChangesApplied how far we applied its.
+/// </summary>
 public sealed record PeerHealth(string Peer, string Status, string LinkState, DateTimeOffset? LastAck, long Watermark, long BacklogRows,
-    long BacklogBytes, double OldestPendingAgeMs, bool NeedsSnapshot);
+    long BacklogBytes, double OldestPendingAgeMs, bool NeedsSnapshot, long LastSeqApplied, long ChangesApplied);
 
 /// <summary>This region's replication health; Status is the worst of its peers'.</summary>
 public sealed record SyncHealth(string Region, string Status, double LagP50Ms, double LagP99Ms, long ChangesApplied, long BatchesRejected,

@@ -23,6 +23,7 @@ public sealed record PlaceOrderRequest(string? Symbol, OrderSide? Side, OrderKin
         : Quantity is not (> 0 and <= 1_000_000) ? ("quantity", "Quantity must be above 0 and at most 1,000,000.")
         : Kind == OrderKind.Limit && LimitPrice is not > 0 ? ("limitPrice", "A limit order needs a limit price above 0.")
         : Kind == OrderKind.Market && LimitPrice is not null ? ("limitPrice", "A market order takes no limit price.")
+        : OrderId is not null && !EntityIds.IsWellFormed(OrderId) ? ("orderId", $"An order id is 1–{EntityIds.MaxLength} letters, digits, '-' or '_'.")
         : null;
 
     public PlaceOrder ToCommand() => new(Symbol!, Side!.Value, Kind!.Value, Quantity!.Value, LimitPrice, OrderId);

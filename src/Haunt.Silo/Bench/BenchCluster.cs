@@ -32,7 +32,7 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         var key = ClusterKeyFile.LoadOrCreate(folder);
-        var primary = SiloEndpoints.DefaultFor(Region.Osaka, portOffset).SiloPort;
+        var primary = SiloEndpoints.DefaultFor(KnownRegions.Osaka, portOffset).SiloPort;
         foreach (var region in regions)
         {
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), primary, key,
@@ -55,7 +55,7 @@ public sealed class BenchCluster : IAsyncDisposable
         foreach (var (name, app) in _silos)
         {
             var faults = app.Services.GetRequiredService<LinkFaults>();
-            foreach (var peer in Region.PeersOf(name).Where(p => name == region || p == region))
+            foreach (var peer in KnownRegions.PeersOf(name).Where(p => name == region || p == region))
             {
                 if (cut)
                 {
@@ -74,7 +74,7 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         foreach (var region in Regions)
         {
-            foreach (var peer in Region.PeersOf(region))
+            foreach (var peer in KnownRegions.PeersOf(region))
             {
                 if ((await Store(region).BacklogAsync(peer)).Rows > 0)
                 {

@@ -29,7 +29,7 @@ public static class BenchCommand
     private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres)
     {
         bool Runs(string phaseName) => only is null || only.Contains(phaseName);
-        var folder = Path.Combine(Path.GetTempPath(), "haunt-bench", Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(Path.GetTempPath(), "haunt-bench-" + Guid.NewGuid().ToString("N"));
         var phase = TimeSpan.FromSeconds(phaseSeconds);
         var results = new BenchResults
         {
@@ -48,14 +48,14 @@ public static class BenchCommand
             if (Runs("unreplicated"))
             {
                 Log("2/6 Haunt write path, one region, replication off");
-                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [Region.Osaka], replicate: false, portOffset: 20, postgres);
+                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [KnownRegions.Osaka], replicate: false, portOffset: 20, postgres);
                 var load = new LoadDriver(single);
                 var clock = Stopwatch.StartNew();
                 await load.ClosedLoopAsync(writers, phase);
                 results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
             }
 
-            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), Region.All, replicate: true, portOffset: 30, postgres);
+            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), KnownRegions.All, replicate: true, portOffset: 30, postgres);
             if (Runs("replicated"))
             {
                 Log("3/6 replicated: writes in all three regions, counted until every region applied everything");
@@ -81,9 +81,9 @@ public static class BenchCommand
             }
 
             Log("5/6 bytes on the wire per change");
-            var sent = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesSent));
-            results.WireBytesPerChange = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
-            results.PayloadBytesPerChange = Region.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
+            var sent = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesSent));
+            results.WireBytesPerChange = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
+            results.PayloadBytesPerChange = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
 
             if (Runs("cut"))
             {
@@ -105,15 +105,15 @@ public static class BenchCommand
 
     private static async Task<CatchUp> CutAsync(BenchCluster cluster, TimeSpan cut)
     {
-        cluster.Cut(Region.Nyc, cut: true);
+        cluster.Cut(KnownRegions.Nyc, cut: true);
         var load = new LoadDriver(cluster);
         await load.OpenLoopAsync(2000, cut);
         GC.Collect();
         var workingSetMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
         var heapMb = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
-        var backlog = await cluster.Store(Region.Osaka).BacklogAsync(Region.Nyc);
+        var backlog = await cluster.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Nyc);
         var clock = Stopwatch.StartNew();
-        cluster.Cut(Region.Nyc, cut: false);
+        cluster.Cut(KnownRegions.Nyc, cut: false);
         await WaitAsync(cluster.ConvergedAsync, TimeSpan.FromMinutes(5));
         return new CatchUp(cut.TotalSeconds, load.Written, backlog.Rows, clock.Elapsed.TotalSeconds, workingSetMb, heapMb);
     }

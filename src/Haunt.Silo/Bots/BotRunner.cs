@@ -12,7 +12,7 @@ public sealed class BotRunner(IGrainFactory grains)
     public Task RunAsync(CancellationToken stop)
     {
         var seed = 100;
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             Bots.Add(new GrandmaBot(grains, region, _market, seed++));
             Bots.Add(new CryptoBroBot(grains, region, _market, seed++));

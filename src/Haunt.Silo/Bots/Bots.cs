@@ -118,7 +118,7 @@ public sealed class ScalperBot(IGrainFactory grains, string region, MarketFeed m
             {
                 await Portfolio.CancelOrderAsync(oldest.Id);
             }
-            catch (InvalidOperationException)
+            catch (OperationRefusedException)
             {
                 // it filled (or was already cancelled) in the meantime
             }

@@ -44,7 +44,7 @@ public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed
                 {
                     await TickAsync();
                 }
-                catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException
+                catch (Exception ex) when (ex is OperationRefusedException or EntityNotFoundException
                     or RegionUnavailableException or TimeoutException or OrleansException)
                 {
                     Interlocked.Increment(ref _refused); // a rule said no, or the region is down: try again next tick

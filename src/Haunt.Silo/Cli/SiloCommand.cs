@@ -75,6 +75,9 @@ public static class SiloCommand
             return 2;
         }
 
+        // Relative to where the command was run (`up` passes an absolute one); absolute from here on, so the
+        // paths this silo prints and logs say where its files really are.
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
         var defaults = SiloEndpoints.DefaultFor(options.Region);
         var endpoints = new SiloEndpoints(
             options.SiloPort > 0 ? options.SiloPort : defaults.SiloPort,

@@ -39,7 +39,7 @@ public static class UpCommand
         await regions.StartAsync(cancel);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var loads = Region.All.Select((region, i) => new TradingLoad(regions.Grains, region, seed: i + 1)).ToList();
+        var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.Grains, region, seed: i + 1)).ToList();
         var bots = new BotRunner(regions.Grains);
         var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).Append(bots.RunAsync(stopLoad.Token)).ToList();
         Console.WriteLine("Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region, plus background writes of every entity type.");
@@ -78,7 +78,7 @@ public static class UpCommand
     }
 
     private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(IGrainFactory grains) =>
-        await Task.WhenAll(Region.All.Select(r => RegionSnapshot.TakeAsync(grains, r)));
+        await Task.WhenAll(KnownRegions.All.Select(r => RegionSnapshot.TakeAsync(grains, r)));
 
     private static bool Converged(IReadOnlyList<RegionSnapshot> snapshots) =>
         snapshots.All(s => s.Up && s.BacklogRows == 0 && s.Entities > 0) && snapshots.Select(s => s.Digest).Distinct().Count() == 1;

@@ -33,7 +33,7 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
             ClusterDatabase.ForgetMembersPostgres(postgres, "haunt");
         }
 
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             _children[region] = await StartChildAsync(region, cancellationToken);
             var endpoints = SiloEndpoints.DefaultFor(region);

@@ -8,12 +8,12 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey, st
 {
     private readonly Dictionary<string, WebApplication> _silos = [];
 
-    public IGrainFactory Grains => _silos[Region.Osaka].Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _silos[KnownRegions.Osaka].Services.GetRequiredService<IGrainFactory>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var primary = SiloEndpoints.DefaultFor(Region.Osaka).SiloPort;
-        foreach (var region in Region.All)
+        var primary = SiloEndpoints.DefaultFor(KnownRegions.Osaka).SiloPort;
+        foreach (var region in KnownRegions.All)
         {
             var endpoints = SiloEndpoints.DefaultFor(region);
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, primary, clusterKey, StorePostgres: postgres));

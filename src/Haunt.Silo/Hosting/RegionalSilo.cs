@@ -66,7 +66,7 @@ public static class RegionalSilo
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddHauntOpenApi();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         // Request bodies here are small JSON documents: anything bigger is refused with 413 before it is read.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
@@ -76,9 +76,9 @@ public static class RegionalSilo
         app.UseStatusCodePages();
         app.MapOpenApi();
         app.MapScalarApiReference();
-        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapOrleansDashboard(routePrefix: ApiDocument.DashboardRoute);
         app.MapSyncApi(settings.Region);
-        app.MapTradingApi(settings.Region);
+        app.MapTradingApi();
         return app;
     }
 

@@ -8,7 +8,7 @@ public sealed record SiloEndpoints(int SiloPort, int GatewayPort, int HttpPort)
     /// <summary>Fixed default ports per region for `up` (osaka 11111/30000/5101, then +1 per region).</summary>
     public static SiloEndpoints DefaultFor(string region, int offset = 0)
     {
-        var rank = Region.Rank(region) + offset;
+        var rank = KnownRegions.Rank(region) + offset;
         return new SiloEndpoints(11111 + rank, 30000 + rank, 5101 + rank);
     }
 }

@@ -49,9 +49,9 @@ public sealed class SiloHostOptions
     /// <summary>Every problem with these settings, in words an operator can act on.</summary>
     public IEnumerable<string> Problems()
     {
-        if (!Haunt.Regions.Region.IsKnown(Region))
+        if (!KnownRegions.IsKnown(Region))
         {
-            yield return $"Haunt:Region must be one of {string.Join(", ", Haunt.Regions.Region.All)} (got '{Region}').";
+            yield return $"Haunt:Region must be one of {string.Join(", ", KnownRegions.All)} (got '{Region}').";
         }
 
         foreach (var (name, port) in new[] { ("SiloPort", SiloPort), ("GatewayPort", GatewayPort), ("HttpPort", HttpPort) })

@@ -67,7 +67,7 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
             await PickWrite()();
             Interlocked.Increment(ref _writes);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or KeyNotFoundException
+        catch (Exception ex) when (ex is OperationRefusedException or EntityNotFoundException
             or RegionUnavailableException or TimeoutException or OrleansException)
         {
             Interlocked.Increment(ref _failures);
@@ -95,6 +95,6 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
         };
     }
 
-    private Task Put<TGrain, T>(string id, T value) where TGrain : IEntityGrain<T> where T : class, IEntity =>
+    private Task Put<TGrain, T>(string id, T value) where TGrain : IWritableEntityGrain<T> where T : class, IEntity =>
         grains.GetGrain<TGrain>(EntityKey.Of(region, id)).PutAsync(value);
 }

@@ -36,7 +36,7 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Location { get; }
 
-    public static string DefaultSchema(string region) => "haunt_" + Haunt.Regions.Region.Require(region);
+    public static string DefaultSchema(string region) => "haunt_" + KnownRegions.Require(region);
 
     public override bool ReuseCommands => false;
 

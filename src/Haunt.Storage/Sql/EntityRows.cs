@@ -66,5 +66,5 @@ internal static class EntityRows
     }
 
     /// <summary>The pending-flag column of a peer; the name is whitelisted through the region list.</summary>
-    public static string PendingColumn(string peer) => "pending_" + Region.Require(peer);
+    public static string PendingColumn(string peer) => "pending_" + KnownRegions.Require(peer);
 }

@@ -59,12 +59,14 @@ public sealed partial class SqlRegionalStore
     public Task<PeerState> PeerStateAsync(string peer) => ReadOnly(connection =>
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT watermark, last_ack_at_ms, needs_snapshot FROM sync_state WHERE peer = @peer";
-        EntityRows.Add(command, "@peer", Haunt.Regions.Region.Require(peer));
+        command.CommandText = "SELECT s.watermark, s.last_ack_at_ms, s.needs_snapshot, v.last_seq_applied, v.changes_applied " +
+            "FROM sync_state s LEFT JOIN sync_versions v ON v.origin_region = s.peer WHERE s.peer = @peer";
+        EntityRows.Add(command, "@peer", KnownRegions.Require(peer));
         using var reader = command.ExecuteReader();
         return reader.Read()
-            ? new PeerState(peer, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2) != 0)
-            : new PeerState(peer, 0, null, false);
+            ? new PeerState(peer, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2) != 0,
+                reader.IsDBNull(3) ? 0 : reader.GetInt64(3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4))
+            : new PeerState(peer, 0, null, false, 0, 0);
     });
 
     public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
@@ -81,7 +83,7 @@ public sealed partial class SqlRegionalStore
 
     public Task ClearNeedsSnapshotAsync(string peer) => Writer.RunAsync(w => w.Execute(
         new SqlStatement("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = @now WHERE peer = @peer")
-            .Add("@now", NowMs).Add("@peer", Haunt.Regions.Region.Require(peer))));
+            .Add("@now", NowMs).Add("@peer", KnownRegions.Require(peer))));
 
     public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Writer.RunAsync(w => w.ExecuteAll(
     [

@@ -1,4 +1,5 @@
-using Haunt.Regions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Haunt.Storage.Sql;
 
@@ -7,11 +8,12 @@ namespace Haunt.Storage.Sql;
 /// through one <see cref="StoreWriter"/> (group commit); reads use pooled connections of their own, which both
 /// engines let run beside the writer and see its last commit.
 /// </summary>
-public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, TimeProvider time) : IRegionalStore
+public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, TimeProvider time, ILogger? logger = null) : IRegionalStore
 {
     private StoreWriter? _writer;
+    private bool _closed;
 
-    public string Region { get; } = Haunt.Regions.Region.Require(region);
+    public string Region { get; } = KnownRegions.Require(region);
 
     public SqlDialect Dialect => dialect;
 
@@ -20,7 +22,9 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     public event Action? OutboxAppended;
 
-    private StoreWriter Writer => _writer ?? throw new InvalidOperationException("The regional store is not initialized.");
+    private StoreWriter Writer => _writer ?? (_closed
+        ? throw new ObjectDisposedException(nameof(SqlRegionalStore), $"The {Region} store is closed.")
+        : throw new InvalidOperationException("The regional store is not initialized."));
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -32,7 +36,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
             SchemaMigrator.Migrate(dialect, connection);
         }
 
-        _writer = new StoreWriter(dialect);
+        _writer = new StoreWriter(dialect, logger ?? NullLogger.Instance);
         _writer.Committed += results =>
         {
             if (results.Any(r => r is CommitResult { Status: CommitStatus.Committed }))
@@ -40,7 +44,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
                 OutboxAppended?.Invoke();
             }
         };
-        return Writer.RunAsync(w => w.ExecuteAll(Haunt.Regions.Region.PeersOf(Region).Select(peer =>
+        return Writer.RunAsync(w => w.ExecuteAll(KnownRegions.PeersOf(Region).Select(peer =>
             new SqlStatement("INSERT INTO sync_state (peer, watermark, needs_snapshot, updated_at_ms) VALUES (@peer, 0, 0, @now) ON CONFLICT (peer) DO NOTHING")
                 .Add("@peer", peer).Add("@now", NowMs)).ToList()));
     }
@@ -108,6 +112,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         if (_writer is not null)
         {
             await _writer.DisposeAsync().ConfigureAwait(false);
@@ -160,9 +165,9 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         .Add("@op", (int)write.Operation)
         .Add("@vector", write.State.Vector.ToString())
         .Add("@now", now)
-        .Add("@p_osaka", Region == Haunt.Regions.Region.Osaka ? 0 : 1)
-        .Add("@p_seoul", Region == Haunt.Regions.Region.Seoul ? 0 : 1)
-        .Add("@p_nyc", Region == Haunt.Regions.Region.Nyc ? 0 : 1)
+        .Add("@p_osaka", Region == KnownRegions.Osaka ? 0 : 1)
+        .Add("@p_seoul", Region == KnownRegions.Seoul ? 0 : 1)
+        .Add("@p_nyc", Region == KnownRegions.Nyc ? 0 : 1)
         .Add("@bytes", json.Length)
         .Add("@state", json);
 

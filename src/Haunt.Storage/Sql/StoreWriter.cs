@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 
 namespace Haunt.Storage.Sql;
 
@@ -13,20 +13,25 @@ namespace Haunt.Storage.Sql;
 internal sealed partial class StoreWriter : IAsyncDisposable
 {
     private const int MaxJobsPerTransaction = 256;
-    private readonly Channel<IJob> _jobs = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<IJob> _jobs = new();
 
     // Sync work (applying a peer's batch, recording an ack) goes first: each sits on the path of a whole batch
     // of replicated changes, while a local write is one change.
-    private readonly Channel<IJob> _urgent = Channel.CreateUnbounded<IJob>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<IJob> _urgent = new();
+    private readonly object _gate = new();
     private readonly SqlDialect _dialect;
+    private readonly ILogger _logger;
     private readonly DbConnection _connection;
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
-    private readonly Task _loop;
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closed;
     private DbTransaction? _transaction;
 
-    public StoreWriter(SqlDialect dialect)
+    public StoreWriter(SqlDialect dialect, ILogger logger)
     {
         _dialect = dialect;
+        _logger = logger;
         _connection = dialect.CreateConnection();
         try
         {
@@ -39,29 +44,31 @@ internal sealed partial class StoreWriter : IAsyncDisposable
             throw;
         }
 
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A dedicated thread that never awaits: the writer's I/O is synchronous on purpose (SQLite has no real
+        // async I/O, and one connection can only run one command at a time anyway), so it blocks this thread,
+        // never a pool thread that Orleans' schedulers and the HTTP server share.
+        _thread = new Thread(Run) { IsBackground = true, Name = $"haunt-store-writer ({dialect.Location})" };
+        _thread.Start();
     }
 
-    /// <summary>Called after each successful commit with the results of the jobs in it.</summary>
+    /// <summary>
+    /// Called on the writer thread after each successful commit with the results of the jobs in it. A subscriber
+    /// that throws is logged; it cannot stop the writer or the completion of the jobs.
+    /// </summary>
     public event Action<IReadOnlyList<object?>>? Committed;
 
     public Task<T> RunAsync<T>(Func<StoreWriter, T> work, bool urgent = false)
     {
         var job = new Job<T>(work);
-        if (urgent)
+        lock (_gate)
         {
-            // Wakes the loop through the main channel too, so it never sleeps with urgent work queued.
-            if (!_urgent.Writer.TryWrite(job) || !_jobs.Writer.TryWrite(Wake.Instance))
+            if (_closed)
             {
                 throw new ObjectDisposedException(nameof(StoreWriter), "The regional store is closed.");
             }
 
-            return job.Completion.Task;
-        }
-
-        if (!_jobs.Writer.TryWrite(job))
-        {
-            throw new ObjectDisposedException(nameof(StoreWriter), "The regional store is closed.");
+            (urgent ? _urgent : _jobs).Enqueue(job);
+            Monitor.Pulse(_gate);
         }
 
         return job.Completion.Task;
@@ -85,30 +92,50 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         return command;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<IJob>(MaxJobsPerTransaction);
-        while (await _jobs.Reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            batch.Clear();
-            while (_urgent.Reader.TryRead(out var urgent))
-            {
-                batch.Add(urgent);
-            }
-
-            while (batch.Count < MaxJobsPerTransaction && _jobs.Reader.TryRead(out var job))
-            {
-                if (job is not Wake)
-                {
-                    batch.Add(job);
-                }
-            }
-
-            if (batch.Count > 0)
+            while (NextBatch(batch))
             {
                 RunTransaction(batch);
             }
         }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits for work and takes all urgent jobs plus normal ones up to the limit; false once closed and drained.</summary>
+    private bool NextBatch(List<IJob> batch)
+    {
+        batch.Clear();
+        lock (_gate)
+        {
+            while (_urgent.Count == 0 && _jobs.Count == 0)
+            {
+                if (_closed)
+                {
+                    return false;
+                }
+
+                Monitor.Wait(_gate);
+            }
+
+            while (_urgent.TryDequeue(out var urgent))
+            {
+                batch.Add(urgent);
+            }
+
+            while (batch.Count < MaxJobsPerTransaction && _jobs.TryDequeue(out var job))
+            {
+                batch.Add(job);
+            }
+        }
+
+        return true;
     }
 
     private void RunTransaction(List<IJob> batch)
@@ -155,10 +182,26 @@ internal sealed partial class StoreWriter : IAsyncDisposable
             _transaction = null;
         }
 
-        Committed?.Invoke(batch.Where(j => j.Succeeded).Select(j => j.Result).ToList());
         foreach (var job in batch)
         {
             job.Complete();
+        }
+
+        NotifyCommitted(batch.Where(j => j.Succeeded).Select(j => j.Result).ToList());
+    }
+
+    private void NotifyCommitted(IReadOnlyList<object?> results)
+    {
+        foreach (var subscriber in Committed?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((Action<IReadOnlyList<object?>>)subscriber)(results);
+            }
+            catch (Exception ex)
+            {
+                LogSubscriberFailed(_logger, ex, _dialect.Location);
+            }
         }
     }
 
@@ -191,28 +234,22 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Refuses new jobs, lets the thread finish the queued ones, then closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        _urgent.Writer.TryComplete();
-        _jobs.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        await _stopped.Task.ConfigureAwait(false);
         foreach (var command in _commands.Values)
         {
             command.Dispose();
         }
 
         await _connection.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>A no-op that only wakes the loop for urgent work.</summary>
-    private sealed class Wake : IJob
-    {
-        public static Wake Instance { get; } = new();
-        public bool Succeeded => true;
-        public object? Result => null;
-        public void Execute(StoreWriter writer) { }
-        public void Fail(Exception ex) { }
-        public void Complete() { }
     }
 
     private interface IJob
@@ -249,4 +286,7 @@ internal sealed partial class StoreWriter : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A commit subscriber of the store {Location} threw; the writer goes on")]
+    private static partial void LogSubscriberFailed(ILogger logger, Exception exception, string location);
 }

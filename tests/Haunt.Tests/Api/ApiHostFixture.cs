@@ -13,7 +13,7 @@ namespace Haunt.Tests.Api;
 /// </summary>
 public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "haunt-api-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-api-tests-{Guid.NewGuid():N}");
     private readonly Dictionary<string, WebApplication> _silos = [];
     private string? _database;
 
@@ -21,7 +21,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
     public Dictionary<string, HttpClient> Http { get; } = [];
 
-    public IGrainFactory Grains => _silos[Region.Osaka].Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _silos[KnownRegions.Osaka].Services.GetRequiredService<IGrainFactory>();
 
     public async Task InitializeAsync()
     {
@@ -37,7 +37,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
         var clusterId = $"api-{Guid.NewGuid():N}";
         var primarySiloPort = 0;
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             var (app, endpoints) = await StartAsync(region, clusterId, primarySiloPort);
             primarySiloPort = primarySiloPort == 0 ? endpoints.SiloPort : primarySiloPort;

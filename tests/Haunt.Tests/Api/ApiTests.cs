@@ -14,9 +14,9 @@ public sealed class PostgresApiTests(PostgresApiHost host) : ApiTests(host);
 public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
 {
     [SkippableTheory]
-    [InlineData(Region.Osaka)]
-    [InlineData(Region.Seoul)]
-    [InlineData(Region.Nyc)]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Seoul)]
+    [InlineData(KnownRegions.Nyc)]
     public async Task Health_names_this_region_and_both_peer_links(string region)
     {
         var health = await host.Http[region].GetJsonAsync("/api/sync/health");
@@ -25,7 +25,7 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Contains(health.GetProperty("status").GetString(), new[] { "healthy", "degraded", "needs-snapshot" });
         Assert.True(health.GetProperty("lagP99Ms").GetDouble() >= 0);
         var peers = health.GetProperty("peers").EnumerateArray().ToList();
-        Assert.Equal(Region.PeersOf(region).Order(), peers.Select(p => p.GetProperty("peer").GetString()!).Order());
+        Assert.Equal(KnownRegions.PeersOf(region).Order(), peers.Select(p => p.GetProperty("peer").GetString()!).Order());
         foreach (var peer in peers)
         {
             Assert.False(string.IsNullOrEmpty(peer.GetProperty("linkState").GetString()));
@@ -36,9 +36,9 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
     }
 
     [SkippableTheory]
-    [InlineData(Region.Osaka)]
-    [InlineData(Region.Seoul)]
-    [InlineData(Region.Nyc)]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Seoul)]
+    [InlineData(KnownRegions.Nyc)]
     public async Task Metrics_rows_are_recorded_and_served_as_json_objects(string region)
     {
         var http = host.Http[region];
@@ -52,13 +52,13 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
     }
 
     [SkippableTheory]
-    [InlineData(Region.Osaka)]
-    [InlineData(Region.Seoul)]
-    [InlineData(Region.Nyc)]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Seoul)]
+    [InlineData(KnownRegions.Nyc)]
     public async Task Queue_and_conflicts_are_paged_lists(string region)
     {
         var http = host.Http[region];
-        var page = await http.GetJsonAsync($"/api/sync/queue?peer={Region.PeersOf(region).First()}&limit=2");
+        var page = await http.GetJsonAsync($"/api/sync/queue?peer={KnownRegions.PeersOf(region).First()}&limit=2");
         Assert.True(page.GetArrayLength() <= 2);
         // Paging: the next page starts after the last seq of this one.
         var last = page.EnumerateArray().Select(i => i.GetProperty("seq").GetInt64()).DefaultIfEmpty(0).Max();
@@ -68,9 +68,9 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
     }
 
     [SkippableTheory]
-    [InlineData(Region.Osaka)]
-    [InlineData(Region.Seoul)]
-    [InlineData(Region.Nyc)]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Seoul)]
+    [InlineData(KnownRegions.Nyc)]
     public async Task Digest_convergence_and_reconcile_answer(string region)
     {
         var http = host.Http[region];
@@ -86,14 +86,14 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         JsonElement convergence = default;
         await Eventually.WaitUntilAsync(async () => (convergence = await http.GetJsonAsync("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
             "the three regions converged");
-        Assert.Equal(Region.All.Order(), convergence.GetProperty("regions").EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(KnownRegions.All.Order(), convergence.GetProperty("regions").EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(0, convergence.GetProperty("differingTypes").GetArrayLength());
     }
 
     [SkippableTheory]
-    [InlineData(Region.Osaka)]
-    [InlineData(Region.Seoul)]
-    [InlineData(Region.Nyc)]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Seoul)]
+    [InlineData(KnownRegions.Nyc)]
     public async Task Dashboard_openapi_and_its_ui_answer_200_in_each_region(string region)
     {
         var http = host.Http[region];

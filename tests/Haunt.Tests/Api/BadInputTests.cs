@@ -41,6 +41,12 @@ public abstract class BadInputTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         { "GET", "/api/portfolios/no-such-portfolio/positions", null, HttpStatusCode.NotFound },
         { "GET", "/api/portfolios/no-such-portfolio/trades", null, HttpStatusCode.NotFound },
         { "GET", "/api/orders/no-such-order", null, HttpStatusCode.NotFound },
+        { "POST", "/api/portfolios/{portfolio}/orders", "{" + Eth + ", \"kind\": \"Market\", \"quantity\": 1, \"orderId\": \"a b\"}", HttpStatusCode.UnprocessableEntity },
+        { "POST", "/api/portfolios/{portfolio}/orders", "{" + Eth + ", \"kind\": \"Market\", \"quantity\": 1, \"orderId\": \"" + new string('o', 65) + "\"}", HttpStatusCode.UnprocessableEntity },
+        { "GET", "/api/portfolios/" + new string('p', 5_000), null, HttpStatusCode.NotFound },
+        { "GET", "/api/portfolios/bad%20id%21", null, HttpStatusCode.NotFound },
+        { "GET", "/api/orders/" + new string('o', 5_000), null, HttpStatusCode.NotFound },
+        { "POST", "/api/portfolios/{portfolio}/orders/" + new string('o', 5_000) + "/cancel", null, HttpStatusCode.NotFound },
         { "GET", "/api/sync/queue?limit=0", null, HttpStatusCode.BadRequest },
         { "GET", "/api/sync/queue?limit=many", null, HttpStatusCode.BadRequest },
         { "GET", "/api/sync/queue?peer=mars", null, HttpStatusCode.BadRequest },
@@ -53,7 +59,7 @@ public abstract class BadInputTests(ApiHostFixture host) : ApiTestsBase(host.Kin
     [MemberData(nameof(BadInputs))]
     public async Task Bad_input_gets_problem_details_and_writes_nothing(string method, string path, string? body, HttpStatusCode expected)
     {
-        var osaka = host.Http[Region.Osaka];
+        var osaka = host.Http[KnownRegions.Osaka];
         var portfolio = await osaka.CreatePortfolioAsync(cash: 10m);
         var before = await osaka.GetJsonAsync("/api/sync/digest");
 

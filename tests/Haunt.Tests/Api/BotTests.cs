@@ -23,7 +23,7 @@ public abstract class BotTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         }
 
         Assert.Equal(12, runner.Bots.Count);
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             var trades = 0;
             foreach (var bot in runner.Bots.Where(b => b.Region == region))
@@ -36,7 +36,7 @@ public abstract class BotTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         }
 
         await Eventually.WaitUntilAsync(async () =>
-            (await host.Http[Region.Seoul].GetFromJsonAsync<JsonElement>("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
+            (await host.Http[KnownRegions.Seoul].GetFromJsonAsync<JsonElement>("/api/sync/convergence")).GetProperty("converged").GetBoolean(),
             "the regions converged after the bots stopped");
     }
 }

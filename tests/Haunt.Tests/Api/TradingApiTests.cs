@@ -1,3 +1,4 @@
+using Orleans.Runtime;
 using System.Net;
 using System.Net.Http.Json;
 using Haunt.Tests.Cluster;
@@ -16,7 +17,7 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
     [SkippableFact]
     public async Task Trading_over_http_places_fills_lists_and_cancels_and_replicates()
     {
-        var osaka = host.Http[Region.Osaka];
+        var osaka = host.Http[KnownRegions.Osaka];
         var id = await osaka.CreatePortfolioAsync();
         var portfolio = await osaka.GetJsonAsync($"/api/portfolios/{id}");
         Assert.Equal(100_000m, portfolio.GetProperty("cash").GetDecimal());
@@ -33,7 +34,7 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
         Assert.True((await osaka.GetJsonAsync($"/api/portfolios/{id}")).GetProperty("cash").GetDecimal() < 100_000m);
 
         // Reads in another region are served from its replica: the portfolio and its trade arrive there.
-        await Eventually.WaitUntilAsync(async () => (await host.Http[Region.Nyc].GetAsync($"/api/portfolios/{id}/trades")) is { StatusCode: HttpStatusCode.OK } r
+        await Eventually.WaitUntilAsync(async () => (await host.Http[KnownRegions.Nyc].GetAsync($"/api/portfolios/{id}/trades")) is { StatusCode: HttpStatusCode.OK } r
             && (await r.JsonAsync()).GetArrayLength() == 1, "the portfolio and its trade reached nyc");
     }
 
@@ -42,7 +43,7 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
     [InlineData("DELETE")]
     public async Task A_resting_limit_order_is_cancelled_once_then_refused_with_409(string method)
     {
-        var osaka = host.Http[Region.Osaka];
+        var osaka = host.Http[KnownRegions.Osaka];
         var id = await osaka.CreatePortfolioAsync();
         var resting = await (await osaka.PostAsJsonAsync($"/api/portfolios/{id}/orders",
             new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1 })).JsonAsync();
@@ -58,5 +59,51 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
         var again = await osaka.SendAsync(Cancel());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+    }
+
+    [SkippableFact]
+    public async Task Regression_an_order_id_taken_by_another_portfolio_is_refused_without_revealing_that_order()
+    {
+        var osaka = host.Http[KnownRegions.Osaka];
+        var owner = await osaka.CreatePortfolioAsync();
+        var other = await osaka.CreatePortfolioAsync();
+        var orderId = Guid.CreateVersion7().ToString("N");
+        var placed = await osaka.PostAsJsonAsync($"/api/portfolios/{owner}/orders",
+            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1, orderId });
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+
+        // The same request again is a retry: the order as placed. From another portfolio: refused, nothing told.
+        var retried = await osaka.PostAsJsonAsync($"/api/portfolios/{owner}/orders",
+            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1, orderId });
+        var stolen = await osaka.PostAsJsonAsync($"/api/portfolios/{other}/orders",
+            new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1, orderId });
+
+        Assert.Equal(orderId, (await retried.JsonAsync()).GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, stolen.StatusCode);
+        var problem = await stolen.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(owner, problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("BTC", problem, StringComparison.Ordinal);
+        Assert.Equal(owner, (await osaka.GetJsonAsync($"/api/orders/{orderId}")).GetProperty("portfolioId").GetString());
+        Assert.Equal(0, (await osaka.GetJsonAsync($"/api/portfolios/{other}/trades")).GetArrayLength());
+    }
+
+    [SkippableFact]
+    public async Task Unknown_and_malformed_ids_are_answered_without_activating_a_grain()
+    {
+        var osaka = host.Http[KnownRegions.Osaka];
+        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        async Task<int> PortfolioActivationsAsync() => (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains("PortfolioGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        var before = await PortfolioActivationsAsync();
+
+        for (var i = 0; i < 20; i++)
+        {
+            foreach (var path in new[] { $"/api/portfolios/{Guid.NewGuid():N}", $"/api/portfolios/{new string((char)('a' + i), 5_000)}", $"/api/portfolios/{Guid.NewGuid():N}/trades" })
+            {
+                Assert.Equal(HttpStatusCode.NotFound, (await osaka.GetAsync(path)).StatusCode);
+            }
+        }
+
+        Assert.True(await PortfolioActivationsAsync() <= before, "a request for an unknown portfolio activated its grain");
     }
 }

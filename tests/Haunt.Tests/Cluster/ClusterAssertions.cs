@@ -4,7 +4,7 @@ namespace Haunt.Tests.Cluster;
 public static class ClusterAssertions
 {
     /// <summary>Waits until every region holds <paramref name="id"/> with the same vector as <paramref name="origin"/>.</summary>
-    public static async Task<EntityState> ReplicatedAsync(this ClusterFixture fixture, EntityType type, string id, string origin = Region.Osaka)
+    public static async Task<EntityState> ReplicatedAsync(this ClusterFixture fixture, EntityType type, string id, string origin = KnownRegions.Osaka)
     {
         EntityState? source = null;
         await Eventually.WaitUntilAsync(async () =>
@@ -15,7 +15,7 @@ public static class ClusterAssertions
                 return false;
             }
 
-            foreach (var region in Region.All)
+            foreach (var region in KnownRegions.All)
             {
                 var copy = await fixture.Store(region).ReadAsync(type, id);
                 if (copy is null || copy.Vector != source.Vector)
@@ -34,10 +34,10 @@ public static class ClusterAssertions
         Eventually.WaitUntilAsync(async () =>
         {
             var digests = new HashSet<string>();
-            foreach (var region in Region.All)
+            foreach (var region in KnownRegions.All)
             {
                 digests.Add((await fixture.Store(region).DigestAsync()).Overall);
-                foreach (var peer in Region.PeersOf(region))
+                foreach (var peer in KnownRegions.PeersOf(region))
                 {
                     if ((await fixture.Store(region).BacklogAsync(peer)).Rows > 0)
                     {

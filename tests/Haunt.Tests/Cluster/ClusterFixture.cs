@@ -17,7 +17,7 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 
     public StoreKind Kind { get; } = kind;
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "haunt-tests", Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"haunt-tests-{Guid.NewGuid():N}");
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -77,6 +77,16 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 
     public IRegionalStore Store(string region) => Services(region).GetRequiredService<IRegionalStore>();
 
+    /// <summary>Holds the next local commit of <paramref name="entityId"/> in a region after it lands (see <see cref="PausableStore"/>).</summary>
+    public CommitPause PauseCommitsOf(string region, string entityId)
+    {
+        var pause = new CommitPause(entityId);
+        ((PausableStore)(object)Store(region)).Pause = pause;
+        return pause;
+    }
+
+    public void ResumeCommits(string region) => ((PausableStore)(object)Store(region)).Pause = null;
+
     public SyncMetrics Metrics(string region) => Services(region).GetRequiredService<SyncMetrics>();
 
     public T Grain<T>(string region, string id) where T : IGrainWithStringKey => Grains.GetGrain<T>(EntityKey.Of(region, id));
@@ -97,7 +107,7 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>A connection straight to a region's store, past the product's code (to make drift on purpose).</summary>
     public System.Data.Common.DbConnection OpenStoreConnection(string region)
     {
-        var connection = ((Haunt.Storage.Sql.SqlRegionalStore)Store(region)).Dialect.CreateConnection();
+        var connection = ((Haunt.Storage.Sql.SqlRegionalStore)((PausableStore)(object)Store(region)).Inner).Dialect.CreateConnection();
         connection.Open();
         return connection;
     }

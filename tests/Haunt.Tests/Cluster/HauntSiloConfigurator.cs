@@ -17,9 +17,9 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
 
     public static string RegionOf(string siloName) => siloName switch
     {
-        "Primary" => Region.Osaka,
-        "Secondary_1" => Region.Seoul,
-        "Secondary_2" => Region.Nyc,
+        "Primary" => KnownRegions.Osaka,
+        "Secondary_1" => KnownRegions.Seoul,
+        "Secondary_2" => KnownRegions.Nyc,
         _ => throw new InvalidOperationException($"No region for test silo '{siloName}'."),
     };
 
@@ -42,11 +42,20 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 s.MaxBackoff = TimeSpan.FromSeconds(2);
                 s.MaxBacklogRows = 2000;
             });
+        WrapStore(siloBuilder.Services);
         siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
             o.NumMissedProbesLimit = 2;
             o.NumVotesForDeathDeclaration = 1;
         });
+    }
+
+    /// <summary>Puts <see cref="PausableStore"/> around the region's store (a pass-through until a test arms a pause).</summary>
+    private static void WrapStore(IServiceCollection services)
+    {
+        var real = services.Single(d => d.ServiceType == typeof(IRegionalStore));
+        services.Remove(real);
+        services.AddSingleton(sp => PausableStore.Wrap((IRegionalStore)real.ImplementationFactory!(sp)));
     }
 }

@@ -27,16 +27,16 @@ public static class SampleEntities
         };
     }
 
-    public static Task<EntityState> PutAsync(IGrainFactory grains, EntityType type, string region, string id)
+    /// <summary>Writes a sample through its grain, or for orders, positions and trades through the portfolio's side door.</summary>
+    public static Task<EntityState> PutAsync(ClusterFixture fixture, EntityType type, string region, string id)
     {
+        var grains = fixture.Grains;
         var value = Create(type, id);
         var key = EntityKey.Of(region, id);
         return value switch
         {
             Portfolio v => grains.GetGrain<IPortfolioGrain>(key).PutAsync(v),
-            Order v => grains.GetGrain<IOrderGrain>(key).PutAsync(v),
-            Position v => grains.GetGrain<IPositionGrain>(key).PutAsync(v),
-            Trade v => grains.GetGrain<ITradeGrain>(key).PutAsync(v),
+            Order or Position or Trade => fixture.WriteAsync(region, (IPortfolioOwned)value),
             OptionsPosition v => grains.GetGrain<IOptionsPositionGrain>(key).PutAsync(v),
             Strategy v => grains.GetGrain<IStrategyGrain>(key).PutAsync(v),
             FundingPayment v => grains.GetGrain<IFundingPaymentGrain>(key).PutAsync(v),

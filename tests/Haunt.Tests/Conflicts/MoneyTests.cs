@@ -15,7 +15,7 @@ public abstract class MoneyTests(ClusterFixture fixture) : ClusterTests(fixture.
     public async Task Money_is_conserved_in_every_region_after_concurrent_trading_everywhere()
     {
         const decimal starting = 100_000m;
-        var portfolios = Region.All.SelectMany(r => Enumerable.Range(0, 2).Select(_ => (Home: r, Id: Guid.CreateVersion7().ToString("N")))).ToList();
+        var portfolios = KnownRegions.All.SelectMany(r => Enumerable.Range(0, 2).Select(_ => (Home: r, Id: Guid.CreateVersion7().ToString("N")))).ToList();
         foreach (var (home, id) in portfolios)
         {
             await fixture.Grain<IPortfolioGrain>(home, id).CreateAsync($"trader-{home}", starting);
@@ -29,7 +29,7 @@ public abstract class MoneyTests(ClusterFixture fixture) : ClusterTests(fixture.
         // Every region trades every portfolio at once; orders for a portfolio homed elsewhere are forwarded.
         var random = new Random(7);
         var symbols = new[] { "BTC", "ETH", "SOL" };
-        var orders = Region.All.SelectMany(region => Enumerable.Range(0, 20).Select(i =>
+        var orders = KnownRegions.All.SelectMany(region => Enumerable.Range(0, 20).Select(i =>
         {
             var (_, id) = portfolios[random.Next(portfolios.Count)];
             var side = i % 3 == 2 ? OrderSide.Sell : OrderSide.Buy;
@@ -40,7 +40,7 @@ public abstract class MoneyTests(ClusterFixture fixture) : ClusterTests(fixture.
         Assert.Contains(placed, o => o.Status == OrderStatus.Filled);
 
         await fixture.ConvergedAsync();
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             var store = fixture.Store(region);
             foreach (var (_, id) in portfolios)

@@ -26,8 +26,8 @@ public abstract class ReconciliationTests(ClusterFixture fixture) : ClusterTests
         var ids = Enumerable.Range(0, 3).Select(_ => NewId()).ToList();
         foreach (var id in ids)
         {
-            await fixture.Grain<IProfileGrain>(Region.Osaka, id).PutAsync(new Profile(id, "v1", null, 1));
-            await fixture.Grain<IProfileGrain>(Region.Osaka, id).PutAsync(new Profile(id, "v2", null, 2));
+            await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "v1", null, 1));
+            await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "v2", null, 2));
         }
 
         foreach (var id in ids)
@@ -36,26 +36,26 @@ public abstract class ReconciliationTests(ClusterFixture fixture) : ClusterTests
         }
 
         // Replication paused for nyc; its store loses one row and rolls another back behind the others.
-        fixture.Cut(Region.Nyc, Region.Osaka);
-        fixture.Cut(Region.Nyc, Region.Seoul);
+        fixture.Cut(KnownRegions.Nyc, KnownRegions.Osaka);
+        fixture.Cut(KnownRegions.Nyc, KnownRegions.Seoul);
         try
         {
-            Tamper(Region.Nyc, $"DELETE FROM profiles WHERE id = '{ids[0]}'");
-            Tamper(Region.Nyc, $"UPDATE profiles SET version_vector = '1.0.0', version = 1, payload = '{{\"id\":\"{ids[1]}\",\"displayName\":\"v1\",\"riskTolerance\":1}}' WHERE id = '{ids[1]}'");
-            Assert.NotEqual((await fixture.Store(Region.Osaka).DigestAsync()).Overall, (await fixture.Store(Region.Nyc).DigestAsync()).Overall);
+            Tamper(KnownRegions.Nyc, $"DELETE FROM profiles WHERE id = '{ids[0]}'");
+            Tamper(KnownRegions.Nyc, $"UPDATE profiles SET version_vector = '1.0.0', version = 1, payload = '{{\"id\":\"{ids[1]}\",\"displayName\":\"v1\",\"riskTolerance\":1}}' WHERE id = '{ids[1]}'");
+            Assert.NotEqual((await fixture.Store(KnownRegions.Osaka).DigestAsync()).Overall, (await fixture.Store(KnownRegions.Nyc).DigestAsync()).Overall);
         }
         finally
         {
             fixture.HealAll();
         }
 
-        var started = await fixture.Grains.GetGrain<ISyncQueueGrain>(Region.Nyc).ReconcileAsync();
+        var started = await fixture.Grains.GetGrain<ISyncQueueGrain>(KnownRegions.Nyc).ReconcileAsync();
         Assert.Equal(2, started.Peers.Count);
 
         await fixture.ConvergedAsync();
         foreach (var id in ids)
         {
-            var state = await fixture.Store(Region.Nyc).ReadAsync(EntityType.Profile, id);
+            var state = await fixture.Store(KnownRegions.Nyc).ReadAsync(EntityType.Profile, id);
             Assert.Equal(new VersionVector(2, 0, 0), state!.Vector);
             Assert.Equal("v2", StateJson.Deserialize<Profile>(state.Payload).DisplayName);
         }

@@ -8,9 +8,10 @@ namespace Haunt.Tests.Dialects;
 /// <summary>
 /// The PostgreSQL server of a test run: HAUNT_TEST_POSTGRES when set (a connection string of a role that may
 /// create databases), otherwise a throwaway server started from Debian's binaries (/usr/lib/postgresql/N/bin)
-/// in a temp folder on a free loopback port, stopped when the run ends. Each fixture gets a database of its
-/// own. Where neither exists the PostgreSQL tests are skipped with the reason — except under CI=true, where a
-/// missing server fails the run (CI installs PostgreSQL, so a skip there would hide a broken install).
+/// in a temp folder on a free loopback port, stopped and its folder deleted when the run ends (by a
+/// <see cref="ServerReaper"/>). Each fixture gets a database of its own. Where neither exists the PostgreSQL
+/// tests are skipped with the reason — except under CI=true, where a missing server fails the run (CI installs
+/// PostgreSQL, so a skip there would hide a broken install).
 /// </summary>
 public sealed class PostgresServer
 {
@@ -78,6 +79,10 @@ public sealed class PostgresServer
         var port = FreePort();
         // initdb refuses to run as root: there, the server runs as Debian's postgres user.
         var asRoot = Environment.UserName == "root";
+        // Armed before the server exists, so a failed start is cleaned up too.
+        string[] stop = [Path.Combine(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"];
+        var reaper = ServerReaper.Start(folder, asRoot ? [RunUser, "-u", "postgres", "--", .. stop] : stop);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => reaper.Release();
         if (asRoot)
         {
             await RunAsync("chown", $"postgres {folder}", asRoot: false);
@@ -87,18 +92,6 @@ public sealed class PostgresServer
         // fsync off: the tests kill silos, never this server, and it makes CREATE DATABASE and commits cheap.
         var settings = $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400";
         await RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {data} -o \"{settings}\" -l {Path.Combine(folder, "server.log")} -w -t 60 start", asRoot);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                RunAsync(Path.Combine(bin, "pg_ctl"), $"-D {data} -m immediate -w stop", asRoot).GetAwaiter().GetResult();
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (Exception)
-            {
-                // The run is ending; a leftover folder in /tmp must not turn it red.
-            }
-        };
         return new PostgresServer($"Host=127.0.0.1;Port={port};Username=haunt;Database=postgres;Pooling=true");
     }
 
@@ -137,10 +130,12 @@ public sealed class PostgresServer
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private static string RunUser => File.Exists("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser";
+
     private static async Task RunAsync(string file, string arguments, bool asRoot)
     {
         var start = asRoot
-            ? new ProcessStartInfo(File.Exists("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser", $"-u postgres -- {file} {arguments}")
+            ? new ProcessStartInfo(RunUser, $"-u postgres -- {file} {arguments}")
             : new ProcessStartInfo(file, arguments);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

@@ -43,8 +43,9 @@ public sealed class AckedWrites
                 else
                 {
                     var id = Guid.CreateVersion7().ToString("N");
-                    await fixture.Grain<ITradeGrain>(region, id).PutAsync((Trade)SampleEntities.Create(EntityType.Trade, id) with { Id = id });
-                    Record(EntityType.Trade, id, region);
+                    // An append-only record written through its own grain (trades are written only by their portfolio).
+                    await fixture.Grain<IMarginHistoryGrain>(region, id).PutAsync((MarginHistory)SampleEntities.Create(EntityType.MarginHistory, id) with { Id = id });
+                    Record(EntityType.MarginHistory, id, region);
                 }
             }
             catch (RegionUnavailableException)
@@ -76,11 +77,11 @@ public sealed class AckedWrites
         Assert.True(Count > 0, "the test acknowledged no writes");
         foreach (var ((type, id), byRegion) in _writes)
         {
-            foreach (var region in Region.All)
+            foreach (var region in KnownRegions.All)
             {
                 var state = await fixture.Store(region).ReadAsync(type, id);
                 Assert.True(state is not null, $"{type} {id} missing in {region}");
-                foreach (var writer in Region.All)
+                foreach (var writer in KnownRegions.All)
                 {
                     var acked = byRegion.GetValueOrDefault(writer);
                     var unknown = _unknown.GetValueOrDefault((type, id, writer));

@@ -18,7 +18,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
     {
         var acked = new AckedWrites();
         using var stop = new CancellationTokenSource(duration);
-        var writers = Region.All.Select(r => acked.WriteSteadilyAsync(fixture, r, stop.Token, pauseMs)).ToList();
+        var writers = KnownRegions.All.Select(r => acked.WriteSteadilyAsync(fixture, r, stop.Token, pauseMs)).ToList();
         during?.Invoke();
         await Task.WhenAll(writers);
         return acked;
@@ -27,13 +27,13 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
     [SkippableFact]
     public async Task Partition_isolating_osaka_for_30s_under_steady_writes_heals_with_nothing_lost()
     {
-        fixture.Cut(Region.Osaka, Region.Seoul);
-        fixture.Cut(Region.Osaka, Region.Nyc);
+        fixture.Cut(KnownRegions.Osaka, KnownRegions.Seoul);
+        fixture.Cut(KnownRegions.Osaka, KnownRegions.Nyc);
         AckedWrites acked;
         try
         {
             acked = await WriteEverywhereAsync(TimeSpan.FromSeconds(30));
-            Assert.True((await fixture.Store(Region.Osaka).BacklogAsync(Region.Seoul)).Rows > 0, "osaka queued for seoul while cut off");
+            Assert.True((await fixture.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Seoul)).Rows > 0, "osaka queued for seoul while cut off");
         }
         finally
         {
@@ -47,7 +47,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
     [SkippableFact]
     public async Task Cut_between_osaka_and_nyc_while_seoul_reaches_both_converges()
     {
-        fixture.Cut(Region.Osaka, Region.Nyc);
+        fixture.Cut(KnownRegions.Osaka, KnownRegions.Nyc);
         AckedWrites acked;
         try
         {
@@ -66,9 +66,9 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
     public async Task Five_percent_drop_25_percent_duplicate_and_reorder_converge_without_double_apply()
     {
         var lossy = new LinkFault { DropRate = 0.05, DuplicateRate = 0.25, MaxDelay = TimeSpan.FromMilliseconds(60) };
-        foreach (var from in Region.All)
+        foreach (var from in KnownRegions.All)
         {
-            foreach (var to in Region.PeersOf(from))
+            foreach (var to in KnownRegions.PeersOf(from))
             {
                 fixture.Fault(from, to, lossy);
             }
@@ -86,43 +86,43 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
         }
 
         await acked.AssertAllPresentExactlyOnceAsync(fixture);
-        Assert.True(Region.All.Sum(r => fixture.Metrics(r).ChangesIgnored) > 0, "duplicates reached the receivers and were skipped");
+        Assert.True(KnownRegions.All.Sum(r => fixture.Metrics(r).ChangesIgnored) > 0, "duplicates reached the receivers and were skipped");
     }
 
     [SkippableFact]
     public async Task Corrupted_and_forged_batches_are_rejected_counted_and_apply_nothing()
     {
-        var seoul = fixture.Metrics(Region.Seoul);
+        var seoul = fixture.Metrics(KnownRegions.Seoul);
         var (rejectedBefore, forgedBefore) = (seoul.BatchesRejected, seoul.BatchesForged);
-        var raw = fixture.Services(Region.Osaka).GetRequiredService<StreamReplicationLink>();
-        var codec = fixture.Services(Region.Osaka).GetRequiredService<BatchCodec>();
+        var raw = fixture.Services(KnownRegions.Osaka).GetRequiredService<StreamReplicationLink>();
+        var codec = fixture.Services(KnownRegions.Osaka).GetRequiredService<BatchCodec>();
         var forger = new BatchCodec(Options.Create(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) }));
         var (corruptId, forgedId) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
-        ChangeItem Item(string id) => new(1, SyncOperation.Insert, new EntityState(EntityType.Profile, id, Region.Osaka, new VersionVector(1, 0, 0),
-            new HybridTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), Region.Osaka, false, null, $"{{\"id\":\"{id}\",\"displayName\":\"x\"}}"), 0);
+        ChangeItem Item(string id) => new(1, SyncOperation.Insert, new EntityState(EntityType.Profile, id, KnownRegions.Osaka, new VersionVector(1, 0, 0),
+            new HybridTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), KnownRegions.Osaka, false, null, $"{{\"id\":\"{id}\",\"displayName\":\"x\"}}"), 0);
 
-        var corrupt = codec.Encode(Region.Osaka, Region.Seoul, 1, [Item(corruptId)]);
+        var corrupt = codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(corruptId)]);
         var body = (byte[])corrupt.Body.Clone();
         body[body.Length / 2] ^= 0x10;
         await raw.SendAsync(corrupt with { Body = body });
-        await raw.SendAsync(forger.Encode(Region.Osaka, Region.Seoul, 2, [Item(forgedId)]));
+        await raw.SendAsync(forger.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 2, [Item(forgedId)]));
 
         await Eventually.WaitUntilAsync(() => Task.FromResult(seoul.BatchesRejected >= rejectedBefore + 2 && seoul.BatchesForged >= forgedBefore + 1),
             "seoul rejected and counted both batches");
-        Assert.Null(await fixture.Store(Region.Seoul).ReadAsync(EntityType.Profile, corruptId));
-        Assert.Null(await fixture.Store(Region.Seoul).ReadAsync(EntityType.Profile, forgedId));
+        Assert.Null(await fixture.Store(KnownRegions.Seoul).ReadAsync(EntityType.Profile, corruptId));
+        Assert.Null(await fixture.Store(KnownRegions.Seoul).ReadAsync(EntityType.Profile, forgedId));
 
         // Real traffic still flows.
         var id = Guid.CreateVersion7().ToString("N");
-        await fixture.Grain<IProfileGrain>(Region.Osaka, id).PutAsync(new Profile(id, "after the attack", null, 1));
+        await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "after the attack", null, 1));
         await fixture.ReplicatedAsync(EntityType.Profile, id);
     }
 
     [SkippableFact]
     public async Task Corrupting_link_rejects_and_resends_until_everything_arrives()
     {
-        fixture.Fault(Region.Osaka, Region.Nyc, new LinkFault { CorruptRate = 0.5 });
-        var rejectedBefore = fixture.Metrics(Region.Nyc).BatchesRejected;
+        fixture.Fault(KnownRegions.Osaka, KnownRegions.Nyc, new LinkFault { CorruptRate = 0.5 });
+        var rejectedBefore = fixture.Metrics(KnownRegions.Nyc).BatchesRejected;
         AckedWrites acked;
         try
         {
@@ -135,7 +135,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
         }
 
         await acked.AssertAllPresentExactlyOnceAsync(fixture);
-        Assert.True(fixture.Metrics(Region.Nyc).BatchesRejected > rejectedBefore);
+        Assert.True(fixture.Metrics(KnownRegions.Nyc).BatchesRejected > rejectedBefore);
     }
 
     [SkippableFact]
@@ -144,11 +144,11 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
         var acked = new AckedWrites();
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(8)))
         {
-            var writers = Region.All.Select(r => acked.WriteSteadilyAsync(fixture, r, stop.Token, pauseMs: 5)).ToList();
-            await Eventually.WaitUntilAsync(async () => (await fixture.Store(Region.Seoul).BacklogAsync(Region.Osaka)).Rows > 0 || acked.Count > 100,
+            var writers = KnownRegions.All.Select(r => acked.WriteSteadilyAsync(fixture, r, stop.Token, pauseMs: 5)).ToList();
+            await Eventually.WaitUntilAsync(async () => (await fixture.Store(KnownRegions.Seoul).BacklogAsync(KnownRegions.Osaka)).Rows > 0 || acked.Count > 100,
                 "seoul is flushing");
-            await fixture.KillAsync(Region.Seoul);
-            await fixture.RestartAsync(Region.Seoul);
+            await fixture.KillAsync(KnownRegions.Seoul);
+            await fixture.RestartAsync(KnownRegions.Seoul);
             await Task.WhenAll(writers);
         }
 
@@ -159,9 +159,9 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
     [SkippableFact]
     public async Task Outage_longer_than_the_backlog_limit_keeps_the_backlog_bounded_and_converges_after()
     {
-        var limit = fixture.Services(Region.Osaka).GetRequiredService<IOptions<SyncOptions>>().Value.MaxBacklogRows;
-        fixture.Cut(Region.Seoul, Region.Osaka);
-        fixture.Cut(Region.Seoul, Region.Nyc);
+        var limit = fixture.Services(KnownRegions.Osaka).GetRequiredService<IOptions<SyncOptions>>().Value.MaxBacklogRows;
+        fixture.Cut(KnownRegions.Seoul, KnownRegions.Osaka);
+        fixture.Cut(KnownRegions.Seoul, KnownRegions.Nyc);
         var acked = new AckedWrites();
         long highest = 0;
         try
@@ -171,15 +171,15 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
                 await Task.WhenAll(Enumerable.Range(i, 100).Select(async n =>
                 {
                     var id = Guid.CreateVersion7().ToString("N");
-                    await fixture.Grain<IMarginHistoryGrain>(Region.Osaka, id).PutAsync(new MarginHistory(id, "p-1", n, 1000, DateTimeOffset.UtcNow));
-                    acked.Record(EntityType.MarginHistory, id, Region.Osaka);
+                    await fixture.Grain<IMarginHistoryGrain>(KnownRegions.Osaka, id).PutAsync(new MarginHistory(id, "p-1", n, 1000, DateTimeOffset.UtcNow));
+                    acked.Record(EntityType.MarginHistory, id, KnownRegions.Osaka);
                 }));
-                highest = Math.Max(highest, (await fixture.Store(Region.Osaka).BacklogAsync(Region.Seoul)).Rows);
+                highest = Math.Max(highest, (await fixture.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Seoul)).Rows);
             }
 
-            await Eventually.WaitUntilAsync(async () => (await fixture.Store(Region.Osaka).PeerStateAsync(Region.Seoul)).NeedsSnapshot,
+            await Eventually.WaitUntilAsync(async () => (await fixture.Store(KnownRegions.Osaka).PeerStateAsync(KnownRegions.Seoul)).NeedsSnapshot,
                 "osaka marked seoul as needing a snapshot");
-            var after = (await fixture.Store(Region.Osaka).BacklogAsync(Region.Seoul)).Rows;
+            var after = (await fixture.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Seoul)).Rows;
             Assert.True(after < limit, $"backlog for seoul released: {after} rows (limit {limit})");
             Assert.True(highest < limit * 2, $"backlog stayed bounded: peak {highest} rows for a {limit}-row limit");
         }
@@ -190,6 +190,6 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
 
         await fixture.ConvergedAsync(s_converge);
         await acked.AssertAllPresentExactlyOnceAsync(fixture);
-        Assert.False((await fixture.Store(Region.Osaka).PeerStateAsync(Region.Seoul)).NeedsSnapshot);
+        Assert.False((await fixture.Store(KnownRegions.Osaka).PeerStateAsync(KnownRegions.Seoul)).NeedsSnapshot);
     }
 }

@@ -33,18 +33,18 @@ public abstract class RandomFaultTests(ClusterFixture fixture, ITestOutputHelper
         output.WriteLine($"HAUNT_FAULT_SEED={seed}");
         var random = new Random(seed);
         var shared = Enumerable.Range(0, 3).Select(_ => Guid.CreateVersion7().ToString("N")).ToList();
-        var victim = random.Next(2) == 0 ? Region.Seoul : Region.Nyc;
+        var victim = random.Next(2) == 0 ? KnownRegions.Seoul : KnownRegions.Nyc;
         var acked = new AckedWrites();
         var faults = 0;
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
-            var writers = Region.All.Select(r => acked.WriteSteadilyAsync(fixture, r, stop.Token, pauseMs: 10, shared)).ToList();
+            var writers = KnownRegions.All.Select(r => acked.WriteSteadilyAsync(fixture, r, stop.Token, pauseMs: 10, shared)).ToList();
             try
             {
                 for (var step = 0; step < 10; step++)
                 {
-                    var from = Region.All[random.Next(3)];
-                    var to = Region.PeersOf(from).ElementAt(random.Next(2));
+                    var from = KnownRegions.All[random.Next(3)];
+                    var to = KnownRegions.PeersOf(from).ElementAt(random.Next(2));
                     fixture.Fault(from, to, RandomFault(random));
                     faults++;
                     if (step == 4)

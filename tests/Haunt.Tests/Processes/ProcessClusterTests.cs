@@ -28,7 +28,7 @@ public abstract class ProcessClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
     private readonly StoreKind _kind;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "haunt-process-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-process-tests-{Guid.NewGuid():N}");
     private readonly Dictionary<string, SiloProcess> _silos = [];
     private IHost? _client;
     private string? _database;
@@ -48,7 +48,7 @@ public abstract class ProcessClusterTests : IAsyncLifetime
 
         try
         {
-            foreach (var region in Region.All)
+            foreach (var region in KnownRegions.All)
             {
                 _silos[region] = new SiloProcess(region, _data, _database);
                 await _silos[region].StartAsync(s_startTimeout); // one after another: 2 cores and Orleans' watchdog
@@ -67,8 +67,8 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = "haunt"; o.ServiceId = "haunt"; });
             client.UseStaticClustering(
-                new IPEndPoint(IPAddress.Loopback, _silos[Region.Osaka].GatewayPort),
-                new IPEndPoint(IPAddress.Loopback, _silos[Region.Nyc].GatewayPort));
+                new IPEndPoint(IPAddress.Loopback, _silos[KnownRegions.Osaka].GatewayPort),
+                new IPEndPoint(IPAddress.Loopback, _silos[KnownRegions.Nyc].GatewayPort));
         }).Build();
         await _client.StartAsync();
     }
@@ -128,47 +128,47 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         var n = 0;
         for (; n < 100; n++)
         {
-            await WriteAsync(n % 2 == 0 ? Region.Osaka : Region.Nyc, n);
+            await WriteAsync(n % 2 == 0 ? KnownRegions.Osaka : KnownRegions.Nyc, n);
         }
 
-        await _silos[Region.Seoul].KillAsync();
+        await _silos[KnownRegions.Seoul].KillAsync();
         for (; n < 300; n++)
         {
-            await WriteAsync(n % 2 == 0 ? Region.Osaka : Region.Nyc, n);
+            await WriteAsync(n % 2 == 0 ? KnownRegions.Osaka : KnownRegions.Nyc, n);
         }
 
-        await _silos[Region.Seoul].StartAsync(s_startTimeout);
+        await _silos[KnownRegions.Seoul].StartAsync(s_startTimeout);
         await Eventually.WaitUntilAsync(async () =>
         {
-            var digests = await Task.WhenAll(Region.All.Select(r => Grains.GetGrain<ISyncQueueGrain>(r).GetDigestAsync()));
-            var statuses = await Task.WhenAll(Region.All.Select(r => Grains.GetGrain<ISyncQueueGrain>(r).GetStatusAsync()));
+            var digests = await Task.WhenAll(KnownRegions.All.Select(r => Grains.GetGrain<ISyncQueueGrain>(r).GetDigestAsync()));
+            var statuses = await Task.WhenAll(KnownRegions.All.Select(r => Grains.GetGrain<ISyncQueueGrain>(r).GetStatusAsync()));
             return digests.Select(d => d.Overall).Distinct().Count() == 1 && statuses.All(s => s.Peers.All(p => p.BacklogRows == 0));
         }, "the three silo processes converged", TimeSpan.FromSeconds(90));
 
         Assert.True(indeterminate.Values.Sum() <= 10, $"{indeterminate.Values.Sum()} of 300 writes to live regions failed");
         foreach (var (id, writes) in acked)
         {
-            var origin = id.StartsWith(Region.Osaka, StringComparison.Ordinal) ? Region.Osaka : Region.Nyc;
-            var state = await Grains.GetGrain<IProfileGrain>(EntityKey.Of(Region.Seoul, id)).GetStateAsync();
+            var origin = id.StartsWith(KnownRegions.Osaka, StringComparison.Ordinal) ? KnownRegions.Osaka : KnownRegions.Nyc;
+            var state = await Grains.GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, id)).GetStateAsync();
             Assert.NotNull(state);
             // Every acknowledged write exactly once in the restarted region (plus, at most, the unknown ones).
             Assert.InRange(state.Vector.Get(origin), writes, writes + indeterminate.GetValueOrDefault(id));
         }
 
-        Assert.InRange(await StoredProfilesAsync(Region.Seoul), acked.Count, acked.Keys.Union(indeterminate.Keys).Count());
+        Assert.InRange(await StoredProfilesAsync(KnownRegions.Seoul), acked.Count, acked.Keys.Union(indeterminate.Keys).Count());
     }
 
     [SkippableFact]
     public async Task A_second_silo_started_for_a_running_region_stops_with_a_message_and_the_region_keeps_working()
     {
-        await using var duplicate = new SiloProcess(Region.Seoul, _data, _database);
+        await using var duplicate = new SiloProcess(KnownRegions.Seoul, _data, _database);
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => duplicate.StartAsync(s_startTimeout));
 
         Assert.Contains("another process already writes", refused.Message);
-        var grain = Grains.GetGrain<IProfileGrain>(EntityKey.Of(Region.Seoul, "after-duplicate"));
+        var grain = Grains.GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, "after-duplicate"));
         await grain.PutAsync(new Profile("after-duplicate", "still seoul", null, 1));
-        Assert.Equal(1, (await grain.GetStateAsync())!.Vector.Get(Region.Seoul));
+        Assert.Equal(1, (await grain.GetStateAsync())!.Vector.Get(KnownRegions.Seoul));
     }
 
     /// <summary>Profiles in a region's store, read past the silo: proves which engine the processes wrote to.</summary>

@@ -45,6 +45,8 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // Silos end by kill -9 and so never remove the runtime's debugger pipes and diagnostic socket from /tmp.
+            Environment = { ["DOTNET_EnableDiagnostics"] = "0" },
         };
         foreach (var arg in new[]
         {

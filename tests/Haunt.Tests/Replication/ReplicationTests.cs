@@ -18,14 +18,14 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     public async Task Order_placed_in_osaka_appears_in_seoul_and_nyc_with_same_content_and_vector()
     {
         var portfolioId = NewId();
-        var portfolio = fixture.Grain<IPortfolioGrain>(Region.Osaka, portfolioId);
+        var portfolio = fixture.Grain<IPortfolioGrain>(KnownRegions.Osaka, portfolioId);
         await portfolio.CreateAsync("alice", 100_000m);
 
         var order = await portfolio.PlaceOrderAsync(new PlaceOrder("ETH", OrderSide.Buy, OrderKind.Market, 2));
 
         Assert.Equal(OrderStatus.Filled, order.Status);
         var origin = await fixture.ReplicatedAsync(EntityType.Order, order.Id);
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             var copy = await fixture.Store(region).ReadAsync(EntityType.Order, order.Id);
             Assert.Equal(origin, copy);
@@ -41,7 +41,7 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     public static TheoryData<string, EntityType> EveryEntityType()
     {
         var data = new TheoryData<string, EntityType>();
-        var regions = Region.All;
+        var regions = KnownRegions.All;
         var i = 0;
         foreach (var info in EntityTypes.All)
         {
@@ -56,12 +56,12 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     public async Task Each_entity_type_written_in_one_region_is_equal_in_all_three(string region, EntityType type)
     {
         var id = NewId();
-        var state = await SampleEntities.PutAsync(fixture.Grains, type, region, id);
+        var state = await SampleEntities.PutAsync(fixture, type, region, id);
 
         var origin = await fixture.ReplicatedAsync(type, id, region);
 
         Assert.Equal(state, origin);
-        foreach (var other in Region.All)
+        foreach (var other in KnownRegions.All)
         {
             Assert.Equal(origin, await fixture.Store(other).ReadAsync(type, id));
             var replica = fixture.Grains.GetGrain(Haunt.Grains.Replication.EntityGrainTypes.InterfaceOf(type), EntityKey.Of(other, id));
@@ -72,7 +72,7 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     [SkippableFact]
     public async Task Writes_made_in_each_region_reach_the_other_two()
     {
-        var ids = Region.All.ToDictionary(r => r, _ => NewId());
+        var ids = KnownRegions.All.ToDictionary(r => r, _ => NewId());
         await Task.WhenAll(ids.Select(p =>
             fixture.Grain<IProfileGrain>(p.Key, p.Value).PutAsync(new Profile(p.Value, $"made in {p.Key}", null, 3))));
 
@@ -81,7 +81,7 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
             var state = await fixture.ReplicatedAsync(EntityType.Profile, id, origin);
             Assert.Equal(origin, state.ModifiedBy);
             Assert.Equal(1, state.Vector.Get(origin));
-            foreach (var region in Region.All)
+            foreach (var region in KnownRegions.All)
             {
                 Assert.Equal($"made in {origin}", (await fixture.Grain<IProfileGrain>(region, id).GetAsync())!.DisplayName);
             }
@@ -92,21 +92,21 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     public async Task Duplicated_batch_is_applied_once()
     {
         var id = NewId();
-        fixture.Fault(Region.Osaka, Region.Seoul, new LinkFault { DuplicateRate = 1.0 });
-        var ignoredBefore = fixture.Metrics(Region.Seoul).ChangesIgnored;
+        fixture.Fault(KnownRegions.Osaka, KnownRegions.Seoul, new LinkFault { DuplicateRate = 1.0 });
+        var ignoredBefore = fixture.Metrics(KnownRegions.Seoul).ChangesIgnored;
         try
         {
-            await fixture.Grain<IProfileGrain>(Region.Osaka, id).PutAsync(new Profile(id, "v1", null, 1));
-            await fixture.Grain<IProfileGrain>(Region.Osaka, id).PutAsync(new Profile(id, "v2", null, 2));
+            await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "v1", null, 1));
+            await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "v2", null, 2));
             var origin = await fixture.ReplicatedAsync(EntityType.Profile, id);
 
             // Every batch reached seoul twice: the second copy of each change was recognised and skipped.
-            await Eventually.WaitUntilAsync(() => Task.FromResult(fixture.Metrics(Region.Seoul).ChangesIgnored > ignoredBefore),
+            await Eventually.WaitUntilAsync(() => Task.FromResult(fixture.Metrics(KnownRegions.Seoul).ChangesIgnored > ignoredBefore),
                 "seoul skipped a duplicate");
-            var copy = await fixture.Store(Region.Seoul).ReadAsync(EntityType.Profile, id);
+            var copy = await fixture.Store(KnownRegions.Seoul).ReadAsync(EntityType.Profile, id);
             Assert.Equal(origin, copy);
             Assert.Equal(2, copy!.Version);
-            Assert.DoesNotContain(await fixture.Store(Region.Seoul).ConflictsAsync(0, 10_000), c => c.EntityId == id);
+            Assert.DoesNotContain(await fixture.Store(KnownRegions.Seoul).ConflictsAsync(0, 10_000), c => c.EntityId == id);
         }
         finally
         {
@@ -117,22 +117,22 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     [SkippableFact]
     public async Task Region_stopped_and_restarted_loses_nothing()
     {
-        await fixture.StopAsync(Region.Seoul);
+        await fixture.StopAsync(KnownRegions.Seoul);
         var ids = new List<string>();
         try
         {
             for (var i = 0; i < 20; i++)
             {
                 var id = NewId();
-                await fixture.Grain<IProfileGrain>(Region.Osaka, id).PutAsync(new Profile(id, $"while seoul was down {i}", null, i));
+                await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, $"while seoul was down {i}", null, i));
                 ids.Add(id);
             }
 
-            Assert.True((await fixture.Store(Region.Osaka).BacklogAsync(Region.Seoul)).Rows >= 20);
+            Assert.True((await fixture.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Seoul)).Rows >= 20);
         }
         finally
         {
-            await fixture.RestartAsync(Region.Seoul);
+            await fixture.RestartAsync(KnownRegions.Seoul);
         }
 
         foreach (var id in ids)
@@ -140,7 +140,7 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
             await fixture.ReplicatedAsync(EntityType.Profile, id);
         }
 
-        await Eventually.WaitUntilAsync(async () => (await fixture.Store(Region.Osaka).BacklogAsync(Region.Seoul)).Rows == 0,
+        await Eventually.WaitUntilAsync(async () => (await fixture.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Seoul)).Rows == 0,
             "osaka's outbox for seoul drained");
     }
 }

@@ -24,14 +24,14 @@ public sealed class CatchUpTests(ITestOutputHelper output)
         var options = SimulatedCluster.DefaultOptions();
         options.MaxBacklogRows = 10;
         using var cluster = new SimulatedCluster(7, options);
-        cluster.Writers = [Region.Seoul]; // only seoul's backlog for osaka passes the bound, osaka's for seoul does not
-        cluster.Network.Isolate(Region.Osaka);
+        cluster.Writers = [KnownRegions.Seoul]; // only seoul's backlog for osaka passes the bound, osaka's for seoul does not
+        cluster.Network.Isolate(KnownRegions.Osaka);
         cluster.Steps(300, faults: false);
 
         // Osaka comes back; the first answers to its catch-up rounds are lost (as many as snapshot requests were queued).
         for (var i = 0; i < 5; i++)
         {
-            cluster.Network.DropOnce(m => m is DigestResponse { To: Region.Osaka });
+            cluster.Network.DropOnce(m => m is DigestResponse { To: KnownRegions.Osaka });
         }
 
         var result = cluster.Finish(periodicRounds);

@@ -13,7 +13,7 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
 {
     private readonly Dictionary<(EntityType Type, string Id), EntityState> _rows = [];
     private readonly SortedDictionary<long, (int Priority, OutboxRow Row, HashSet<string> Pending, long CommittedAt)> _outbox = [];
-    private readonly Dictionary<string, PeerState> _peers = Haunt.Regions.Region.PeersOf(region).ToDictionary(p => p, p => new PeerState(p, 0, null, false));
+    private readonly Dictionary<string, PeerState> _peers = KnownRegions.PeersOf(region).ToDictionary(p => p, p => new PeerState(p, 0, null, false, 0, 0));
     private readonly List<ConflictRecord> _conflicts = [];
     private readonly HashSet<(EntityType, string, string)> _pairs = [];
     private readonly Dictionary<(EntityType Type, string Id), VersionVector> _tombstones = [];
@@ -54,7 +54,7 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
             var seq = ++_seq;
             var json = StateJson.Serialize(write.State);
             var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, nowMs()), json.Length);
-            _outbox[seq] = (write.State.Type.Info().Priority, row, Haunt.Regions.Region.PeersOf(region).ToHashSet(), nowMs());
+            _outbox[seq] = (write.State.Type.Info().Priority, row, KnownRegions.PeersOf(region).ToHashSet(), nowMs());
         }
 
         OutboxAppended?.Invoke();

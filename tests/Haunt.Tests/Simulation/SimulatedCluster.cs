@@ -22,6 +22,7 @@ public sealed partial class SimulatedCluster : IDisposable
     private readonly SimulatedNetwork _network;
     private readonly SyncOptions _options;
     private readonly Dictionary<string, Node> _nodes = [];
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly Dictionary<string, long> _maxBacklog = [];
     private int _faults;
     private int _restarts;
@@ -32,12 +33,12 @@ public sealed partial class SimulatedCluster : IDisposable
         _random = new Random(seed);
         _options = options ?? DefaultOptions();
         _network = new SimulatedNetwork(_time, _random);
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             // Each region's clock is off by up to ±50 ms: the hybrid clock, not the wall clock, orders writes.
             var clock = new HybridLogicalClock(new SkewedTime(_time, TimeSpan.FromMilliseconds(_random.Next(-50, 51))));
             var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds());
-            var node = new Node(store, new LocalStates(new SiloRegion(region), clock), new SyncMetrics(new SiloRegion(region)), clock);
+            var node = new Node(store, new LocalStates(new SiloRegion(region), clock), new SyncMetrics(new SiloRegion(region), _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock);
             _nodes[region] = node;
             Restart(node);
         }
@@ -60,7 +61,7 @@ public sealed partial class SimulatedCluster : IDisposable
     /// <summary>Each region's view of each peer (needs-snapshot, backlog), for diagnosing a failing seed.</summary>
     public IEnumerable<string> PeerStates() =>
         from node in _nodes.Values
-        from peer in Region.PeersOf(node.Store.Region)
+        from peer in KnownRegions.PeersOf(node.Store.Region)
         select $"{node.Store.Region}->{peer}: {Wait(node.Store.PeerStateAsync(peer))}, backlog {Wait(node.Store.BacklogAsync(peer)).Rows}";
 
     /// <summary>The network, for scripted faults.</summary>
@@ -133,7 +134,7 @@ public sealed partial class SimulatedCluster : IDisposable
         {
             // A crash of the sync loop: in-flight batches and backoff state are lost, the store is durable.
             Advance(_random.Next(1000, 3000));
-            Restart(_nodes[Region.All[_random.Next(3)]]);
+            Restart(_nodes[KnownRegions.All[_random.Next(3)]]);
             _restarts++;
         }
         else if (roll < 97)
@@ -142,7 +143,7 @@ public sealed partial class SimulatedCluster : IDisposable
         }
         else
         {
-            Wait(_nodes[Region.All[_random.Next(3)]].Engine.StartRoundAsync());
+            Wait(_nodes[KnownRegions.All[_random.Next(3)]].Engine.StartRoundAsync());
         }
     }
 
@@ -160,7 +161,7 @@ public sealed partial class SimulatedCluster : IDisposable
 
             if (periodicRounds && round % 100 == 99)
             {
-                Wait(_nodes[Region.All[round / 100 % 3]].Engine.StartRoundAsync());
+                Wait(_nodes[KnownRegions.All[round / 100 % 3]].Engine.StartRoundAsync());
             }
 
             DeliverDue();
@@ -175,15 +176,15 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private bool Converged() =>
         _nodes.Values.Select(n => Wait(n.Store.DigestAsync()).Overall).Distinct().Count() == 1
-        && _nodes.Values.All(n => Region.PeersOf(n.Store.Region).All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
+        && _nodes.Values.All(n => KnownRegions.PeersOf(n.Store.Region).All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
 
-    private string FinalDigest() => string.Join(",", Region.All.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
+    private string FinalDigest() => string.Join(",", KnownRegions.All.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
 
     private void SampleBacklogs()
     {
         foreach (var node in _nodes.Values)
         {
-            foreach (var peer in Region.PeersOf(node.Store.Region))
+            foreach (var peer in KnownRegions.PeersOf(node.Store.Region))
             {
                 _maxBacklog[peer] = Math.Max(_maxBacklog.GetValueOrDefault(peer), Wait(node.Store.BacklogAsync(peer)).Rows);
             }
@@ -192,8 +193,8 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private void ChangeFault()
     {
-        var from = Region.All[_random.Next(3)];
-        var to = Region.PeersOf(from).ElementAt(_random.Next(2));
+        var from = KnownRegions.All[_random.Next(3)];
+        var to = KnownRegions.PeersOf(from).ElementAt(_random.Next(2));
         _faults++;
         _network.Set(from, to, _random.Next(7) switch
         {
@@ -231,7 +232,7 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private void Each(Func<SyncEngine, Task> tick)
     {
-        foreach (var region in Region.All)
+        foreach (var region in KnownRegions.All)
         {
             Wait(tick(_nodes[region].Engine));
         }
@@ -250,13 +251,7 @@ public sealed partial class SimulatedCluster : IDisposable
         task.GetAwaiter().GetResult();
     }
 
-    public void Dispose()
-    {
-        foreach (var node in _nodes.Values)
-        {
-            node.Metrics.Dispose();
-        }
-    }
+    public void Dispose() => _meters.Dispose();
 
     /// <summary>One region: its durable store, its write path, and its (restartable) sync loop.</summary>
     private sealed class Node(InMemoryRegionalStore store, LocalStates states, SyncMetrics metrics, HybridLogicalClock clock)

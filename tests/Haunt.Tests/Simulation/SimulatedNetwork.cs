@@ -43,7 +43,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     /// <summary>Cuts a region off from both peers, both ways.</summary>
     public void Isolate(string region)
     {
-        foreach (var peer in Region.PeersOf(region))
+        foreach (var peer in KnownRegions.PeersOf(region))
         {
             Set(region, peer, LinkFault.Severed);
             Set(peer, region, LinkFault.Severed);

@@ -13,7 +13,7 @@ public sealed partial class SimulatedCluster
     private int _deletes;
 
     /// <summary>The regions that take writes (all by default; a scripted schedule may narrow it).</summary>
-    public IReadOnlyCollection<string> Writers { get; set; } = Region.All;
+    public IReadOnlyCollection<string> Writers { get; set; } = KnownRegions.All;
 
     private int _mismatches;
 
@@ -23,7 +23,7 @@ public sealed partial class SimulatedCluster
 
         // Strong entities are written in their home region only (the product forwards writes there).
         var strong = type.Info().Consistency == Consistency.Strong;
-        var region = strong ? home : Region.All[_random.Next(3)];
+        var region = strong ? home : KnownRegions.All[_random.Next(3)];
         if (!Writers.Contains(region))
         {
             return;
@@ -84,7 +84,7 @@ public sealed partial class SimulatedCluster
     /// </summary>
     private (EntityType Type, string Id, string Home) PickEntity()
     {
-        var home = Region.All[_random.Next(3)];
+        var home = KnownRegions.All[_random.Next(3)];
         return _random.Next(5) switch
         {
             0 => (EntityType.Profile, $"profile-{_random.Next(4)}", home),
@@ -95,7 +95,7 @@ public sealed partial class SimulatedCluster
         };
     }
 
-    private static (EntityType, string, string) PortfolioIn(int n) => (EntityType.Portfolio, $"portfolio-{n}", Region.All[n]);
+    private static (EntityType, string, string) PortfolioIn(int n) => (EntityType.Portfolio, $"portfolio-{n}", KnownRegions.All[n]);
 
     private IEntity Value(EntityType type, string id) => type switch
     {

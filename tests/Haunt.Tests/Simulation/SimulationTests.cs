@@ -63,9 +63,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
         {
             using var cluster = new SimulatedCluster(seed, options);
             cluster.Steps(40, faults: false);
-            cluster.Network.Isolate(Region.Osaka);
+            cluster.Network.Isolate(KnownRegions.Osaka);
             cluster.Steps(400, faults: false);
-            var peak = cluster.MaxBacklogFor(Region.Osaka);
+            var peak = cluster.MaxBacklogFor(KnownRegions.Osaka);
 
             // No periodic anti-entropy: only the heartbeat → snapshot request → reconciliation path may catch osaka up.
             var result = cluster.Finish(periodicRounds: false);

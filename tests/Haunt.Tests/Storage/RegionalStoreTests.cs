@@ -10,7 +10,7 @@ public sealed class PostgresStoreTests() : RegionalStoreTests(StoreKind.Postgres
 /// <summary>The store's contract, run against each engine.</summary>
 public abstract class RegionalStoreTests(StoreKind kind) : StoreTestsBase(kind)
 {
-    private static EntityState State(EntityType type, string id, VersionVector vector, string region = Region.Osaka, bool deleted = false) =>
+    private static EntityState State(EntityType type, string id, VersionVector vector, string region = KnownRegions.Osaka, bool deleted = false) =>
         new(type, id, region, vector, new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), region, deleted, null, $"{{\"id\":\"{id}\"}}");
 
     private static LocalWrite Insert(EntityType type, string id) => new(State(type, id, new VersionVector(1, 0, 0)), SyncOperation.Insert, 0);
@@ -27,11 +27,11 @@ public abstract class RegionalStoreTests(StoreKind kind) : StoreTestsBase(kind)
         await store.CommitLocalAsync([Insert(EntityType.Profile, "pr-2")]);
         await store.CommitLocalAsync([Insert(EntityType.Order, "o-2")]);
 
-        var rows = await store.PendingForPeerAsync(Region.Seoul, 100);
+        var rows = await store.PendingForPeerAsync(KnownRegions.Seoul, 100);
 
         Assert.Equal(["o-1", "o-2", "pr-1", "pr-2", "ph-1"], rows.Select(r => r.Item.State.Id));
         Assert.Equal(rows.Select(r => r.Item.Priority).Order(), rows.Select(r => r.Item.Priority));
-        Assert.Empty(await store.PendingForPeerAsync(Region.Osaka, 100)); // never queued for itself
+        Assert.Empty(await store.PendingForPeerAsync(KnownRegions.Osaka, 100)); // never queued for itself
     }
 
     [SkippableFact]
@@ -47,7 +47,7 @@ public abstract class RegionalStoreTests(StoreKind kind) : StoreTestsBase(kind)
         Assert.Equal(CommitStatus.VersionMismatch, result.Status);
         Assert.Equal(1, result.Current!.Version);
         Assert.Null(await store.ReadAsync(EntityType.Profile, "b"));
-        Assert.Single(await store.PendingForPeerAsync(Region.Seoul, 100));
+        Assert.Single(await store.PendingForPeerAsync(KnownRegions.Seoul, 100));
     }
 
     [SkippableFact]
@@ -56,55 +56,55 @@ public abstract class RegionalStoreTests(StoreKind kind) : StoreTestsBase(kind)
         await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.CommitLocalAsync([Insert(EntityType.Trade, "t-1")]);
-        var seq = (await store.PendingForPeerAsync(Region.Seoul, 10)).Single().Seq;
+        var seq = (await store.PendingForPeerAsync(KnownRegions.Seoul, 10)).Single().Seq;
 
-        await store.AckAsync(Region.Seoul, [seq]);
-        Assert.Empty(await store.PendingForPeerAsync(Region.Seoul, 10));
-        Assert.Equal(1, (await store.BacklogAsync(Region.Nyc)).Rows);
+        await store.AckAsync(KnownRegions.Seoul, [seq]);
+        Assert.Empty(await store.PendingForPeerAsync(KnownRegions.Seoul, 10));
+        Assert.Equal(1, (await store.BacklogAsync(KnownRegions.Nyc)).Rows);
 
-        await store.AckAsync(Region.Nyc, [seq]);
-        Assert.Equal(0, (await store.BacklogAsync(Region.Nyc)).Rows);
+        await store.AckAsync(KnownRegions.Nyc, [seq]);
+        Assert.Equal(0, (await store.BacklogAsync(KnownRegions.Nyc)).Rows);
     }
 
     [SkippableFact]
     public async Task Applying_the_same_change_twice_stores_it_once()
     {
-        await using var temp = await OpenAsync(Region.Seoul);
+        await using var temp = await OpenAsync(KnownRegions.Seoul);
         var store = temp.Store;
         var item = new ChangeItem(7, SyncOperation.Insert, State(EntityType.Profile, "p", new VersionVector(1, 0, 0)), 0);
 
-        var first = await store.ApplyRemoteAsync(Region.Osaka, [item], ConflictResolver.Instance);
-        var second = await store.ApplyRemoteAsync(Region.Osaka, [item], ConflictResolver.Instance);
+        var first = await store.ApplyRemoteAsync(KnownRegions.Osaka, [item], ConflictResolver.Instance);
+        var second = await store.ApplyRemoteAsync(KnownRegions.Osaka, [item], ConflictResolver.Instance);
 
         Assert.Single(first.Stored);
         Assert.Empty(second.Stored);
         Assert.Equal(1, second.Ignored);
         Assert.Equal(item.State, await store.ReadAsync(EntityType.Profile, "p"));
-        Assert.Empty(await store.PendingForPeerAsync(Region.Nyc, 10)); // applied changes are not re-broadcast
+        Assert.Empty(await store.PendingForPeerAsync(KnownRegions.Nyc, 10)); // applied changes are not re-broadcast
     }
 
     [SkippableFact]
     public async Task Schema_scripts_apply_once_so_reopening_keeps_data()
     {
-        await using var temp = await OpenAsync(Region.Nyc);
+        await using var temp = await OpenAsync(KnownRegions.Nyc);
         await temp.Store.CommitLocalAsync([Insert(EntityType.Profile, "kept")]);
 
         await temp.ReopenAsync();
 
         Assert.NotNull(await temp.Store.ReadAsync(EntityType.Profile, "kept"));
-        Assert.Single(await temp.Store.PendingForPeerAsync(Region.Osaka, 10));
+        Assert.Single(await temp.Store.PendingForPeerAsync(KnownRegions.Osaka, 10));
     }
 
     [SkippableFact]
     public async Task A_second_writer_for_the_same_region_store_is_refused_and_the_first_keeps_writing()
     {
-        await using var temp = await OpenAsync(Region.Seoul);
+        await using var temp = await OpenAsync(KnownRegions.Seoul);
         await using var second = temp.OpenSecond();
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => second.InitializeAsync());
 
         Assert.Contains("another process already writes", refused.Message);
         Assert.Equal(CommitStatus.Committed, (await temp.Store.CommitLocalAsync([Insert(EntityType.Profile, "still-mine")])).Status);
-        Assert.Single(await temp.Store.PendingForPeerAsync(Region.Nyc, 10));
+        Assert.Single(await temp.Store.PendingForPeerAsync(KnownRegions.Nyc, 10));
     }
 }

@@ -13,7 +13,7 @@ public sealed class PostgresBookkeepingTests() : StoreBookkeepingTests(StoreKind
 /// </summary>
 public abstract class StoreBookkeepingTests(StoreKind kind) : StoreTestsBase(kind)
 {
-    private static EntityState State(string id, VersionVector vector, string region = Region.Osaka) =>
+    private static EntityState State(string id, VersionVector vector, string region = KnownRegions.Osaka) =>
         new(EntityType.Profile, id, region, vector, new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), region, false, null,
             $"{{\"id\":\"{id}\",\"displayName\":\"{region}\",\"riskTolerance\":1}}");
 
@@ -29,16 +29,16 @@ public abstract class StoreBookkeepingTests(StoreKind kind) : StoreTestsBase(kin
             await store.CommitLocalAsync([Insert(id)]);
         }
 
-        var all = await store.PendingForPeerAsync(Region.Seoul, 10);
-        var rest = await store.PendingForPeerAsync(Region.Seoul, 10, [all[0].Seq, all[1].Seq]);
+        var all = await store.PendingForPeerAsync(KnownRegions.Seoul, 10);
+        var rest = await store.PendingForPeerAsync(KnownRegions.Seoul, 10, [all[0].Seq, all[1].Seq]);
         Assert.Equal([all[2].Seq], rest.Select(r => r.Seq));
 
-        await store.AckAsync(Region.Seoul, all.Select(r => r.Seq).ToList());
-        await store.AckAsync(Region.Nyc, all.Select(r => r.Seq).ToList());
+        await store.AckAsync(KnownRegions.Seoul, all.Select(r => r.Seq).ToList());
+        await store.AckAsync(KnownRegions.Nyc, all.Select(r => r.Seq).ToList());
 
-        var backlog = await store.BacklogAsync(Region.Seoul);
+        var backlog = await store.BacklogAsync(KnownRegions.Seoul);
         Assert.Equal((0, 0, all[2].Seq), (backlog.Rows, backlog.Bytes, backlog.LastSeq));
-        Assert.Equal(all[2].Seq, (await store.PeerStateAsync(Region.Seoul)).Watermark);
+        Assert.Equal(all[2].Seq, (await store.PeerStateAsync(KnownRegions.Seoul)).Watermark);
         Assert.Empty(await store.QueueAsync(null, 0, 10)); // every peer has them: pruned
     }
 
@@ -64,19 +64,21 @@ public abstract class StoreBookkeepingTests(StoreKind kind) : StoreTestsBase(kin
         await using var temp = await OpenAsync();
         var store = temp.Store;
         await store.CommitLocalAsync([Insert("p")]);
-        var remote = new ChangeItem(9, SyncOperation.Update, State("p", new VersionVector(0, 1, 0), Region.Seoul), 0);
-        var older = new ChangeItem(4, SyncOperation.Update, State("q", new VersionVector(0, 1, 0), Region.Seoul), 0);
+        var remote = new ChangeItem(9, SyncOperation.Update, State("p", new VersionVector(0, 1, 0), KnownRegions.Seoul), 0);
+        var older = new ChangeItem(4, SyncOperation.Update, State("q", new VersionVector(0, 1, 0), KnownRegions.Seoul), 0);
 
-        var first = await store.ApplyRemoteAsync(Region.Seoul, [remote], ConflictResolver.Instance);
-        var again = await store.ApplyRemoteAsync(Region.Seoul, [remote, older], ConflictResolver.Instance);
+        var first = await store.ApplyRemoteAsync(KnownRegions.Seoul, [remote], ConflictResolver.Instance);
+        var again = await store.ApplyRemoteAsync(KnownRegions.Seoul, [remote, older], ConflictResolver.Instance);
 
         Assert.Single(first.Conflicts);
         Assert.Empty(again.Conflicts);
         Assert.Equal(1, await store.ConflictCountAsync());
         var row = Assert.Single(await store.ConflictsAsync(0, 10));
-        Assert.Equal((EntityType.Profile, "p", Region.Osaka), (row.EntityType, row.EntityId, row.DetectedIn));
+        Assert.Equal((EntityType.Profile, "p", KnownRegions.Osaka), (row.EntityType, row.EntityId, row.DetectedIn));
         Assert.Equal(new VersionVector(1, 1, 0), (await store.ReadAsync(EntityType.Profile, "p"))!.Vector);
         Assert.NotNull(await store.ReadAsync(EntityType.Profile, "q"));
+        var fromSeoul = await store.PeerStateAsync(KnownRegions.Seoul);
+        Assert.Equal((9L, 2L), (fromSeoul.LastSeqApplied, fromSeoul.ChangesApplied)); // the resent p was not stored again
     }
 
     [SkippableFact]
@@ -86,15 +88,15 @@ public abstract class StoreBookkeepingTests(StoreKind kind) : StoreTestsBase(kin
         var store = temp.Store;
         await store.CommitLocalAsync([Insert("a")]);
         await store.CommitLocalAsync([Insert("b")]);
-        var seqs = (await store.PendingForPeerAsync(Region.Nyc, 10)).Select(r => r.Seq).ToList();
-        await store.AckAsync(Region.Seoul, [seqs[0]]);
+        var seqs = (await store.PendingForPeerAsync(KnownRegions.Nyc, 10)).Select(r => r.Seq).ToList();
+        await store.AckAsync(KnownRegions.Seoul, [seqs[0]]);
 
-        Assert.Equal(2, await store.ReleaseBacklogAsync(Region.Nyc));
+        Assert.Equal(2, await store.ReleaseBacklogAsync(KnownRegions.Nyc));
 
-        Assert.True((await store.PeerStateAsync(Region.Nyc)).NeedsSnapshot);
+        Assert.True((await store.PeerStateAsync(KnownRegions.Nyc)).NeedsSnapshot);
         Assert.Equal([seqs[1]], (await store.QueueAsync(null, 0, 10)).Select(r => r.Seq)); // seoul still needs b
-        await store.ClearNeedsSnapshotAsync(Region.Nyc);
-        Assert.False((await store.PeerStateAsync(Region.Nyc)).NeedsSnapshot);
+        await store.ClearNeedsSnapshotAsync(KnownRegions.Nyc);
+        Assert.False((await store.PeerStateAsync(KnownRegions.Nyc)).NeedsSnapshot);
     }
 
     [SkippableFact]
@@ -106,6 +108,6 @@ public abstract class StoreBookkeepingTests(StoreKind kind) : StoreTestsBase(kin
         await store.AppendMetricsAsync(2_000, "{\"n\":2}", pruneBeforeMs: 1_500);
 
         var row = Assert.Single(await store.MetricsAsync(0, 10));
-        Assert.Equal((Region.Osaka, 2_000L, "{\"n\":2}"), (row.Region, row.RecordedAtMs, row.Metrics));
+        Assert.Equal((KnownRegions.Osaka, 2_000L, "{\"n\":2}"), (row.Region, row.RecordedAtMs, row.Metrics));
     }
 }

@@ -13,5 +13,5 @@ public abstract class StoreTestsBase
 
     protected StoreKind Kind { get; }
 
-    protected Task<TempStore> OpenAsync(string region = Region.Osaka) => TempStore.OpenAsync(Kind, region);
+    protected Task<TempStore> OpenAsync(string region = KnownRegions.Osaka) => TempStore.OpenAsync(Kind, region);
 }

@@ -35,7 +35,7 @@ public sealed class TempStore : IAsyncDisposable
     /// <summary>The PostgreSQL database's connection string (null for SQLite).</summary>
     public string? ConnectionString => _connectionString;
 
-    public static async Task<TempStore> OpenAsync(StoreKind kind, string region = Region.Osaka, TimeProvider? time = null)
+    public static async Task<TempStore> OpenAsync(StoreKind kind, string region = KnownRegions.Osaka, TimeProvider? time = null)
     {
         var connectionString = kind == StoreKind.Postgres ? await PostgresDatabase.Value : null;
         var temp = new TempStore(kind, region, time ?? TimeProvider.System, connectionString);

@@ -5,22 +5,22 @@ namespace Haunt.Tests.Units;
 public sealed class ConflictResolverTests
 {
     private static EntityState State(EntityType type, string by, VersionVector vector, long wallMs, bool deleted = false) =>
-        new(type, "e-1", Region.Osaka, vector, new HybridTimestamp(wallMs, 0), by, deleted, null, $"{{\"by\":\"{by}\"}}");
+        new(type, "e-1", KnownRegions.Osaka, vector, new HybridTimestamp(wallMs, 0), by, deleted, null, $"{{\"by\":\"{by}\"}}");
 
     public static TheoryData<EntityType, string> Pairs() => new()
     {
-        { EntityType.Profile, Region.Nyc },        // eventual: later clock wins
-        { EntityType.Strategy, Region.Nyc },
-        { EntityType.Order, Region.Osaka },        // strong: primary wins even with the earlier clock
-        { EntityType.InsuranceFund, Region.Osaka },
+        { EntityType.Profile, KnownRegions.Nyc },        // eventual: later clock wins
+        { EntityType.Strategy, KnownRegions.Nyc },
+        { EntityType.Order, KnownRegions.Osaka },        // strong: primary wins even with the earlier clock
+        { EntityType.InsuranceFund, KnownRegions.Osaka },
     };
 
     [Theory]
     [MemberData(nameof(Pairs))]
     public void Concurrent_pair_resolves_the_same_way_from_both_sides(EntityType type, string expectedWinner)
     {
-        var osaka = State(type, Region.Osaka, new VersionVector(2, 0, 0), 1000);
-        var nyc = State(type, Region.Nyc, new VersionVector(1, 0, 1), 2000);
+        var osaka = State(type, KnownRegions.Osaka, new VersionVector(2, 0, 0), 1000);
+        var nyc = State(type, KnownRegions.Nyc, new VersionVector(1, 0, 1), 2000);
 
         var inOsaka = ConflictResolver.Instance.Resolve(osaka, nyc);
         var inNyc = ConflictResolver.Instance.Resolve(nyc, osaka);
@@ -34,16 +34,16 @@ public sealed class ConflictResolverTests
     [Fact]
     public void Equal_clocks_break_ties_by_region_rank()
     {
-        var seoul = State(EntityType.Profile, Region.Seoul, new VersionVector(1, 1, 0), 5000);
-        var nyc = State(EntityType.Profile, Region.Nyc, new VersionVector(1, 0, 1), 5000);
-        Assert.Equal(Region.Seoul, ConflictResolver.Instance.Resolve(nyc, seoul).ToStore!.ModifiedBy);
+        var seoul = State(EntityType.Profile, KnownRegions.Seoul, new VersionVector(1, 1, 0), 5000);
+        var nyc = State(EntityType.Profile, KnownRegions.Nyc, new VersionVector(1, 0, 1), 5000);
+        Assert.Equal(KnownRegions.Seoul, ConflictResolver.Instance.Resolve(nyc, seoul).ToStore!.ModifiedBy);
     }
 
     [Fact]
     public void Append_only_copies_merge_without_a_conflict()
     {
-        var a = State(EntityType.Trade, Region.Osaka, new VersionVector(1, 0, 0), 1);
-        var b = State(EntityType.Trade, Region.Seoul, new VersionVector(0, 1, 0), 1);
+        var a = State(EntityType.Trade, KnownRegions.Osaka, new VersionVector(1, 0, 0), 1);
+        var b = State(EntityType.Trade, KnownRegions.Seoul, new VersionVector(0, 1, 0), 1);
         var resolution = ConflictResolver.Instance.Resolve(a, b);
         Assert.Equal(ApplyOutcome.Applied, resolution.Outcome);
         Assert.Equal(new VersionVector(1, 1, 0), resolution.ToStore!.Vector);
@@ -55,8 +55,8 @@ public sealed class ConflictResolverTests
     [InlineData("3.0.0", ApplyOutcome.Applied)]
     public void Stale_and_duplicate_changes_are_silent_no_ops(string incoming, ApplyOutcome expected)
     {
-        var local = State(EntityType.Profile, Region.Osaka, new VersionVector(2, 0, 0), 10);
-        var change = State(EntityType.Profile, Region.Osaka, VersionVector.Parse(incoming), 20);
+        var local = State(EntityType.Profile, KnownRegions.Osaka, new VersionVector(2, 0, 0), 10);
+        var change = State(EntityType.Profile, KnownRegions.Osaka, VersionVector.Parse(incoming), 20);
         Assert.Equal(expected, ConflictResolver.Instance.Resolve(local, change).Outcome);
     }
 }

@@ -29,7 +29,7 @@ public sealed class VersionVectorTests
     [Fact]
     public void Increment_bumps_only_the_writing_region_and_the_sum()
     {
-        var v = VersionVector.Zero.Increment(Region.Seoul).Increment(Region.Seoul).Increment(Region.Nyc);
+        var v = VersionVector.Zero.Increment(KnownRegions.Seoul).Increment(KnownRegions.Seoul).Increment(KnownRegions.Nyc);
         Assert.Equal(new VersionVector(0, 2, 1), v);
         Assert.Equal(3, v.Sum);
         Assert.Throws<ArgumentException>(() => v.Increment("mars"));

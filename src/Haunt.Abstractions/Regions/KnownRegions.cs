@@ -1,7 +1,7 @@
 namespace Haunt.Regions;
 
 /// <summary>The three regions of Haunt. osaka is the primary: it wins ties and concurrent strong writes.</summary>
-public static class Region
+public static class KnownRegions
 {
     public const string Osaka = "osaka";
     public const string Seoul = "seoul";

@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+
+namespace Haunt.Tests.Cluster;
+
+/// <summary>
+/// Test seam around a region's store: passes every call through, except that a local commit touching the
+/// entity named by an armed <see cref="CommitPause"/> is held after it committed and before its caller sees
+/// the result, so a test can make another call interleave exactly there.
+/// </summary>
+public class PausableStore : DispatchProxy
+{
+    public IRegionalStore Inner { get; private set; } = null!;
+
+    public CommitPause? Pause { get; set; }
+
+    public static IRegionalStore Wrap(IRegionalStore inner)
+    {
+        var proxy = Create<IRegionalStore, PausableStore>();
+        ((PausableStore)(object)proxy).Inner = inner;
+        return proxy;
+    }
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        try
+        {
+            var result = targetMethod!.Invoke(Inner, args);
+            return targetMethod.Name == nameof(IRegionalStore.CommitLocalAsync) && Pause is { } pause
+                && ((IReadOnlyList<LocalWrite>)args![0]!).Any(w => w.State.Id == pause.EntityId)
+                ? pause.HoldAsync((Task<CommitResult>)result!)
+                : result;
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
+    }
+}
+
+/// <summary>Holds the next commit of one entity until released; tells when the commit is held.</summary>
+public sealed class CommitPause(string entityId)
+{
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string EntityId { get; } = entityId;
+
+    /// <summary>Completes once a commit of the entity has landed in the store and is being held.</summary>
+    public Task Held => _held.Task;
+
+    public void Release() => _release.TrySetResult();
+
+    internal async Task<CommitResult> HoldAsync(Task<CommitResult> commit)
+    {
+        var result = await commit;
+        _held.TrySetResult();
+        await _release.Task;
+        return result;
+    }
+}
