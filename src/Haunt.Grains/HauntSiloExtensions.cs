@@ -1,3 +1,4 @@
+using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
@@ -34,9 +35,12 @@ public static class HauntSiloExtensions
 {
     /// <summary>
     /// Makes this silo a Haunt region: names it after the region, opens the regional store, and wires the
-    /// replicated grains, the sync engine, its stream and the region placement.
+    /// replicated grains, the sync engine, its stream, the region placement and the clients into the peer
+    /// regions' clusters (<paramref name="configurePeers"/> gives their gateways). The silo's own clustering
+    /// (one cluster per region, <see cref="RegionCluster"/>) is the host's to configure.
     /// </summary>
-    public static ISiloBuilder AddHaunt(this ISiloBuilder silo, Action<RegionOptions> configureRegion, Action<SyncOptions>? configureSync = null)
+    public static ISiloBuilder AddHaunt(this ISiloBuilder silo, Action<RegionOptions> configureRegion, Action<SyncOptions>? configureSync = null,
+        Action<PeerOptions>? configurePeers = null)
     {
         var region = new RegionOptions();
         configureRegion(region);
@@ -84,20 +88,40 @@ public static class HauntSiloExtensions
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
         services.AddSingleton<LinkFaults>();
-        services.AddSingleton<StreamReplicationLink>();
-        services.AddSingleton<IReplicationLink>(sp => new FaultInjectingLink(sp.GetRequiredService<StreamReplicationLink>(), sp.GetRequiredService<LinkFaults>()));
+        AddPeers(services, region.Region, configurePeers);
+        services.AddSingleton<IReplicationLink>(sp => new FaultInjectingLink(sp.GetRequiredService<PeerReplicationLink>(), sp.GetRequiredService<LinkFaults>()));
         services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
 
         // The pulling agents poll each queue; Orleans' 100 ms default would add up to 100 ms per hop (batch and
         // ack). A few queues polled every 5 ms cost little and keep idle replication in milliseconds.
         silo.AddMemoryStreams(HauntNames.SyncStreamProvider, streams =>
         {
-            streams.ConfigurePartitioning(2);
+            streams.ConfigurePartitioning(HauntNames.SyncStreamPartitions);
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
         });
         silo.AddMemoryGrainStorage(HauntNames.PubSubStore);
         silo.AddStartupTask((sp, cancel) => StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel));
         return silo;
+    }
+
+    private static void AddPeers(IServiceCollection services, string region, Action<PeerOptions>? configure)
+    {
+        var peers = services.AddOptions<PeerOptions>();
+        if (configure is not null)
+        {
+            peers.Configure(configure);
+        }
+
+        foreach (var peer in KnownRegions.PeersOf(region))
+        {
+            peers.Validate(o => o.Gateways.TryGetValue(peer, out var gateways) && gateways.Count > 0,
+                $"Haunt:Peers:{peer} is missing: give the gateway address of the {peer} region's cluster.");
+        }
+
+        peers.ValidateOnStart();
+        services.AddSingleton<PeerClients>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PeerClients>());
+        services.AddSingleton<PeerReplicationLink>();
     }
 
     /// <summary>

@@ -1,19 +1,27 @@
+using Haunt.Grains.Peers;
 using Haunt.Grains.Sync;
 
 namespace Haunt.Grains.Replication;
 
 /// <summary>
-/// Whether this region can reach another one for a forwarded write. Forwarded calls cross the same
-/// inter-region network as replication, so a cut on the replication-link seam cuts them too; a region
-/// with no active silo fails at placement with the same exception.
+/// Calls into another region's cluster for a forwarded write or a read of its state, over the peer link: the
+/// same network as replication, so a cut on the link seam cuts these too. An unreachable region fails fast
+/// with <see cref="RegionUnavailableException"/> naming it (within the peer call timeout).
 /// </summary>
-public sealed class RegionReach(SiloRegion region, LinkFaults faults)
+public sealed class RegionReach(SiloRegion region, LinkFaults faults, PeerClients peers)
 {
-    public void Ensure(string target)
+    public Task<T> CallAsync<T>(string target, Func<IGrainFactory, Task<T>> call)
     {
-        if (target != region.Name && faults.For(region.Name, target) is { Cut: true })
+        if (target == region.Name)
+        {
+            throw new ArgumentException($"'{target}' is this region: call its grains directly.", nameof(target));
+        }
+
+        if (faults.For(region.Name, target) is { Cut: true })
         {
             throw new RegionUnavailableException(target);
         }
+
+        return peers[target].CallAsync(call);
     }
 }

@@ -60,7 +60,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         var home = await HomeRegionAsync(value);
         if (Info.Consistency == Consistency.Strong && home != Region)
         {
-            return await Forward(home).PutAsync(value);
+            return await ForwardAsync(home, grain => grain.PutAsync(value));
         }
 
         if (Info.IsAppendOnly && State is { Deleted: false } existing)
@@ -78,7 +78,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     {
         if (State is { } s && Info.Consistency == Consistency.Strong && s.HomeRegion != Region)
         {
-            return await Forward(s.HomeRegion).DeleteAsync();
+            return await ForwardAsync(s.HomeRegion, grain => grain.DeleteAsync());
         }
 
         if (State is null or { Deleted: true })
@@ -127,12 +127,10 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         return KnownRegions.Primary;
     }
 
-    /// <summary>The same entity's grain in its home region, if that region can be reached.</summary>
-    protected IWritableEntityGrain<T> Forward(string home)
-    {
-        services.Reach.Ensure(home);
-        return (IWritableEntityGrain<T>)GrainFactory.GetGrain(EntityGrainTypes.InterfaceOf(Info.Type), EntityKey.Of(home, EntityId));
-    }
+    /// <summary>Makes the call on the same entity's grain in its home region's cluster, over the peer link.</summary>
+    private Task<TResult> ForwardAsync<TResult>(string home, Func<IWritableEntityGrain<T>, Task<TResult>> call) =>
+        services.Reach.CallAsync(home, grains =>
+            call((IWritableEntityGrain<T>)grains.GetGrain(EntityGrainTypes.InterfaceOf(Info.Type), EntityKey.Of(home, EntityId))));
 
     /// <summary>Commits the write that <paramref name="next"/> builds on the current state, re-reading on a race.</summary>
     protected async Task<EntityState> WriteAsync(Func<EntityState?, LocalWrite> next)

@@ -45,6 +45,7 @@ public sealed class SyncMetrics
     public long ChangesRepaired;
     public long ReconcileRounds;
     public long BacklogsReleased;
+    public long MessagesNotSent;
 
     /// <summary>How far back the lag percentiles look.</summary>
     public static TimeSpan LagWindow { get; } = TimeSpan.FromSeconds(10);

@@ -50,9 +50,9 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
 
     public async Task<Portfolio> DepositAsync(decimal amount)
     {
-        if (Home() is { } home)
+        if (HomeElsewhere() is { } home)
         {
-            return await home.DepositAsync(amount);
+            return await ForwardAsync(home, portfolio => portfolio.DepositAsync(amount));
         }
 
         var state = await WriteAsync(current =>
@@ -67,9 +67,9 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
 
     public async Task<Order> PlaceOrderAsync(PlaceOrder request)
     {
-        if (Home() is { } home)
+        if (HomeElsewhere() is { } home)
         {
-            return await home.PlaceOrderAsync(request);
+            return await ForwardAsync(home, portfolio => portfolio.PlaceOrderAsync(request));
         }
 
         Validate(request);
@@ -101,9 +101,9 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
 
     public async Task<Order> CancelOrderAsync(string orderId)
     {
-        if (Home() is { } home)
+        if (HomeElsewhere() is { } home)
         {
-            return await home.CancelOrderAsync(orderId);
+            return await ForwardAsync(home, portfolio => portfolio.CancelOrderAsync(orderId));
         }
 
         Order? cancelled = null;
@@ -210,16 +210,12 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         }
     }
 
-    private IPortfolioGrain? Home()
-    {
-        if (State is not { } s || s.HomeRegion == Region)
-        {
-            return null;
-        }
+    /// <summary>The portfolio's home region when it is not this one (its trading happens there).</summary>
+    private string? HomeElsewhere() => State is { } s && s.HomeRegion != Region ? s.HomeRegion : null;
 
-        Services.Reach.Ensure(s.HomeRegion);
-        return GrainFactory.GetGrain<IPortfolioGrain>(EntityKey.Of(s.HomeRegion, EntityId));
-    }
+    /// <summary>Makes the call on this portfolio's grain in its home region's cluster, over the peer link.</summary>
+    private Task<T> ForwardAsync<T>(string home, Func<IPortfolioGrain, Task<T>> call) =>
+        Services.Reach.CallAsync(home, grains => call(grains.GetGrain<IPortfolioGrain>(EntityKey.Of(home, EntityId))));
 
     private Portfolio Existing(EntityState? state) =>
         state is { Deleted: false } ? StateJson.Deserialize<Portfolio>(state.Payload) : throw new EntityNotFoundException("Portfolio", EntityId);

@@ -3,15 +3,23 @@ using System.Text.Json;
 namespace Haunt.Silo.Api;
 
 /// <summary>
-/// One peer link as seen from this region; Status is healthy, degraded (retrying or lagging) or needs-snapshot.
-/// Watermark is how far the peer acked our outbox; LastSeqApplied and ChangesApplied how far we applied its.
+/// One peer link as seen from this region; Status is healthy, degraded (retrying or lagging), unreachable (the
+/// peer's cluster does not answer; since UnreachableSince) or needs-snapshot. Watermark is how far the peer
+/// acked our outbox; LastSeqApplied and ChangesApplied how far we applied its.
 /// </summary>
 public sealed record PeerHealth(string Peer, string Status, string LinkState, DateTimeOffset? LastAck, long Watermark, long BacklogRows,
-    long BacklogBytes, double OldestPendingAgeMs, bool NeedsSnapshot, long LastSeqApplied, long ChangesApplied);
+    long BacklogBytes, double OldestPendingAgeMs, bool NeedsSnapshot, long LastSeqApplied, long ChangesApplied, bool Reachable,
+    DateTimeOffset? UnreachableSince, string? LastError);
 
-/// <summary>This region's replication health; Status is the worst of its peers'.</summary>
-public sealed record SyncHealth(string Region, string Status, double LagP50Ms, double LagP99Ms, long ChangesApplied, long BatchesRejected,
-    long Conflicts, IReadOnlyList<PeerHealth> Peers);
+/// <summary>A silo of this region's own cluster.</summary>
+public sealed record SiloHealth(string Name, string Address, string Status);
+
+/// <summary>
+/// This region's replication health, answered from this region's own state only (it answers while every
+/// peer is cut off); Status is the worst of its peers'. Cluster is this region's Orleans cluster id.
+/// </summary>
+public sealed record SyncHealth(string Region, string Cluster, string Status, IReadOnlyList<SiloHealth> Silos, double LagP50Ms, double LagP99Ms,
+    long ChangesApplied, long BatchesRejected, long Conflicts, IReadOnlyList<PeerHealth> Peers);
 
 /// <summary>One outbox row still waiting for an ack; Bytes is the size of its state JSON.</summary>
 public sealed record QueueItem(long Seq, EntityType EntityType, string EntityId, SyncOperation Operation, string Vector, long CommittedAtMs, int Bytes);
@@ -19,5 +27,9 @@ public sealed record QueueItem(long Seq, EntityType EntityType, string EntityId,
 /// <summary>One node_metrics row, its figures as a JSON object rather than the stored JSON text.</summary>
 public sealed record MetricsPoint(long Id, string Region, long RecordedAtMs, JsonElement Metrics);
 
-/// <summary>Whether the three regions hold the same data: overall digest per region and the entity types that differ.</summary>
-public sealed record Convergence(bool Converged, IReadOnlyDictionary<string, string> Regions, IReadOnlyList<string> DifferingTypes);
+/// <summary>
+/// Whether the three regions hold the same data: overall digest per region reached, the entity types that
+/// differ, and the regions that could not be asked (then Converged is false: unknown is not equal).
+/// </summary>
+public sealed record Convergence(bool Converged, IReadOnlyDictionary<string, string> Regions, IReadOnlyList<string> DifferingTypes,
+    IReadOnlyList<string> Unreachable);

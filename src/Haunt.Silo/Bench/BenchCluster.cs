@@ -32,11 +32,10 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         var key = ClusterKeyFile.LoadOrCreate(folder);
-        var primary = SiloEndpoints.DefaultFor(KnownRegions.Osaka, portOffset).SiloPort;
         foreach (var region in regions)
         {
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), primary, key,
-                ClusterId: $"bench-{portOffset}", LogLevel: LogLevel.Error, ConfigureSync: s => s.Replicate = replicate, StorePostgres: store));
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), key,
+                PeerAddresses.Loopback(region, portOffset), LogLevel: LogLevel.Error, ConfigureSync: s => s.Replicate = replicate, StorePostgres: store));
             await app.StartAsync();
             cluster._silos[region] = app;
         }

@@ -2,8 +2,8 @@ using Haunt.Grains.Trading;
 
 namespace Haunt.Silo.Bots;
 
-/// <summary>The four bots in every region, each with its own portfolio there.</summary>
-public sealed class BotRunner(IGrainFactory grains)
+/// <summary>The four bots in every region, each with its own portfolio there, trading through that region's cluster.</summary>
+public sealed class BotRunner(Func<string, IGrainFactory> grainsOf)
 {
     private readonly MarketFeed _market = new(TimeProvider.System);
 
@@ -14,6 +14,7 @@ public sealed class BotRunner(IGrainFactory grains)
         var seed = 100;
         foreach (var region in KnownRegions.All)
         {
+            var grains = grainsOf(region);
             Bots.Add(new GrandmaBot(grains, region, _market, seed++));
             Bots.Add(new CryptoBroBot(grains, region, _market, seed++));
             Bots.Add(new QuantBot(grains, region, _market, seed++));

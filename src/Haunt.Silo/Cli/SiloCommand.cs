@@ -5,9 +5,10 @@ using Microsoft.Extensions.Configuration;
 namespace Haunt.Silo.Cli;
 
 /// <summary>
-/// `silo`: one regional silo in this process, clustered with the others through the shared SQLite cluster
-/// file or a PostgreSQL database (ADO.NET membership + reminders), its store in a SQLite file or a PostgreSQL schema. Settings come from appsettings.json, environment variables
-/// (Haunt__…) and these flags, in increasing precedence.
+/// `silo`: one silo of a region's own Orleans cluster (membership and reminders in the region's SQLite cluster
+/// file or PostgreSQL schema), its store in a SQLite file or a PostgreSQL schema, and clients into the other
+/// regions' clusters at Haunt:Peers. Settings come from appsettings.json, environment variables (Haunt__…) and
+/// these flags, in increasing precedence.
 /// </summary>
 public static class SiloCommand
 {
@@ -15,8 +16,8 @@ public static class SiloCommand
     {
         var region = new Option<string?>("--region") { Description = "osaka, seoul or nyc." };
         var data = new Option<string?>("--data") { Description = "Data folder (regional store, default cluster file)." };
-        var clusterDb = new Option<string?>("--cluster-db") { Description = "Shared SQLite cluster file (default <data>/cluster.db)." };
-        var clusterPg = new Option<string?>("--cluster-postgres") { Description = "PostgreSQL connection string for membership and reminders." };
+        var clusterDb = new Option<string?>("--cluster-db") { Description = "This region's SQLite cluster file (default <data>/<region>.cluster.db)." };
+        var clusterPg = new Option<string?>("--cluster-postgres") { Description = "PostgreSQL connection string for this region's membership and reminders (schema orleans_<region> unless it sets Search Path)." };
         var storePg = new Option<string?>("--store-postgres") { Description = "PostgreSQL connection string for the regional store (schema haunt_<region>) instead of <data>/<region>.db." };
         var development = new Option<bool>("--development") { Description = "Generate a local sync key if none is configured." };
         var fast = new Option<bool>("--fast-failure-detection") { Description = "Declare killed silos dead within seconds." };
@@ -84,10 +85,12 @@ public static class SiloCommand
             options.GatewayPort > 0 ? options.GatewayPort : defaults.GatewayPort,
             options.HttpPort > 0 ? options.HttpPort : defaults.HttpPort);
         var key = string.IsNullOrWhiteSpace(options.Sync.ClusterKey) ? ClusterKeyFile.LoadOrCreate(options.DataDirectory) : options.Sync.ClusterKey;
-        var app = RegionalSilo.Build(new RegionalSiloSettings(options.Region, options.DataDirectory, endpoints, 0, key,
-            options.ClusterId, LogLevel.Warning, Mode: string.IsNullOrWhiteSpace(options.ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres,
-            ClusterDatabasePath: options.ClusterDatabase ?? Path.Combine(options.DataDirectory, "cluster.db"),
-            ClusterPostgres: options.ClusterPostgres, AdvertisedHost: options.AdvertisedHost,
+        var app = RegionalSilo.Build(new RegionalSiloSettings(options.Region, options.DataDirectory, endpoints, key,
+            PeerAddresses.Resolve(options.Region, options.Peers).Gateways,
+            Mode: string.IsNullOrWhiteSpace(options.ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres,
+            ClusterDatabasePath: options.ClusterDatabase ?? ClusterDatabase.DefaultPath(options.DataDirectory, options.Region),
+            ClusterPostgres: options.ClusterPostgres is null ? null : ClusterDatabase.ForRegionPostgres(options.ClusterPostgres, options.Region),
+            AdvertisedHost: options.AdvertisedHost,
             FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres));
         try
         {
@@ -99,7 +102,7 @@ public static class SiloCommand
             return 1;
         }
         var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(options.DataDirectory, options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
-        Console.WriteLine($"{options.Region} silo up: silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}, store {store}");
+        Console.WriteLine($"{options.Region} silo up: cluster {RegionCluster.IdOf(options.Region)}, silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}, store {store}");
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);

@@ -8,8 +8,8 @@ using Haunt.Silo.Load;
 namespace Haunt.Silo.Cli;
 
 /// <summary>
-/// `up`: osaka, seoul and nyc on loopback — three silo processes on a shared SQLite cluster file, or with
-/// --in-process three silos in this process — started one after another, trading load in all three, and a
+/// `up`: osaka, seoul and nyc on loopback, each its own Orleans cluster joined to the others by the peer link
+/// — three silo processes, or with --in-process three silos in this process — started one after another, trading load in all three, and a
 /// status view refreshed every second. With --for N it stops the load after N seconds, waits for the regions
 /// to converge, prints a summary (and with --json a last line of JSON) and exits non-zero if they did not.
 /// </summary>
@@ -39,8 +39,8 @@ public static class UpCommand
         await regions.StartAsync(cancel);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.Grains, region, seed: i + 1)).ToList();
-        var bots = new BotRunner(regions.Grains);
+        var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.GrainsOf(region), region, seed: i + 1)).ToList();
+        var bots = new BotRunner(regions.GrainsOf);
         var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).Append(bots.RunAsync(stopLoad.Token)).ToList();
         Console.WriteLine("Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region, plus background writes of every entity type.");
         var view = new LiveView();
@@ -50,14 +50,14 @@ public static class UpCommand
             await Task.Delay(1000, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!json && !cancel.IsCancellationRequested)
             {
-                view.Print(await SnapshotAsync(regions.Grains), clock.Elapsed);
+                view.Print(await SnapshotAsync(regions), clock.Elapsed);
             }
         }
 
         await stopLoad.CancelAsync();
         await Task.WhenAll(loadTasks);
         // Ctrl+C: report where things stand and stop at once; --for: give replication a minute to drain.
-        var snapshots = await WaitForConvergenceAsync(regions.Grains, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
+        var snapshots = await WaitForConvergenceAsync(regions, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
         var converged = Converged(snapshots);
         if (!json)
         {
@@ -77,18 +77,18 @@ public static class UpCommand
         return converged ? 0 : 1;
     }
 
-    private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(IGrainFactory grains) =>
-        await Task.WhenAll(KnownRegions.All.Select(r => RegionSnapshot.TakeAsync(grains, r)));
+    private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(IRegionHost regions) =>
+        await Task.WhenAll(KnownRegions.All.Select(r => RegionSnapshot.TakeAsync(regions.GrainsOf(r), r)));
 
     private static bool Converged(IReadOnlyList<RegionSnapshot> snapshots) =>
         snapshots.All(s => s.Up && s.BacklogRows == 0 && s.Entities > 0) && snapshots.Select(s => s.Digest).Distinct().Count() == 1;
 
-    private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(IGrainFactory grains, TimeSpan timeout)
+    private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(IRegionHost regions, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var snapshots = await SnapshotAsync(grains);
+            var snapshots = await SnapshotAsync(regions);
             if (Converged(snapshots) || deadline.Elapsed > timeout)
             {
                 return snapshots;
@@ -111,7 +111,7 @@ public static class UpCommand
             var summary = new
             {
                 converged,
-                regions = snapshots.ToDictionary(s => s.Region, s => new { entities = s.Entities, digest = s.Digest, conflicts = s.Conflicts }),
+                regions = snapshots.ToDictionary(s => s.Region, s => new { cluster = RegionCluster.IdOf(s.Region), entities = s.Entities, digest = s.Digest, conflicts = s.Conflicts }),
             };
             Console.WriteLine(JsonSerializer.Serialize(summary));
         }

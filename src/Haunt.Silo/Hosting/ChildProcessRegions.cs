@@ -5,58 +5,77 @@ using Microsoft.Extensions.Hosting;
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as three `silo` child processes on one SQLite cluster file (or, given a PostgreSQL
-/// connection string, with cluster tables and regional stores in that database), and this process as an
-/// Orleans client of theirs. Children stop when their stdin closes, so they never outlive `up`, even if it
-/// is killed.
+/// osaka, seoul and nyc as three `silo` child processes, each its own cluster (its own SQLite cluster file,
+/// or given a PostgreSQL connection string its own schemas in that database), joined by their peer links on
+/// loopback; this process holds an Orleans client per region. Children stop when their stdin closes, so they
+/// never outlive `up`, even if it is killed.
 /// </summary>
 public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null) : IRegionHost
 {
     private readonly Dictionary<string, Process> _children = [];
-    private IHost? _client;
+    private readonly Dictionary<string, IHost> _clients = [];
 
-    public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
-
-    public string ClusterDatabasePath => Path.Combine(dataDirectory, "cluster.db");
+    public IGrainFactory GrainsOf(string region) => _clients[region].Services.GetRequiredService<IClusterClient>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(dataDirectory);
-        // `up` owns this cluster: membership rows of an earlier run would only slow the start.
-        foreach (var file in new[] { "", "-wal", "-shm" }.Select(s => ClusterDatabasePath + s).Where(File.Exists))
+        foreach (var region in KnownRegions.All)
         {
-            File.Delete(file);
-        }
-
-        if (postgres is not null)
-        {
-            ClusterDatabase.ForgetMembersPostgres(postgres, "haunt");
+            ForgetEarlierMembers(region);
         }
 
         foreach (var region in KnownRegions.All)
         {
             _children[region] = await StartChildAsync(region, cancellationToken);
             var endpoints = SiloEndpoints.DefaultFor(region);
-            Console.WriteLine($"{region,-6} silo up (pid {_children[region].Id}): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region)}");
+            Console.WriteLine($"{region,-6} silo up (pid {_children[region].Id}, cluster {RegionCluster.IdOf(region)}): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region)}");
         }
 
-        var (invariant, connection) = postgres is null ? ("System.Data.SQLite", ClusterDatabase.ConnectionString(ClusterDatabasePath)) : ("Npgsql", postgres);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the console
-        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
-        _client = builder.UseOrleansClient(client =>
+        foreach (var region in KnownRegions.All)
         {
-            client.Configure<Orleans.Configuration.ClusterOptions>(o => { o.ClusterId = "haunt"; o.ServiceId = "haunt"; });
-            client.UseAdoNetClustering(o => { o.Invariant = invariant; o.ConnectionString = connection; });
-            // A killed silo's gateway strands the calls sent through it until they time out: keep that short.
-            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-        }).Build();
-        await _client.StartAsync(cancellationToken);
+            _clients[region] = await ConnectAsync(region, cancellationToken);
+        }
+
         Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region> --data {dataDirectory} --development" +
             (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\""));
     }
 
     private string LogPath(string region) => Path.Combine(dataDirectory, $"{region}.log");
+
+    /// <summary>`up` owns these clusters: membership rows of an earlier run would only slow the start.</summary>
+    private void ForgetEarlierMembers(string region)
+    {
+        if (postgres is not null)
+        {
+            ClusterDatabase.ForgetMembersPostgres(ClusterDatabase.ForRegionPostgres(postgres, region), RegionCluster.IdOf(region));
+            return;
+        }
+
+        var file = ClusterDatabase.DefaultPath(dataDirectory, region);
+        foreach (var path in new[] { "", "-wal", "-shm" }.Select(s => file + s).Where(File.Exists))
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>A client of one region's cluster, through its gateway on loopback.</summary>
+    private static async Task<IHost> ConnectAsync(string region, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the console
+        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
+            client.UseStaticClustering(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, SiloEndpoints.DefaultFor(region).GatewayPort));
+            // A killed silo strands the calls sent to it until they time out: keep that short.
+            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
 
     private async Task<Process> StartChildAsync(string region, CancellationToken cancellationToken)
     {
@@ -116,10 +135,19 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 
     public async ValueTask DisposeAsync()
     {
-        if (_client is not null)
+        foreach (var client in _clients.Values)
         {
-            await _client.StopAsync();
-            _client.Dispose();
+            try
+            {
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.StopAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // A region that is down: nothing to disconnect from.
+            }
+
+            client.Dispose();
         }
 
         foreach (var child in _children.Values.Reverse())

@@ -4,11 +4,31 @@ using Npgsql;
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// The shared SQLite file that silo processes on one machine use for Orleans membership and reminders.
-/// Its scripts (sql/sqlite/orleans) are idempotent, so every silo runs them at start.
+/// Where a region's cluster keeps Orleans membership and reminders: its own SQLite file, or its own schema
+/// (orleans_&lt;region&gt;) of a PostgreSQL database. Never shared between regions: a region's reminder service
+/// reads every reminder of the service id in its tables, and a region must never see another's silos.
+/// The scripts (sql/*/orleans) are idempotent, so every silo runs them at start.
 /// </summary>
 public static class ClusterDatabase
 {
+    /// <summary>The region's cluster file when none is configured.</summary>
+    public static string DefaultPath(string dataDirectory, string region) => Path.Combine(dataDirectory, $"{region}.cluster.db");
+
+    /// <summary>
+    /// The region's PostgreSQL cluster connection: as given when it names a Search Path (its own schema or
+    /// database), otherwise the schema orleans_&lt;region&gt; of that database.
+    /// </summary>
+    public static string ForRegionPostgres(string connectionString, string region)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.SearchPath))
+        {
+            builder.SearchPath = $"orleans_{KnownRegions.Require(region)}";
+        }
+
+        return builder.ConnectionString;
+    }
+
     public static string ConnectionString(string path) => new SqliteConnectionStringBuilder { DataSource = path, DefaultTimeout = 30 }.ToString();
 
     public static void EnsureCreated(string path)
@@ -35,7 +55,7 @@ public static class ClusterDatabase
         transaction.Commit();
     }
 
-    /// <summary>Creates (idempotently) the Orleans tables and queries in a PostgreSQL database shared by hosts.</summary>
+    /// <summary>Creates (idempotently) the Orleans tables and queries in the region's PostgreSQL schema (the first of its Search Path).</summary>
     public static void EnsureCreatedPostgres(string connectionString)
     {
         using var connection = new NpgsqlConnection(connectionString);
@@ -44,6 +64,12 @@ public static class ClusterDatabase
         using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(7246187)", connection, transaction))
         {
             gate.ExecuteNonQuery(); // silos starting together must not race on CREATE TABLE IF NOT EXISTS
+        }
+
+        if (new NpgsqlConnectionStringBuilder(connectionString).SearchPath?.Split(',')[0].Trim() is { Length: > 0 } schema)
+        {
+            using var create = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS \"{schema.Replace("\"", "", StringComparison.Ordinal)}\"", connection, transaction);
+            create.ExecuteNonQuery();
         }
 
         foreach (var script in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sql", "postgres", "orleans"), "*.sql").Order(StringComparer.Ordinal))

@@ -1,22 +1,23 @@
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as three silos inside this process (Orleans development clustering), their stores in
-/// SQLite files or, given a connection string, in PostgreSQL schemas.
+/// osaka, seoul and nyc as three single-silo clusters inside this process (Orleans development clustering),
+/// joined by their peer links on loopback, their stores in SQLite files or, given a connection string, in
+/// PostgreSQL schemas.
 /// </summary>
 public sealed class InProcessRegions(string dataDirectory, string clusterKey, string? postgres = null) : IRegionHost
 {
     private readonly Dictionary<string, WebApplication> _silos = [];
 
-    public IGrainFactory Grains => _silos[KnownRegions.Osaka].Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory GrainsOf(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var primary = SiloEndpoints.DefaultFor(KnownRegions.Osaka).SiloPort;
         foreach (var region in KnownRegions.All)
         {
             var endpoints = SiloEndpoints.DefaultFor(region);
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, primary, clusterKey, StorePostgres: postgres));
+            var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, clusterKey, PeerAddresses.Loopback(region),
+                StorePostgres: postgres));
             await app.StartAsync(cancellationToken);
             _silos[region] = app;
             Console.WriteLine($"{region,-6} silo up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");

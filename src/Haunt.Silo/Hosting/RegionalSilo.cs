@@ -9,20 +9,23 @@ using Orleans.Configuration;
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// How silos find each other: Localhost = Orleans development clustering (all silos in one process, `up`
-/// in-process and the benchmark); SqliteFile = ADO.NET membership and reminders in a SQLite file shared by
-/// silo processes on one machine; Postgres = the same in a PostgreSQL database, for silos on separate hosts.
+/// How the silos of one region find each other (each region is its own cluster): Localhost = Orleans
+/// development clustering (`up` in-process, the benchmark, API tests); SqliteFile = ADO.NET membership and
+/// reminders in the region's own SQLite cluster file; Postgres = the same in the region's PostgreSQL database.
 /// </summary>
 public enum ClusterMode { Localhost, SqliteFile, Postgres }
 
-/// <summary>Settings for one regional silo process or in-process instance.</summary>
+/// <summary>
+/// Settings for one regional silo process or in-process instance. <paramref name="Peers"/> are the gateways of
+/// the other regions' clusters; <paramref name="PrimarySiloPort"/> (development clustering) 0 = this silo.
+/// </summary>
 public sealed record RegionalSiloSettings(
     string Region,
     string DataDirectory,
     SiloEndpoints Endpoints,
-    int PrimarySiloPort,
     string ClusterKey,
-    string ClusterId = "haunt",
+    IReadOnlyDictionary<string, IReadOnlyList<IPEndPoint>> Peers,
+    int PrimarySiloPort = 0,
     LogLevel LogLevel = LogLevel.Warning,
     Action<SyncOptions>? ConfigureSync = null,
     ClusterMode Mode = ClusterMode.Localhost,
@@ -30,10 +33,16 @@ public sealed record RegionalSiloSettings(
     string? ClusterPostgres = null,
     string AdvertisedHost = "127.0.0.1",
     bool FastFailureDetection = false,
-    string? StorePostgres = null);
+    string? StorePostgres = null,
+    Action<PeerOptions>? ConfigurePeers = null)
+{
+    /// <summary>This region's own cluster.</summary>
+    public string ClusterId => RegionCluster.IdOf(Region);
+}
 
 /// <summary>
-/// One region = one silo with its sync API co-hosted in the same process (ASP.NET Core + Orleans).
+/// A silo of one region's own cluster, with its HTTP API co-hosted in the same process (ASP.NET Core +
+/// Orleans), and its clients into the other regions' clusters.
 /// </summary>
 public static class RegionalSilo
 {
@@ -61,6 +70,15 @@ public static class RegionalSilo
                 {
                     s.ClusterKey = settings.ClusterKey;
                     settings.ConfigureSync?.Invoke(s);
+                },
+                p =>
+                {
+                    foreach (var (peer, gateways) in settings.Peers)
+                    {
+                        p.Gateways[peer] = gateways;
+                    }
+
+                    settings.ConfigurePeers?.Invoke(p);
                 });
         });
 
@@ -77,7 +95,7 @@ public static class RegionalSilo
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapOrleansDashboard(routePrefix: ApiDocument.DashboardRoute);
-        app.MapSyncApi(settings.Region);
+        app.MapSyncApi();
         app.MapTradingApi();
         return app;
     }
@@ -87,7 +105,8 @@ public static class RegionalSilo
         if (settings.Mode == ClusterMode.Localhost)
         {
             silo.UseLocalhostClustering(settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort,
-                new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), serviceId: "haunt", clusterId: settings.ClusterId);
+                new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort == 0 ? settings.Endpoints.SiloPort : settings.PrimarySiloPort),
+                serviceId: RegionCluster.ServiceId, clusterId: settings.ClusterId);
             silo.UseInMemoryReminderService();
         }
         else
@@ -104,7 +123,7 @@ public static class RegionalSilo
                 ClusterDatabase.EnsureCreated(settings.ClusterDatabasePath!);
             }
 
-            silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = "haunt"; });
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = RegionCluster.ServiceId; });
             var advertised = IPAddress.TryParse(settings.AdvertisedHost, out var ip) ? ip : Dns.GetHostAddresses(settings.AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
             silo.ConfigureEndpoints(advertised, settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             silo.UseAdoNetClustering(o => { o.Invariant = invariant; o.ConnectionString = connection; });

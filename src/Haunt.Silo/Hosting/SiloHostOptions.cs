@@ -11,22 +11,29 @@ public sealed class SiloHostOptions
     /// <summary>osaka, seoul or nyc.</summary>
     public string Region { get; set; } = "";
 
-    /// <summary>Folder of the regional SQLite store (&lt;region&gt;.db) and, by default, the cluster file.</summary>
+    /// <summary>Folder of the regional SQLite store (&lt;region&gt;.db) and, by default, the region's cluster file.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>SQLite file shared by the silos of one machine for membership and reminders.</summary>
+    /// <summary>This region's SQLite cluster file for membership and reminders (default &lt;data&gt;/&lt;region&gt;.cluster.db).</summary>
     public string? ClusterDatabase { get; set; }
 
-    /// <summary>PostgreSQL connection string for membership and reminders (silos on separate hosts); replaces ClusterDatabase.</summary>
+    /// <summary>
+    /// PostgreSQL connection string for this region's membership and reminders (silos on separate hosts);
+    /// replaces ClusterDatabase. Without a Search Path the tables go to the schema orleans_&lt;region&gt;.
+    /// </summary>
     public string? ClusterPostgres { get; set; }
 
     /// <summary>PostgreSQL connection string for this region's store (schema haunt_&lt;region&gt;); replaces the SQLite file.</summary>
     public string? StorePostgres { get; set; }
 
-    /// <summary>Address other silos and clients reach this one at (default 127.0.0.1; a host name in containers).</summary>
+    /// <summary>Address this region's other silos and the peer regions reach this one at (default 127.0.0.1; a host name in containers).</summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 
-    public string ClusterId { get; set; } = "haunt";
+    /// <summary>
+    /// The other regions' gateways, by region: "host", "host:port" or several comma-separated (section
+    /// Haunt:Peers, e.g. Haunt__Peers__seoul=10.0.0.2). Default: loopback at the region's default gateway port.
+    /// </summary>
+    public Dictionary<string, string> Peers { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>0 = the region's default (osaka 11111/30000/5101, seoul +1, nyc +2).</summary>
     [Range(0, 65535)] public int SiloPort { get; set; }
@@ -52,6 +59,13 @@ public sealed class SiloHostOptions
         if (!KnownRegions.IsKnown(Region))
         {
             yield return $"Haunt:Region must be one of {string.Join(", ", KnownRegions.All)} (got '{Region}').";
+        }
+        else
+        {
+            foreach (var problem in PeerAddresses.Resolve(Region, Peers).Problems)
+            {
+                yield return problem;
+            }
         }
 
         foreach (var (name, port) in new[] { ("SiloPort", SiloPort), ("GatewayPort", GatewayPort), ("HttpPort", HttpPort) })

@@ -21,7 +21,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
     public Dictionary<string, HttpClient> Http { get; } = [];
 
-    public IGrainFactory Grains => _silos[KnownRegions.Osaka].Services.GetRequiredService<IGrainFactory>();
+    /// <summary>A region's own silo's grain factory (each region is its own cluster).</summary>
+    public IGrainFactory GrainsOf(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
 
     public async Task InitializeAsync()
     {
@@ -35,53 +36,69 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
             _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         }
 
-        var clusterId = $"api-{Guid.NewGuid():N}";
-        var primarySiloPort = 0;
-        foreach (var region in KnownRegions.All)
-        {
-            var (app, endpoints) = await StartAsync(region, clusterId, primarySiloPort);
-            primarySiloPort = primarySiloPort == 0 ? endpoints.SiloPort : primarySiloPort;
-            _silos[region] = app;
-            Http[region] = new HttpClient { BaseAddress = new Uri(endpoints.HttpUrl) };
-        }
-    }
-
-    // A port found free can be taken by a parallel test (the TestCluster picks its own) before the silo binds
-    // it: try again on fresh ports rather than fail the whole collection.
-    private async Task<(WebApplication App, SiloEndpoints Endpoints)> StartAsync(string region, string clusterId, int primarySiloPort)
-    {
+        // A port found free can be taken by a parallel test before the silo binds it: start all three again
+        // on fresh ports rather than fail the whole collection (every region must know its peers' ports).
         for (var attempt = 1; ; attempt++)
         {
-            var endpoints = new SiloEndpoints(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort());
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints, primarySiloPort == 0 ? endpoints.SiloPort : primarySiloPort,
-                HauntSiloConfigurator.ClusterKey, ClusterId: clusterId,
-                // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
-                ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database));
+            var endpoints = KnownRegions.All.ToDictionary(r => r, _ => new SiloEndpoints(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort()));
             try
             {
-                await app.StartAsync();
-                return (app, endpoints);
+                foreach (var region in KnownRegions.All)
+                {
+                    _silos[region] = await StartAsync(region, endpoints);
+                    Http[region] = new HttpClient { BaseAddress = new Uri(endpoints[region].HttpUrl) };
+                }
+
+                return;
             }
             catch (Exception ex) when (attempt < 3 && ex is IOException or System.Net.Sockets.SocketException or OrleansException)
             {
-                await app.DisposeAsync();
+                await DisposeSilosAsync();
             }
         }
     }
 
-    public async Task DisposeAsync()
+    /// <summary>One region: its own single-silo cluster, its peers the other two on loopback.</summary>
+    private async Task<WebApplication> StartAsync(string region, Dictionary<string, SiloEndpoints> endpoints)
     {
-        foreach (var client in Http.Values)
+        var peers = KnownRegions.PeersOf(region).ToDictionary(p => p,
+            p => (IReadOnlyList<System.Net.IPEndPoint>)[new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, endpoints[p].GatewayPort)]);
+        var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers,
+            // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
+            ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database,
+            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200)));
+        try
         {
-            client.Dispose();
+            await app.StartAsync();
+            return app;
         }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
 
+    private async Task DisposeSilosAsync()
+    {
         foreach (var app in _silos.Values.Reverse())
         {
             await app.StopAsync();
             await app.DisposeAsync();
         }
 
+        _silos.Clear();
+        foreach (var client in Http.Values)
+        {
+            client.Dispose();
+        }
+
+        Http.Clear();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await DisposeSilosAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_database is not null)
         {

@@ -91,7 +91,7 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
     public async Task Unknown_and_malformed_ids_are_answered_without_activating_a_grain()
     {
         var osaka = host.Http[KnownRegions.Osaka];
-        var management = host.Grains.GetGrain<IManagementGrain>(0);
+        var management = host.GrainsOf(KnownRegions.Osaka).GetGrain<IManagementGrain>(0);
         async Task<int> PortfolioActivationsAsync() => (await management.GetSimpleGrainStatistics())
             .Where(s => s.GrainType.Contains("PortfolioGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
         var before = await PortfolioActivationsAsync();

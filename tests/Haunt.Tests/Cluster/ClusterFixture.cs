@@ -1,27 +1,28 @@
+using Haunt.Grains.Peers;
 using Haunt.Grains.Sync;
+using Haunt.Tests.Processes;
 using Haunt.Tests.Dialects;
 using Orleans.TestingHost;
+using Orleans.Configuration;
 
 namespace Haunt.Tests.Cluster;
 
 /// <summary>
-/// One real 3-silo Orleans cluster (osaka, seoul, nyc) whose regional stores are either a real SQLite file
-/// per region in a fresh temp folder or a schema per region in a fresh PostgreSQL database; shared by the
+/// Three real Orleans clusters, one per region (osaka, seoul, nyc; a silo each, named after its region), joined
+/// only by the peer link over TCP on loopback, as in production; their regional stores either a real SQLite
+/// file per region in a fresh temp folder or a schema per region in a fresh PostgreSQL database; shared by the
 /// tests of one collection and deleted afterwards. Every cluster test class runs once per engine.
 /// </summary>
 public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 {
+    private readonly Dictionary<string, TestCluster> _clusters = [];
     private readonly Dictionary<string, SiloHandle> _silos = [];
     private PostgresServer? _postgres;
     private string? _database;
 
     public StoreKind Kind { get; } = kind;
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), $"haunt-tests-{Guid.NewGuid():N}");
-
-    public TestCluster Cluster { get; private set; } = null!;
-
-    public IGrainFactory Grains => Cluster.Client;
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "haunt-tests-" + Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()
     {
@@ -30,33 +31,58 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
             return; // every test of the collection reports the reason as skipped
         }
 
-        var builder = new TestClusterBuilder(3);
-        builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
         if (Kind == StoreKind.Postgres)
         {
             _postgres = await PostgresServer.GetAsync();
             _database = await _postgres.CreateDatabaseAsync();
-            builder.Properties[HauntSiloConfigurator.StorePostgresKey] = _database;
         }
 
-        builder.AddSiloBuilderConfigurator<HauntSiloConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        foreach (var silo in Cluster.Silos)
+        // Each region's gateway port is chosen up front: every region's silo is told its peers' at start.
+        var gateways = KnownRegions.All.ToDictionary(r => r, _ => SiloProcess.FreePort());
+        foreach (var region in KnownRegions.All)
         {
-            _silos[HauntSiloConfigurator.RegionOf(silo.Name)] = silo;
+            var builder = new TestClusterBuilder(1);
+            builder.Options.ClusterId = RegionCluster.IdOf(region);
+            builder.Options.ServiceId = RegionCluster.ServiceId;
+            // Peer clients reach a region through its gateway over real TCP (TestCluster's default is in-memory).
+            builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+            builder.Options.BaseSiloPort = SiloProcess.FreePort();
+            builder.Options.BaseGatewayPort = gateways[region];
+            builder.Properties[HauntSiloConfigurator.RegionKey] = region;
+            builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
+            foreach (var peer in KnownRegions.PeersOf(region))
+            {
+                builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = gateways[peer].ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (_database is not null)
+            {
+                builder.Properties[HauntSiloConfigurator.StorePostgresKey] = _database;
+            }
+
+            builder.AddSiloBuilderConfigurator<HauntSiloConfigurator>();
+            var cluster = builder.Build();
+            await cluster.DeployAsync();
+            _clusters[region] = cluster;
+            _silos[region] = cluster.Primary ?? throw new InvalidOperationException($"{region} has no silo.");
         }
+
+        await WaitUntilLinkedAsync();
     }
+
+    /// <summary>Every region's clients into its peers have connected (they connect in the background).</summary>
+    private Task WaitUntilLinkedAsync() => Eventually.WaitUntilAsync(
+        () => Task.FromResult(KnownRegions.All.All(r => Services(r).GetRequiredService<PeerClients>().All.All(p => p.Reachability.Reachable))),
+        "every region reached its peers");
 
     public async Task DisposeAsync()
     {
-        if (Cluster is null)
+        foreach (var cluster in _clusters.Values.Reverse())
         {
-            return;
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
         }
 
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_postgres is not null && _database is not null)
         {
@@ -72,6 +98,9 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
             // A file still held by a late finalizer must not fail the run; the folder is in /tmp.
         }
     }
+
+    /// <summary>A client of one region's own cluster (the test's way in, like a user of that region).</summary>
+    public IGrainFactory GrainsOf(string region) => _clusters[region].Client;
 
     public IServiceProvider Services(string region) => ((InProcessSiloHandle)_silos[region]).SiloHost.Services;
 
@@ -89,7 +118,7 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 
     public SyncMetrics Metrics(string region) => Services(region).GetRequiredService<SyncMetrics>();
 
-    public T Grain<T>(string region, string id) where T : IGrainWithStringKey => Grains.GetGrain<T>(EntityKey.Of(region, id));
+    public T Grain<T>(string region, string id) where T : IGrainWithStringKey => GrainsOf(region).GetGrain<T>(EntityKey.Of(region, id));
 
     /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
     public void Fault(string from, string to, LinkFault fault) => Services(from).GetRequiredService<LinkFaults>().Set(from, to, fault);
@@ -122,18 +151,20 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 
     public async Task StopAsync(string region)
     {
-        await Cluster.StopSiloAsync(_silos[region]);
+        await _clusters[region].StopSiloAsync(_silos[region]);
     }
 
-    /// <summary>Kills the silo without a goodbye (TestCluster's KillSilo).</summary>
+    /// <summary>Kills the region's silo without a goodbye (TestCluster's KillSilo).</summary>
     public async Task KillAsync(string region)
     {
-        await Cluster.KillSiloAsync(_silos[region]);
+        await _clusters[region].KillSiloAsync(_silos[region]);
     }
 
+    /// <summary>Starts the region's silo again (same ports, same store) and waits until it is linked to its peers again.</summary>
     public async Task RestartAsync(string region)
     {
-        _silos[region] = await Cluster.RestartSiloAsync(_silos[region]) ?? throw new InvalidOperationException($"{region} did not restart.");
+        _silos[region] = await _clusters[region].RestartSiloAsync(_silos[region]) ?? throw new InvalidOperationException($"{region} did not restart.");
+        await WaitUntilLinkedAsync();
     }
 }
 

@@ -6,26 +6,22 @@ using Orleans.TestingHost;
 namespace Haunt.Tests.Cluster;
 
 /// <summary>
-/// Turns TestCluster's silos into regions: "Primary" → osaka, "Secondary_1" → seoul, "Secondary_2" → nyc
-/// (restarts keep the name, so a restarted silo reopens its region's SQLite file or PostgreSQL schema).
+/// Makes a TestCluster's silo a region's silo: its region, store, peers (the other regions' gateways on
+/// loopback) come from the test cluster's properties; restarts keep them, so a restarted silo reopens its
+/// region's SQLite file or PostgreSQL schema and reconnects to its peers.
 /// </summary>
 public sealed class HauntSiloConfigurator : ISiloConfigurator
 {
+    public const string RegionKey = "Haunt:Test:Region";
     public const string DataDirectoryKey = "Haunt:Test:DataDirectory";
     public const string StorePostgresKey = "Haunt:Test:StorePostgres";
     public const string ClusterKey = "aGF1bnQtdGVzdC1jbHVzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
 
-    public static string RegionOf(string siloName) => siloName switch
-    {
-        "Primary" => KnownRegions.Osaka,
-        "Secondary_1" => KnownRegions.Seoul,
-        "Secondary_2" => KnownRegions.Nyc,
-        _ => throw new InvalidOperationException($"No region for test silo '{siloName}'."),
-    };
+    public static string PeerKey(string peer) => $"Haunt:Test:Peers:{peer}";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
-        var region = siloBuilder.Configuration["Haunt:Test:Region"] ?? RegionOf(siloBuilder.Configuration["Orleans:Name"]!);
+        var region = siloBuilder.Configuration[RegionKey]!;
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Services.AddSingleton<TimeProvider>(new SkewableTime());
         siloBuilder.AddHaunt(
@@ -41,6 +37,17 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 s.AckTimeout = TimeSpan.FromMilliseconds(500);
                 s.MaxBackoff = TimeSpan.FromSeconds(2);
                 s.MaxBacklogRows = 2000;
+            },
+            p =>
+            {
+                foreach (var peer in KnownRegions.PeersOf(region))
+                {
+                    var port = int.Parse(siloBuilder.Configuration[PeerKey(peer)]!, System.Globalization.CultureInfo.InvariantCulture);
+                    p.Gateways[peer] = [new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)];
+                }
+
+                // Quick to notice a cut peer and to find it back, so fault tests heal in seconds.
+                p.ReconnectDelay = TimeSpan.FromMilliseconds(200);
             });
         WrapStore(siloBuilder.Services);
         siloBuilder.Configure<ClusterMembershipOptions>(o =>

@@ -30,7 +30,7 @@ public static class SampleEntities
     /// <summary>Writes a sample through its grain, or for orders, positions and trades through the portfolio's side door.</summary>
     public static Task<EntityState> PutAsync(ClusterFixture fixture, EntityType type, string region, string id)
     {
-        var grains = fixture.Grains;
+        var grains = fixture.GrainsOf(region);
         var value = Create(type, id);
         var key = EntityKey.Of(region, id);
         return value switch

@@ -49,7 +49,7 @@ public abstract class ReconciliationTests(ClusterFixture fixture) : ClusterTests
             fixture.HealAll();
         }
 
-        var started = await fixture.Grains.GetGrain<ISyncQueueGrain>(KnownRegions.Nyc).ReconcileAsync();
+        var started = await fixture.GrainsOf(KnownRegions.Nyc).GetGrain<ISyncQueueGrain>(KnownRegions.Nyc).ReconcileAsync();
         Assert.Equal(2, started.Peers.Count);
 
         await fixture.ConvergedAsync();

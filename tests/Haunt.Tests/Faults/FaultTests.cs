@@ -94,7 +94,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
     {
         var seoul = fixture.Metrics(KnownRegions.Seoul);
         var (rejectedBefore, forgedBefore) = (seoul.BatchesRejected, seoul.BatchesForged);
-        var raw = fixture.Services(KnownRegions.Osaka).GetRequiredService<StreamReplicationLink>();
+        var raw = fixture.Services(KnownRegions.Osaka).GetRequiredService<Haunt.Grains.Peers.PeerReplicationLink>();
         var codec = fixture.Services(KnownRegions.Osaka).GetRequiredService<BatchCodec>();
         var forger = new BatchCodec(Options.Create(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) }));
         var (corruptId, forgedId) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));

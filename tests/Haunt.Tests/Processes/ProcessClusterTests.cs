@@ -1,3 +1,4 @@
+using Haunt.Grains.Peers;
 using System.Net;
 using Haunt.Tests.Cluster;
 using Haunt.Tests.Dialects;
@@ -20,9 +21,9 @@ public sealed class ProcessCollection
 }
 
 /// <summary>
-/// Three silo processes clustered through ADO.NET: on one SQLite cluster file with SQLite stores, or on one
-/// PostgreSQL database holding the membership and reminder tables and the three regions' schemas. The honest
-/// crash test is a process kill.
+/// Three silo processes, each its own region's cluster (ADO.NET membership and reminders in its own SQLite
+/// cluster file, or in its own schema of one PostgreSQL database that also holds the three regions' stores),
+/// joined by their peer links. The honest crash test is a process kill.
 /// </summary>
 public abstract class ProcessClusterTests : IAsyncLifetime
 {
@@ -30,7 +31,7 @@ public abstract class ProcessClusterTests : IAsyncLifetime
     private readonly StoreKind _kind;
     private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-process-tests-{Guid.NewGuid():N}");
     private readonly Dictionary<string, SiloProcess> _silos = [];
-    private IHost? _client;
+    private readonly Dictionary<string, IHost> _clients = [];
     private string? _database;
 
     protected ProcessClusterTests(StoreKind kind)
@@ -48,10 +49,10 @@ public abstract class ProcessClusterTests : IAsyncLifetime
 
         try
         {
-            foreach (var region in KnownRegions.All)
+            foreach (var (region, silo) in SiloProcess.ForAllRegions(_data, _database))
             {
-                _silos[region] = new SiloProcess(region, _data, _database);
-                await _silos[region].StartAsync(s_startTimeout); // one after another: 2 cores and Orleans' watchdog
+                _silos[region] = silo;
+                await silo.StartAsync(s_startTimeout); // one after another: 2 cores and Orleans' watchdog
             }
         }
         catch
@@ -61,27 +62,30 @@ public abstract class ProcessClusterTests : IAsyncLifetime
             throw;
         }
 
-        // The test's client talks to osaka's and nyc's gateways only, so killing seoul never strands a request
-        // in flight through a dead gateway (that would be a client-side timeout, not a replication fault).
-        _client = Host.CreateApplicationBuilder().UseOrleansClient(client =>
+        // One client per region, as a user of that region would have: each region is its own cluster.
+        foreach (var (region, silo) in _silos)
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = "haunt"; o.ServiceId = "haunt"; });
-            client.UseStaticClustering(
-                new IPEndPoint(IPAddress.Loopback, _silos[KnownRegions.Osaka].GatewayPort),
-                new IPEndPoint(IPAddress.Loopback, _silos[KnownRegions.Nyc].GatewayPort));
-        }).Build();
-        await _client.StartAsync();
+            var client = Host.CreateApplicationBuilder().UseOrleansClient(client =>
+            {
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
+                client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort));
+            }).Build();
+            await client.StartAsync();
+            _clients[region] = client;
+        }
     }
 
     /// <summary>Idempotent: also called from a failed InitializeAsync.</summary>
     public async Task DisposeAsync()
     {
-        if (_client is not null)
+        foreach (var client in _clients.Values)
         {
-            await _client.StopAsync();
-            _client.Dispose();
-            _client = null;
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try { await client.StopAsync(stop.Token); } catch (OperationCanceledException) { /* its region is down */ }
+            client.Dispose();
         }
+
+        _clients.Clear();
 
         foreach (var silo in _silos.Values)
         {
@@ -101,7 +105,7 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         }
     }
 
-    private IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
+    private IGrainFactory GrainsOf(string region) => _clients[region].Services.GetRequiredService<IClusterClient>();
 
     [SkippableFact]
     public async Task Killing_a_silo_process_during_steady_writes_and_restarting_it_converges_with_nothing_lost()
@@ -116,7 +120,7 @@ public abstract class ProcessClusterTests : IAsyncLifetime
             var id = $"{region}-p{n % 20}";
             try
             {
-                await Grains.GetGrain<IProfileGrain>(EntityKey.Of(region, id)).PutAsync(new Profile(id, $"{region} {n}", null, n % 10));
+                await GrainsOf(region).GetGrain<IProfileGrain>(EntityKey.Of(region, id)).PutAsync(new Profile(id, $"{region} {n}", null, n % 10));
                 acked[id] = acked.GetValueOrDefault(id) + 1;
             }
             catch (Exception ex) when (ex is OrleansException or TimeoutException)
@@ -140,8 +144,8 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         await _silos[KnownRegions.Seoul].StartAsync(s_startTimeout);
         await Eventually.WaitUntilAsync(async () =>
         {
-            var digests = await Task.WhenAll(KnownRegions.All.Select(r => Grains.GetGrain<ISyncQueueGrain>(r).GetDigestAsync()));
-            var statuses = await Task.WhenAll(KnownRegions.All.Select(r => Grains.GetGrain<ISyncQueueGrain>(r).GetStatusAsync()));
+            var digests = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<ISyncQueueGrain>(r).GetDigestAsync()));
+            var statuses = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<ISyncQueueGrain>(r).GetStatusAsync()));
             return digests.Select(d => d.Overall).Distinct().Count() == 1 && statuses.All(s => s.Peers.All(p => p.BacklogRows == 0));
         }, "the three silo processes converged", TimeSpan.FromSeconds(90));
 
@@ -149,7 +153,7 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         foreach (var (id, writes) in acked)
         {
             var origin = id.StartsWith(KnownRegions.Osaka, StringComparison.Ordinal) ? KnownRegions.Osaka : KnownRegions.Nyc;
-            var state = await Grains.GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, id)).GetStateAsync();
+            var state = await GrainsOf(KnownRegions.Seoul).GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, id)).GetStateAsync();
             Assert.NotNull(state);
             // Every acknowledged write exactly once in the restarted region (plus, at most, the unknown ones).
             Assert.InRange(state.Vector.Get(origin), writes, writes + indeterminate.GetValueOrDefault(id));
@@ -161,12 +165,12 @@ public abstract class ProcessClusterTests : IAsyncLifetime
     [SkippableFact]
     public async Task A_second_silo_started_for_a_running_region_stops_with_a_message_and_the_region_keeps_working()
     {
-        await using var duplicate = new SiloProcess(KnownRegions.Seoul, _data, _database);
+        await using var duplicate = _silos[KnownRegions.Seoul].Twin();
 
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => duplicate.StartAsync(s_startTimeout));
 
         Assert.Contains("another process already writes", refused.Message);
-        var grain = Grains.GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, "after-duplicate"));
+        var grain = GrainsOf(KnownRegions.Seoul).GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, "after-duplicate"));
         await grain.PutAsync(new Profile("after-duplicate", "still seoul", null, 1));
         Assert.Equal(1, (await grain.GetStateAsync())!.Vector.Get(KnownRegions.Seoul));
     }

@@ -5,26 +5,50 @@ using System.Net.Sockets;
 namespace Haunt.Tests.Processes;
 
 /// <summary>
-/// A regional silo as a real child process (`Haunt.Silo silo --region …`), killable with kill -9. With a
-/// PostgreSQL connection string, both its cluster tables and its regional store live in that database.
+/// A regional silo as a real child process (`Haunt.Silo silo --region …`), killable with kill -9: its own
+/// region's cluster, its peers given as Haunt__Peers__&lt;region&gt;. With a PostgreSQL connection string, both its
+/// cluster tables and its regional store live in that database (in the region's own schemas). A launcher
+/// (e.g. `ip netns exec haunt-osaka`) runs it elsewhere, such as in a network namespace at <c>host</c>.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly string _region;
     private readonly string _dataDirectory;
     private readonly string? _postgres;
-    private readonly (int Silo, int Gateway, int Http) _ports;
+    private readonly SiloPorts _ports;
+    private readonly IReadOnlyDictionary<string, string> _peers;
+    private readonly string _host;
+    private readonly IReadOnlyList<string> _launcher;
     private Process? _process;
 
-    public SiloProcess(string region, string dataDirectory, string? postgres = null)
+    public SiloProcess(string region, string dataDirectory, string? postgres, SiloPorts ports, IReadOnlyDictionary<string, string> peers,
+        string host = "127.0.0.1", IReadOnlyList<string>? launcher = null)
     {
         _region = region;
         _dataDirectory = dataDirectory;
         _postgres = postgres;
-        _ports = (FreePort(), FreePort(), FreePort());
+        _ports = ports;
+        _peers = peers;
+        _host = host;
+        _launcher = launcher ?? [];
     }
 
+    /// <summary>osaka, seoul and nyc on loopback at free ports, each told the others' gateways.</summary>
+    public static Dictionary<string, SiloProcess> ForAllRegions(string dataDirectory, string? postgres)
+    {
+        var ports = KnownRegions.All.ToDictionary(r => r, _ => new SiloPorts(FreePort(), FreePort(), FreePort()));
+        return KnownRegions.All.ToDictionary(r => r, r => new SiloProcess(r, dataDirectory, postgres, ports[r],
+            KnownRegions.PeersOf(r).ToDictionary(p => p, p => $"127.0.0.1:{ports[p].Gateway}")));
+    }
+
+    /// <summary>A second silo process for the same region and data, on fresh ports.</summary>
+    public SiloProcess Twin() => new(_region, _dataDirectory, _postgres, new SiloPorts(FreePort(), FreePort(), FreePort()), _peers, _host, _launcher);
+
+    public string Region => _region;
+
     public int GatewayPort => _ports.Gateway;
+
+    public string HttpUrl => $"http://{_host}:{_ports.Http}";
 
     /// <summary>The process's console output, kept next to its data for post-mortems.</summary>
     public string LogPath => Path.Combine(_dataDirectory, $"{_region}.log");
@@ -39,21 +63,26 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the process and returns once it printed that its silo is up.</summary>
     public async Task StartAsync(TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(_launcher.Count > 0 ? _launcher[0] : "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             // Silos end by kill -9 and so never remove the runtime's debugger pipes and diagnostic socket from /tmp.
-            Environment = { ["DOTNET_EnableDiagnostics"] = "0" },
+            Environment = { ["DOTNET_EnableDiagnostics"] = "0", ["Haunt__AdvertisedHost"] = _host },
         };
-        foreach (var arg in new[]
+        foreach (var (peer, address) in _peers)
         {
+            start.Environment[$"Haunt__Peers__{peer}"] = address;
+        }
+
+        foreach (var arg in _launcher.Skip(1).Concat(_launcher.Count > 0 ? ["dotnet"] : []).Concat(
+        [
             Path.Combine(AppContext.BaseDirectory, "Haunt.Silo.dll"), "silo", "--region", _region, "--data", _dataDirectory,
             "--development", "--fast-failure-detection", "--silo-port", $"{_ports.Silo}", "--gateway-port", $"{_ports.Gateway}",
             "--http-port", $"{_ports.Http}",
-        })
+        ]))
         {
             start.ArgumentList.Add(arg);
         }
@@ -120,3 +149,6 @@ public sealed class SiloProcess : IAsyncDisposable
         _process?.Dispose();
     }
 }
+
+/// <summary>The silo, gateway and HTTP ports of one silo process.</summary>
+public sealed record SiloPorts(int Silo, int Gateway, int Http);

@@ -64,7 +64,7 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
         foreach (var other in KnownRegions.All)
         {
             Assert.Equal(origin, await fixture.Store(other).ReadAsync(type, id));
-            var replica = fixture.Grains.GetGrain(Haunt.Grains.Replication.EntityGrainTypes.InterfaceOf(type), EntityKey.Of(other, id));
+            var replica = fixture.GrainsOf(other).GetGrain(Haunt.Grains.Replication.EntityGrainTypes.InterfaceOf(type), EntityKey.Of(other, id));
             Assert.Equal(origin, await ((IReplicaGrain)replica).GetStateAsync());
         }
     }

@@ -1,0 +1,216 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Streams;
+
+namespace Haunt.Grains.Peers;
+
+/// <summary>
+/// This region's Orleans client into one peer region's cluster (its own host, static gateway list of that
+/// peer): sync messages go onto the peer's "haunt-sync" stream, forwarded strong writes and digests are grain
+/// calls into the peer. It connects in the background and reconnects by itself; whether the peer answered
+/// lately is tracked from every call, so health and forwarding know at once that a peer is cut off.
+/// </summary>
+public sealed partial class PeerClient : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly PeerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _window;
+    private readonly Lock _gate = new();
+    private Task _connecting = Task.CompletedTask;
+    private IClusterClient? _client;
+    private IAsyncStream<SyncMessage>? _stream;
+    private DateTimeOffset? _unreachableSince;
+    private string? _lastError = "not connected yet";
+    private int _disposed;
+
+    public PeerClient(string region, IReadOnlyList<IPEndPoint> gateways, PeerOptions options, TimeProvider time, ILogger log)
+    {
+        Region = region;
+        _options = options;
+        _time = time;
+        _log = log;
+        _window = new SemaphoreSlim(options.MaxMessagesInFlight);
+        _unreachableSince = time.GetUtcNow();
+        _host = new HostBuilder()
+            .UseOrleansClient(client =>
+            {
+                client.UseStaticClustering([.. gateways]);
+                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.CallTimeout);
+                client.AddMemoryStreams(HauntNames.SyncStreamProvider, streams => streams.ConfigurePartitioning(HauntNames.SyncStreamPartitions));
+                client.Services.AddSingleton<IClientConnectionRetryFilter>(new RetryUntilStopped(options.ReconnectDelay));
+            })
+            .Build();
+    }
+
+    /// <summary>The peer region this client reaches.</summary>
+    public string Region { get; }
+
+    /// <summary>Whether the peer answered the last call, and since when it has not.</summary>
+    public PeerReachability Reachability
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new PeerReachability(Region, _unreachableSince is null, _unreachableSince, _lastError);
+            }
+        }
+    }
+
+    /// <summary>Starts connecting; returns at once (a peer that is down must not hold up this region's start).</summary>
+    public void Start() => _connecting = Task.Run(ConnectAsync);
+
+    /// <summary>
+    /// Hands a sync message to the peer without waiting for it: best effort, like a packet. Not connected or a
+    /// full window → dropped (the outbox resends after its ack timeout).
+    /// </summary>
+    public bool Post(SyncMessage message)
+    {
+        if (Volatile.Read(ref _stream) is not { } stream || !_window.Wait(0))
+        {
+            return false;
+        }
+
+        // Off the caller's (grain) scheduler: the publish completes on the client's threads.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await stream.OnNextAsync(message).WaitAsync(_options.CallTimeout);
+                Reached();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Missed(ex);
+            }
+            finally
+            {
+                _window.Release();
+            }
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// A grain call into the peer's cluster, within <see cref="PeerOptions.CallTimeout"/>. A peer that is not
+    /// connected, known to be unreachable, or that does not answer in time → <see cref="RegionUnavailableException"/>
+    /// naming it. Domain exceptions from the peer pass through as they are.
+    /// </summary>
+    public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call)
+    {
+        var client = Volatile.Read(ref _client);
+        if (client is null || Reachability.UnreachableSince is not null)
+        {
+            throw new RegionUnavailableException(Region);
+        }
+
+        try
+        {
+            // Task.Run: the call leaves the calling grain's scheduler and runs on the client's runtime.
+            var result = await Task.Run(() => call(client)).WaitAsync(_options.CallTimeout);
+            Reached();
+            return result;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            Missed(ex);
+            throw new RegionUnavailableException(Region);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await _connecting.WaitAsync(TimeSpan.FromSeconds(5));
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _host.StopAsync(stop.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException or OrleansException)
+        {
+            // Stopping with the peer unreachable: nothing to say goodbye to.
+        }
+
+        _host.Dispose();
+        _stopping.Dispose();
+        _window.Dispose();
+    }
+
+    private async Task ConnectAsync()
+    {
+        try
+        {
+            await _host.StartAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var client = _host.Services.GetRequiredService<IClusterClient>();
+        Volatile.Write(ref _stream, client.GetStreamProvider(HauntNames.SyncStreamProvider)
+            .GetStream<SyncMessage>(StreamId.Create(HauntNames.SyncStreamNamespace, Region)));
+        Volatile.Write(ref _client, client);
+        Reached();
+    }
+
+    private void Reached()
+    {
+        lock (_gate)
+        {
+            if (_unreachableSince is { } since)
+            {
+                LogReachable(_log, Region, _time.GetUtcNow() - since);
+            }
+
+            (_unreachableSince, _lastError) = (null, null);
+        }
+    }
+
+    private void Missed(Exception ex)
+    {
+        lock (_gate)
+        {
+            if (_unreachableSince is null)
+            {
+                LogUnreachable(_log, Region, ex.GetType().Name, ex.Message);
+                _unreachableSince = _time.GetUtcNow();
+            }
+
+            _lastError = $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Peer region {Peer} unreachable ({Kind}: {Reason})")]
+    private static partial void LogUnreachable(ILogger logger, string peer, string kind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Peer region {Peer} reachable again after {Outage}")]
+    private static partial void LogReachable(ILogger logger, string peer, TimeSpan outage);
+
+    /// <summary>Keeps trying to connect to a peer that is down or cut off, until this silo stops.</summary>
+    private sealed class RetryUntilStopped(TimeSpan delay) : IClientConnectionRetryFilter
+    {
+        public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            return true;
+        }
+    }
+}
+
+/// <summary>Whether a peer region answers, as last seen from this silo.</summary>
+public sealed record PeerReachability(string Region, bool Reachable, DateTimeOffset? UnreachableSince, string? LastError);

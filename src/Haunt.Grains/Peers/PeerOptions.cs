@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace Haunt.Grains.Peers;
+
+/// <summary>How this region reaches the other regions' clusters (section "Haunt:Peers", resolved by the host).</summary>
+public sealed class PeerOptions
+{
+    /// <summary>Gateway endpoints of each peer region's cluster; every peer of this region must be present.</summary>
+    public Dictionary<string, IReadOnlyList<IPEndPoint>> Gateways { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How long a call into a peer cluster (a forwarded strong write, a digest) may take before the peer is
+    /// reported unreachable: callers get a 503 naming the region within this, never Orleans' 30 s default.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>Pause between attempts to connect to a peer that is down or cut off.</summary>
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Sync messages on their way to one peer at once. A full window drops the next message like a full
+    /// network buffer would; the outbox resends it.
+    /// </summary>
+    public int MaxMessagesInFlight { get; set; } = 256;
+}
