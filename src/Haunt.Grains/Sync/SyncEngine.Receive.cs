@@ -52,7 +52,7 @@ public sealed partial class SyncEngine
             var stored = result.Stored.Select(s => (s.Type, s.Id)).ToHashSet();
             foreach (var item in items.Where(i => stored.Contains((i.State.Type, i.State.Id))))
             {
-                _metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs));
+                _metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs), origin);
             }
         }
 

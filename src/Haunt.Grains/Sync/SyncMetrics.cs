@@ -50,9 +50,10 @@ public sealed class SyncMetrics
     /// <summary>How far back the lag percentiles look.</summary>
     public static TimeSpan LagWindow { get; } = TimeSpan.FromSeconds(10);
 
-    public void RecordLag(double milliseconds)
+    /// <summary>One change from <paramref name="origin"/> applied here, <paramref name="milliseconds"/> after its commit there.</summary>
+    public void RecordLag(double milliseconds, string origin)
     {
-        _lagHistogram.Record(milliseconds, new KeyValuePair<string, object?>("region", Region));
+        _lagHistogram.Record(milliseconds, new KeyValuePair<string, object?>("region", Region), new KeyValuePair<string, object?>("origin", origin));
         lock (_gate)
         {
             _lag[_lagNext] = (Environment.TickCount64, milliseconds);

@@ -19,7 +19,8 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyCollection<string> Regions => _silos.Keys;
 
-    public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null)
+    public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null,
+        int? window = null)
     {
         var cluster = new BenchCluster { _adminPostgres = postgres };
         Directory.CreateDirectory(folder);
@@ -35,7 +36,11 @@ public sealed class BenchCluster : IAsyncDisposable
         foreach (var region in regions)
         {
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), key,
-                PeerAddresses.Loopback(region, portOffset), LogLevel: LogLevel.Error, ConfigureSync: s => s.Replicate = replicate, StorePostgres: store));
+                PeerAddresses.Loopback(region, portOffset), LogLevel: LogLevel.Error, ConfigureSync: s =>
+                {
+                    s.Replicate = replicate;
+                    s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
+                }, StorePostgres: store));
             await app.StartAsync();
             cluster._silos[region] = app;
         }
@@ -48,6 +53,32 @@ public sealed class BenchCluster : IAsyncDisposable
     public IRegionalStore Store(string region) => _silos[region].Services.GetRequiredService<IRegionalStore>();
 
     public SyncMetrics Metrics(string region) => _silos[region].Services.GetRequiredService<SyncMetrics>();
+
+    /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
+    public void Fault(string from, string to, LinkFault fault) => _silos[from].Services.GetRequiredService<LinkFaults>().Set(from, to, fault);
+
+    public void HealAll()
+    {
+        foreach (var app in _silos.Values)
+        {
+            app.Services.GetRequiredService<LinkFaults>().HealAll();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, or throws after <paramref name="timeout"/>.</summary>
+    public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Regions did not drain within {timeout}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
 
     public void Cut(string region, bool cut)
     {

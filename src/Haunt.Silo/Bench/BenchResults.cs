@@ -26,6 +26,9 @@ public sealed class BenchResults
     public LagFigures? LagIdle { get; set; }
     public double WireBytesPerChange { get; set; }
     public double PayloadBytesPerChange { get; set; }
+    public SlowLink? SlowLink { get; set; }
+    /// <summary>Replicated throughput with the WAN delays over the same without: must not collapse.</summary>
+    public double? SlowLinkVsReplicated => SlowLink is null ? null : Ratio(SlowLink.ReplicatedChangesPerSecond, ReplicatedChangesPerSecond);
     public CatchUp? CatchUpShort { get; set; }
     public CatchUp? CatchUpLong { get; set; }
     public double PeakWorkingSetMb { get; set; }
@@ -43,6 +46,18 @@ public sealed class BenchResults
         Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
         Row(string.Create(f, $"lag at {LagRate:N0} writes/s p50 / p95 / p99"), Lag(LagUnderLoad));
         Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
+        if (SlowLink is { } slow)
+        {
+            Row("slow links (one-way " + string.Join(", ", slow.OneWayDelayMs.Select(d => string.Create(f, $"{d.Key} {d.Value:0} ms"))) + "): replicated",
+                string.Create(f, $"{slow.ReplicatedChangesPerSecond:0} changes/s") + (SlowLinkVsReplicated is { } s ? string.Create(f, $" ({s:0.00} of no delay)") : ""));
+            foreach (var (link, figures) in slow.LagByLink)
+            {
+                var regions = link.Split('→');
+                var oneWay = SlowLinkPhase.DelayBetween(regions[0], regions[1]).TotalMilliseconds;
+                Row(string.Create(f, $"slow-link lag {link} at {slow.LagRate:N0} writes/s p50 / p95 / p99 (target p99 ≤ {oneWay + 50:0} ms)"), Lag(figures));
+            }
+        }
+
         Row("bytes on the wire per change (Brotli)", $"{WireBytesPerChange:0.0} B (payload before: {PayloadBytesPerChange:0.0} B)");
         Row("catch-up after short cut", Cut(CatchUpShort));
         Row("catch-up after long cut", Cut(CatchUpLong));

@@ -84,9 +84,16 @@ public static class SiloCommand
             options.SiloPort > 0 ? options.SiloPort : defaults.SiloPort,
             options.GatewayPort > 0 ? options.GatewayPort : defaults.GatewayPort,
             options.HttpPort > 0 ? options.HttpPort : defaults.HttpPort);
+        var (peers, peerProblem) = await PeerAddresses.ResolveAsync(options.Region, options.Peers, TimeSpan.FromSeconds(60), cancel);
+        if (peers is null)
+        {
+            await Console.Error.WriteLineAsync($"haunt silo: {peerProblem}");
+            return 2;
+        }
+
         var key = string.IsNullOrWhiteSpace(options.Sync.ClusterKey) ? ClusterKeyFile.LoadOrCreate(options.DataDirectory) : options.Sync.ClusterKey;
         var app = RegionalSilo.Build(new RegionalSiloSettings(options.Region, options.DataDirectory, endpoints, key,
-            PeerAddresses.Resolve(options.Region, options.Peers).Gateways,
+            peers,
             Mode: string.IsNullOrWhiteSpace(options.ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres,
             ClusterDatabasePath: options.ClusterDatabase ?? ClusterDatabase.DefaultPath(options.DataDirectory, options.Region),
             ClusterPostgres: options.ClusterPostgres is null ? null : ClusterDatabase.ForRegionPostgres(options.ClusterPostgres, options.Region),

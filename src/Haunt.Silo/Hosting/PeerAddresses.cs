@@ -6,7 +6,8 @@ namespace Haunt.Silo.Hosting;
 /// <summary>
 /// Where a region's silos find the other regions' clusters: `Haunt:Peers:&lt;region&gt;` = "host", "host:port" or
 /// several separated by commas (the gateways of that region's silos), e.g. `Haunt__Peers__seoul=10.0.0.2`. A
-/// peer not configured is on loopback; a port not given is that region's default gateway port.
+/// peer not configured is on loopback; a port not given is that region's default gateway port. A region's own
+/// entry is ignored, so every region of a deployment can share one block of peer settings.
 /// </summary>
 public static class PeerAddresses
 {
@@ -16,52 +17,77 @@ public static class PeerAddresses
             peer => peer,
             peer => (IReadOnlyList<IPEndPoint>)[new IPEndPoint(IPAddress.Loopback, SiloEndpoints.DefaultFor(peer, portOffset).GatewayPort)]);
 
-    /// <summary>The peers' gateways from configuration, or the problems that stop the silo, each naming its setting.</summary>
-    public static (Dictionary<string, IReadOnlyList<IPEndPoint>> Gateways, List<string> Problems) Resolve(string region, IReadOnlyDictionary<string, string> configured)
+    /// <summary>Problems with the peer settings' form (no name lookups), each naming its setting.</summary>
+    public static IEnumerable<string> Problems(string region, IReadOnlyDictionary<string, string> configured)
     {
-        var problems = configured.Keys.Where(k => !KnownRegions.PeersOf(region).Contains(k))
-            .Select(k => $"Haunt:Peers:{k} names no peer of {region} (peers: {string.Join(", ", KnownRegions.PeersOf(region))}).").ToList();
-        var gateways = new Dictionary<string, IReadOnlyList<IPEndPoint>>();
-        foreach (var peer in KnownRegions.PeersOf(region))
+        foreach (var key in configured.Keys.Where(k => !KnownRegions.IsKnown(k)))
         {
-            var value = configured.GetValueOrDefault(peer);
-            var endpoints = new List<IPEndPoint>();
-            foreach (var item in (string.IsNullOrWhiteSpace(value) ? "127.0.0.1" : value).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (Endpoint(item, SiloEndpoints.DefaultFor(peer).GatewayPort) is { } endpoint)
-                {
-                    endpoints.Add(endpoint);
-                }
-                else
-                {
-                    problems.Add($"Haunt:Peers:{peer}: '{item}' is not host[:port] of a reachable name or address.");
-                }
-            }
-
-            gateways[peer] = endpoints;
+            yield return $"Haunt:Peers:{key} names no region (regions: {string.Join(", ", KnownRegions.All)}).";
         }
 
-        return (gateways, problems);
+        foreach (var (peer, item) in Items(region, configured).Where(i => Parse(i.Item, 0) is null))
+        {
+            yield return $"Haunt:Peers:{peer}: '{item}' is not host[:port].";
+        }
     }
 
-    private static IPEndPoint? Endpoint(string item, int defaultPort)
+    /// <summary>
+    /// The peers' gateways, names looked up until <paramref name="patience"/> runs out (in a container
+    /// deployment a peer's name may resolve only once its container runs). Null and the problem otherwise.
+    /// </summary>
+    public static async Task<(Dictionary<string, IReadOnlyList<IPEndPoint>>? Gateways, string? Problem)> ResolveAsync(
+        string region, IReadOnlyDictionary<string, string> configured, TimeSpan patience, CancellationToken cancel)
+    {
+        var gateways = new Dictionary<string, IReadOnlyList<IPEndPoint>>();
+        var deadline = DateTimeOffset.UtcNow + patience;
+        foreach (var group in Items(region, configured).GroupBy(i => i.Peer))
+        {
+            var endpoints = new List<IPEndPoint>();
+            foreach (var (peer, item) in group)
+            {
+                var (host, port) = Parse(item, SiloEndpoints.DefaultFor(peer).GatewayPort)!.Value;
+                var address = await LookUpAsync(host, cancel);
+                while (address is null)
+                {
+                    if (DateTimeOffset.UtcNow > deadline)
+                    {
+                        return (null, $"Haunt:Peers:{peer}: '{host}' does not resolve to an IPv4 address.");
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+                    address = await LookUpAsync(host, cancel);
+                }
+
+                endpoints.Add(new IPEndPoint(address, port));
+            }
+
+            gateways[group.Key] = endpoints;
+        }
+
+        return (gateways, null);
+    }
+
+    private static IEnumerable<(string Peer, string Item)> Items(string region, IReadOnlyDictionary<string, string> configured) =>
+        KnownRegions.PeersOf(region).SelectMany(peer => (configured.GetValueOrDefault(peer) is { Length: > 0 } value ? value : "127.0.0.1")
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(item => (peer, item)));
+
+    private static (string Host, int Port)? Parse(string item, int defaultPort)
     {
         var colon = item.LastIndexOf(':');
         var (host, port) = colon > 0 && int.TryParse(item[(colon + 1)..], out var p) ? (item[..colon], p) : (item, defaultPort);
-        if (port is <= 0 or > 65535 || string.IsNullOrWhiteSpace(host))
-        {
-            return null;
-        }
+        return string.IsNullOrWhiteSpace(host) || port is < 0 or > 65535 || host.Contains(':', StringComparison.Ordinal) ? null : (host, port);
+    }
 
+    private static async Task<IPAddress?> LookUpAsync(string host, CancellationToken cancel)
+    {
         if (IPAddress.TryParse(host, out var address))
         {
-            return new IPEndPoint(address, port);
+            return address;
         }
 
         try
         {
-            var resolved = Dns.GetHostAddresses(host).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
-            return resolved is null ? null : new IPEndPoint(resolved, port);
+            return (await Dns.GetHostAddressesAsync(host, cancel)).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
         }
         catch (SocketException)
         {

@@ -62,7 +62,7 @@ public sealed class SiloHostOptions
         }
         else
         {
-            foreach (var problem in PeerAddresses.Resolve(Region, Peers).Problems)
+            foreach (var problem in PeerAddresses.Problems(Region, Peers))
             {
                 yield return problem;
             }
