@@ -21,6 +21,21 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
     public Dictionary<string, HttpClient> Http { get; } = [];
 
+    /// <summary>Cuts both directions between two regions at the link seam (replication and forwarded calls).</summary>
+    public void Cut(string a, string b)
+    {
+        _silos[a].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(a, b, Haunt.Grains.Sync.LinkFault.Severed);
+        _silos[b].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(b, a, Haunt.Grains.Sync.LinkFault.Severed);
+    }
+
+    public void HealAll()
+    {
+        foreach (var app in _silos.Values)
+        {
+            app.Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().HealAll();
+        }
+    }
+
     /// <summary>A region's own silo's grain factory (each region is its own cluster).</summary>
     public IGrainFactory GrainsOf(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
 using Haunt.Tests.Cluster;
@@ -17,11 +18,14 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
     [InlineData(KnownRegions.Osaka)]
     [InlineData(KnownRegions.Seoul)]
     [InlineData(KnownRegions.Nyc)]
-    public async Task Health_names_this_region_and_both_peer_links(string region)
+    public async Task Health_names_this_region_its_own_cluster_and_silo_and_both_peer_links(string region)
     {
         var health = await host.Http[region].GetJsonAsync("/api/sync/health");
 
         Assert.Equal(region, health.GetProperty("region").GetString());
+        Assert.Equal($"haunt-{region}", health.GetProperty("cluster").GetString());
+        var silo = Assert.Single(health.GetProperty("silos").EnumerateArray());
+        Assert.Equal((region, "Active"), (silo.GetProperty("name").GetString(), silo.GetProperty("status").GetString()));
         Assert.Contains(health.GetProperty("status").GetString(), new[] { "healthy", "degraded", "needs-snapshot" });
         Assert.True(health.GetProperty("lagP99Ms").GetDouble() >= 0);
         var peers = health.GetProperty("peers").EnumerateArray().ToList();
@@ -32,7 +36,38 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
             Assert.True(peer.GetProperty("watermark").GetInt64() >= 0);
             Assert.True(peer.GetProperty("backlogRows").GetInt64() >= 0);
             Assert.Equal(JsonValueKind.False, peer.GetProperty("needsSnapshot").ValueKind);
+            Assert.True(peer.GetProperty("reachable").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, peer.GetProperty("unreachableSince").ValueKind);
         }
+    }
+
+    [SkippableFact]
+    public async Task A_cut_peer_is_reported_unreachable_by_convergence_and_forwarded_writes_fail_fast_naming_it()
+    {
+        var osaka = host.Http[KnownRegions.Osaka];
+        var portfolio = await osaka.CreatePortfolioAsync();
+        await Eventually.WaitUntilAsync(async () => (await host.Http[KnownRegions.Seoul].GetAsync($"/api/portfolios/{portfolio}")).IsSuccessStatusCode,
+            "the portfolio reached seoul");
+        host.Cut(KnownRegions.Osaka, KnownRegions.Seoul);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var convergence = await osaka.GetJsonAsync("/api/sync/convergence");
+            var order = await host.Http[KnownRegions.Seoul].PostAsJsonAsync($"/api/portfolios/{portfolio}/orders",
+                new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 0.01 });
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+            Assert.False(convergence.GetProperty("converged").GetBoolean());
+            Assert.Equal([KnownRegions.Seoul], convergence.GetProperty("unreachable").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, order.StatusCode);
+            Assert.Equal("Region 'osaka' unavailable", (await order.JsonAsync()).GetProperty("title").GetString());
+        }
+        finally
+        {
+            host.HealAll();
+        }
+
+        Assert.Equal(0, (await osaka.GetJsonAsync($"/api/portfolios/{portfolio}/trades")).GetArrayLength());
     }
 
     [SkippableTheory]
