@@ -121,8 +121,10 @@ public sealed partial class PeerClient : IAsyncDisposable
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
+            // The request may already be on the wire (or queued on a connection that has not noticed the cut):
+            // it can still be applied at the peer, so the caller is told the outcome is unknown, not "not made".
             Missed(ex);
-            throw new RegionUnavailableException(Region);
+            throw RegionUnavailableException.NoAnswer(Region, _options.CallTimeout);
         }
     }
 

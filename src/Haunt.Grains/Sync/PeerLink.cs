@@ -35,7 +35,22 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     /// <summary>Outbox seqs of every batch in flight: the next batch must not repeat them.</summary>
     public IReadOnlyCollection<long> InFlightSeqs => _inFlight.SelectMany(b => b.Seqs).ToList();
 
-    public void Heard(DateTimeOffset now) => LastHeardAt = now;
+    /// <summary>
+    /// A message from the peer arrived. After a silence (a cut, a restart) the batches in flight are due at once
+    /// instead of at the end of their backoff, which can reach <see cref="SyncOptions.MaxBackoff"/>.
+    /// </summary>
+    public void Heard(DateTimeOffset now)
+    {
+        if (LastHeardAt is { } last && now - last > options.HeartbeatInterval * 3)
+        {
+            foreach (var batch in _inFlight)
+            {
+                batch.ResendAt = now;
+            }
+        }
+
+        LastHeardAt = now;
+    }
 
     public void BoundChecked(DateTimeOffset now) => BoundCheckedAt = now;
 

@@ -109,7 +109,7 @@ public static class SiloCommand
             return 1;
         }
         var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(options.DataDirectory, options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
-        Console.WriteLine($"{options.Region} silo up: cluster {RegionCluster.IdOf(options.Region)}, silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API {endpoints.HttpUrl}, store {store}");
+        Console.WriteLine($"{options.Region} silo up: cluster {RegionCluster.IdOf(options.Region)}, silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API http://{options.AdvertisedHost}:{endpoints.HttpPort}, store {store}");
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);

@@ -48,6 +48,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort => _ports.Gateway;
 
+    /// <summary>Whether the last started process has ended (killed, crashed or stopped); false before a start.</summary>
+    public bool HasExited => _process is { HasExited: true };
+
     public string HttpUrl => $"http://{_host}:{_ports.Http}";
 
     /// <summary>The process's console output, kept next to its data for post-mortems.</summary>
@@ -63,6 +66,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the process and returns once it printed that its silo is up.</summary>
     public async Task StartAsync(TimeSpan timeout)
     {
+        Directory.CreateDirectory(_dataDirectory); // the log goes there, even when the silo refuses its settings at once
         var start = new ProcessStartInfo(_launcher.Count > 0 ? _launcher[0] : "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,

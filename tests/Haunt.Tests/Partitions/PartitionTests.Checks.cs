@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using Haunt.Tests.Api;
+using Haunt.Tests.Cluster;
+using static Haunt.Regions.KnownRegions;
+
+namespace Haunt.Tests.Partitions;
+
+/// <summary>The checks the partition tests share: during a cut, and the end state after the heal.</summary>
+public sealed partial class PartitionTests
+{
+    // What a 503 for a forwarded write says: refused before sending, or sent and not answered in time.
+    private const string NotMade = "the write was not made";
+    private const string NoAnswer = "the write may still be made there";
+
+    private TimeSpan _slowestHealth;
+
+    /// <summary>Stops the writers, waits for convergence (nothing restarted to get there), then checks every acknowledged write.</summary>
+    private async Task FinishAsync(SteadyWriters writers, params string[] refusedOrders)
+    {
+        var healed = Stopwatch.StartNew();
+        await writers.StopAsync();
+        await cluster.WaitUntilAllPeersReachableAsync();
+        var reachable = healed.Elapsed;
+        await EndState.WaitUntilConvergedAsync(cluster.Http, s_convergeWithin);
+        output.WriteLine($"slowest health answer during the cut {_slowestHealth.TotalMilliseconds:0} ms; after the heal, " +
+            $"every peer reachable again in {reachable.TotalSeconds:0.0} s, converged in {healed.Elapsed.TotalSeconds:0.0} s");
+        AssertNoSiloExited();
+        foreach (var w in writers.All)
+        {
+            Assert.True(w.Refusals.IsEmpty, $"{w.Region} refused {w.Refusals.Count} writes, e.g. {w.Refusals.FirstOrDefault()}");
+        }
+
+        await EndState.AssertEveryAcknowledgedWriteOnceEverywhereAsync(cluster.Http, writers);
+        foreach (var orderId in refusedOrders)
+        {
+            await EndState.AssertNowhereAsync(cluster.Http, orderId);
+        }
+
+        output.WriteLine(string.Join("; ", writers.All.Select(w =>
+            $"{w.Region}: {w.Portfolios.Count} portfolios, {w.Orders.Count} orders acknowledged, {w.UnknownPortfolios + w.UnknownOrders.Count} indeterminate")));
+    }
+
+    /// <summary>Says whether an order refused with 503 after no answer ("may still be made") was made after all.</summary>
+    private async Task ReportIfMadeAsync(string orderId, DateTimeOffset healedAt)
+    {
+        using var response = await cluster.Http[Osaka].GetAsync($"/api/orders/{orderId}");
+        output.WriteLine(response.StatusCode == HttpStatusCode.OK
+            ? $"the order refused at once was made after all (healed at {healedAt:HH:mm:ss.fff}): {await response.Content.ReadAsStringAsync()}"
+            : "the order refused at once was not made");
+    }
+
+    /// <summary>Checks that must hold throughout a cut: again and again until the cut has lasted its time.</summary>
+    private static async Task WhileCutAsync(Stopwatch cut, Func<Task> check)
+    {
+        while (cut.Elapsed < s_cutFor)
+        {
+            await check();
+            await Task.Delay(250); // pacing the checks; the cut's length is the point, not a wait for something
+        }
+    }
+
+    /// <summary>Every region's health, each answered within 2 s by the region's own cluster.</summary>
+    private async Task<Dictionary<string, RegionHealth>> HealthOfAllAsync()
+    {
+        var health = new Dictionary<string, RegionHealth>();
+        foreach (var region in All)
+        {
+            var h = await cluster.Http[region].HealthAsync();
+            Assert.True(h.Took < s_answerWithin, $"{region}'s health took {h.Took.TotalMilliseconds:0} ms");
+            Assert.Equal($"haunt-{region}", h.Cluster);
+            _slowestHealth = h.Took > _slowestHealth ? h.Took : _slowestHealth;
+            health[region] = h;
+        }
+
+        return health;
+    }
+
+    /// <summary>
+    /// An order through <paramref name="via"/> for a portfolio whose home is <paramref name="home"/>: 503 naming it,
+    /// within 2 s, its detail saying what became of the write (<paramref name="detailSays"/>).
+    /// </summary>
+    private async Task<(string OrderId, TimeSpan Took)> AssertRefusedNamingAsync(string via, string portfolioId, string home, string detailSays)
+    {
+        var orderId = RegionApi.NewId();
+        var clock = Stopwatch.StartNew();
+        using var response = await cluster.Http[via].PlaceMarketOrderAsync(portfolioId, orderId);
+        var took = clock.Elapsed;
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"an order in {via} for a {home} portfolio answered {(int)response.StatusCode}: {body}");
+        var problem = await response.JsonAsync();
+        Assert.Contains($"Region '{home}'", problem.GetProperty("title").GetString());
+        Assert.Contains(detailSays, problem.GetProperty("detail").GetString());
+        Assert.True(took < s_answerWithin, $"the refusal took {took.TotalMilliseconds:0} ms");
+        return (orderId, took);
+    }
+
+    private async Task AssertEachServesItsOwnAsync(Dictionary<string, string> homes)
+    {
+        foreach (var (region, id) in homes)
+        {
+            Assert.Equal(HttpStatusCode.OK, await cluster.Http[region].StatusOfAsync($"/api/portfolios/{id}"));
+        }
+    }
+
+    private void AssertNoSiloExited()
+    {
+        foreach (var (region, silo) in cluster.Silos)
+        {
+            Assert.False(silo.HasExited, $"{region}'s silo process exited; its log (kept with HAUNT_KEEP_PROCESS_LOGS=1): {silo.LogPath}");
+        }
+    }
+
+    private static void AssertNoticed(TimeSpan? after, string what) =>
+        Assert.True(after < s_noticeWithin, $"expected within {s_noticeWithin.TotalSeconds:0} s: {what} (after {after?.TotalSeconds.ToString("0.0") ?? "never"})");
+
+    private static void AssertEveryRegionWrote(SteadyWriters writers, Dictionary<string, int> before, string when)
+    {
+        foreach (var w in writers.All)
+        {
+            Assert.True(w.Acked > before[w.Region], $"{w.Region} acknowledged no write {when}");
+        }
+    }
+
+    private static Dictionary<string, int> AckedCounts(SteadyWriters writers) => writers.All.ToDictionary(w => w.Region, w => w.Acked);
+
+    private static async Task<Dictionary<string, string>> HomesAsync(SteadyWriters writers)
+    {
+        var homes = new Dictionary<string, string>();
+        foreach (var region in All)
+        {
+            homes[region] = await writers.FirstPortfolioAsync(region);
+        }
+
+        return homes;
+    }
+
+    /// <summary>Waits until a portfolio made elsewhere has replicated to <paramref name="region"/>.</summary>
+    private Task WaitUntilReadableAsync(string region, string portfolioId) => Eventually.WaitUntilAsync(
+        async () => await cluster.Http[region].StatusOfAsync($"/api/portfolios/{portfolioId}") == HttpStatusCode.OK,
+        $"portfolio {portfolioId} replicated to {region}");
+}
