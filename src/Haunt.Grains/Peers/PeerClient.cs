@@ -74,7 +74,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     /// </summary>
     public bool Post(SyncMessage message)
     {
-        if (Volatile.Read(ref _stream) is not { } stream || !_window.Wait(0))
+        if (Volatile.Read(ref _disposed) == 1 || Volatile.Read(ref _stream) is not { } stream || !_window.Wait(0))
         {
             return false;
         }
@@ -147,9 +147,9 @@ public sealed partial class PeerClient : IAsyncDisposable
             // Stopping with the peer unreachable: nothing to say goodbye to.
         }
 
+        // The window is not disposed: publishes still in flight release it when they end.
         _host.Dispose();
         _stopping.Dispose();
-        _window.Dispose();
     }
 
     private async Task ConnectAsync()

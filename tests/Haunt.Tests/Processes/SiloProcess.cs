@@ -70,6 +70,8 @@ public sealed class SiloProcess : IAsyncDisposable
         var start = new ProcessStartInfo(_launcher.Count > 0 ? _launcher[0] : "dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
+            // The silo stops when its stdin closes: a test host that crashes or is killed takes its silos with it.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -84,7 +86,7 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var arg in _launcher.Skip(1).Concat(_launcher.Count > 0 ? ["dotnet"] : []).Concat(
         [
             Path.Combine(AppContext.BaseDirectory, "Haunt.Silo.dll"), "silo", "--region", _region, "--data", _dataDirectory,
-            "--development", "--fast-failure-detection", "--silo-port", $"{_ports.Silo}", "--gateway-port", $"{_ports.Gateway}",
+            "--development", "--fast-failure-detection", "--stop-on-stdin-close", "--silo-port", $"{_ports.Silo}", "--gateway-port", $"{_ports.Gateway}",
             "--http-port", $"{_ports.Http}",
         ]))
         {
