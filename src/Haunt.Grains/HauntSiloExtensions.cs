@@ -114,8 +114,7 @@ public static class HauntSiloExtensions
 
         foreach (var peer in KnownRegions.PeersOf(region))
         {
-            peers.Validate(o => o.Gateways.TryGetValue(peer, out var gateways) && gateways.Count > 0,
-                $"Haunt:Peers:{peer} is missing: give the gateway address of the {peer} region's cluster.");
+            peers.Validate(o => o.GatewaysOf(peer) is not null, PeerOptions.MissingPeer(peer));
         }
 
         peers.ValidateOnStart();

@@ -17,7 +17,7 @@ public sealed class PeerClients : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
         var log = loggers.CreateLogger<PeerClients>();
         _clients = KnownRegions.PeersOf(region.Name).ToDictionary(
             peer => peer,
-            peer => new PeerClient(peer, options.Value.Gateways[peer], options.Value, time, log),
+            peer => new PeerClient(peer, options.Value.GatewaysOf(peer) ?? throw new InvalidOperationException(PeerOptions.MissingPeer(peer)), options.Value, time, log),
             StringComparer.Ordinal);
     }
 

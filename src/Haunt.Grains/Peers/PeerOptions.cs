@@ -22,4 +22,10 @@ public sealed class PeerOptions
     /// network buffer would; the outbox resends it.
     /// </summary>
     public int MaxMessagesInFlight { get; set; } = 256;
+
+    /// <summary>The gateways of <paramref name="peer"/>; null when none are configured.</summary>
+    public IReadOnlyList<IPEndPoint>? GatewaysOf(string peer) => Gateways.TryGetValue(peer, out var gateways) && gateways.Count > 0 ? gateways : null;
+
+    /// <summary>What a silo without a peer's address says, naming the setting.</summary>
+    public static string MissingPeer(string peer) => $"Haunt:Peers:{peer} is missing: give the gateway address of the {peer} region's cluster.";
 }
