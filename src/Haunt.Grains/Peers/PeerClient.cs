@@ -115,7 +115,11 @@ public sealed partial class PeerClient : IAsyncDisposable
         try
         {
             // Task.Run: the call leaves the calling grain's scheduler and runs on the client's runtime.
-            var result = await Task.Run(() => call(client)).WaitAsync(_options.CallTimeout);
+            var result = await Task.Run(() =>
+            {
+                ForwardDeadline.Set(_time, _options.CallTimeout);
+                return call(client);
+            }).WaitAsync(_options.CallTimeout);
             Reached();
             return result;
         }

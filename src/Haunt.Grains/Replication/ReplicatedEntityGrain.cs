@@ -1,3 +1,5 @@
+using Haunt.Grains.Peers;
+
 namespace Haunt.Grains.Replication;
 
 /// <summary>
@@ -63,6 +65,8 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             return await ForwardAsync(home, grain => grain.PutAsync(value));
         }
 
+        ForwardDeadline.ThrowIfPassed(services.States.Clock.Time, $"{Info.Type} '{EntityId}'");
+
         if (Info.IsAppendOnly && State is { Deleted: false } existing)
         {
             // Append-only records are written once; a retried insert with the same content is a no-op.
@@ -80,6 +84,8 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         {
             return await ForwardAsync(s.HomeRegion, grain => grain.DeleteAsync());
         }
+
+        ForwardDeadline.ThrowIfPassed(services.States.Clock.Time, $"A delete of {Info.Type} '{EntityId}'");
 
         if (State is null or { Deleted: true })
         {

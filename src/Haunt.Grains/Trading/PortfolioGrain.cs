@@ -1,3 +1,4 @@
+using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
 using Haunt.Trading;
@@ -55,6 +56,8 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
             return await ForwardAsync(home, portfolio => portfolio.DepositAsync(amount));
         }
 
+        ForwardDeadline.ThrowIfPassed(Services.States.Clock.Time, $"A deposit to portfolio '{EntityId}'");
+
         var state = await WriteAsync(current =>
         {
             var portfolio = Existing(current);
@@ -71,6 +74,8 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         {
             return await ForwardAsync(home, portfolio => portfolio.PlaceOrderAsync(request));
         }
+
+        ForwardDeadline.ThrowIfPassed(Services.States.Clock.Time, $"An order for portfolio '{EntityId}'");
 
         Validate(request);
         var portfolio = Existing(State);
@@ -105,6 +110,8 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         {
             return await ForwardAsync(home, portfolio => portfolio.CancelOrderAsync(orderId));
         }
+
+        ForwardDeadline.ThrowIfPassed(Services.States.Clock.Time, $"A cancel of order '{orderId}'");
 
         Order? cancelled = null;
         await CommitOrRetryAsync(async () =>

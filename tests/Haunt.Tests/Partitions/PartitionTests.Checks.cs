@@ -41,15 +41,6 @@ public sealed partial class PartitionTests
             $"{w.Region}: {w.Portfolios.Count} portfolios, {w.Orders.Count} orders acknowledged, {w.UnknownPortfolios + w.UnknownOrders.Count} indeterminate")));
     }
 
-    /// <summary>Says whether an order refused with 503 after no answer ("may still be made") was made after all.</summary>
-    private async Task ReportIfMadeAsync(string orderId, DateTimeOffset healedAt)
-    {
-        using var response = await cluster.Http[Osaka].GetAsync($"/api/orders/{orderId}");
-        output.WriteLine(response.StatusCode == HttpStatusCode.OK
-            ? $"the order refused at once was made after all (healed at {healedAt:HH:mm:ss.fff}): {await response.Content.ReadAsStringAsync()}"
-            : "the order refused at once was not made");
-    }
-
     /// <summary>Checks that must hold throughout a cut: again and again until the cut has lasted its time.</summary>
     private static async Task WhileCutAsync(Stopwatch cut, Func<Task> check)
     {
