@@ -103,7 +103,8 @@ public sealed partial class NetworkLab : IAsyncDisposable
     private async Task BuildAsync()
     {
         await AddNamespaceAsync(Router);
-        await IpCommand.RunAsync("netns", "exec", Router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        // Written to /proc rather than with sysctl: a minimal Debian machine may not have procps.
+        await IpCommand.RunAsync("netns", "exec", Router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
         foreach (var region in KnownRegions.All)
         {
             var ns = NamespaceOf(region);
