@@ -33,6 +33,7 @@ public sealed partial class SyncEngine
             bytesSent = Interlocked.Read(ref _metrics.BytesSent),
             conflicts = Interlocked.Read(ref _metrics.Conflicts),
             batchesRejected = Interlocked.Read(ref _metrics.BatchesRejected),
+            messagesNotSent = Interlocked.Read(ref _metrics.MessagesNotSent),
             lagP50Ms = _metrics.LagPercentile(50),
             lagP99Ms = _metrics.LagPercentile(99),
         };

@@ -29,6 +29,7 @@ public sealed class SyncMetrics
         _meter.CreateObservableCounter("haunt.sync.batches_rejected", () => new Measurement<long>(BatchesRejected, tags));
         _meter.CreateObservableCounter("haunt.sync.conflicts", () => new Measurement<long>(Conflicts, tags));
         _meter.CreateObservableCounter("haunt.sync.bytes_sent", () => new Measurement<long>(BytesSent, tags));
+        _meter.CreateObservableCounter("haunt.sync.messages_not_sent", () => new Measurement<long>(MessagesNotSent, tags));
         Region = region.Name;
     }
 
@@ -45,6 +46,7 @@ public sealed class SyncMetrics
     public long ChangesRepaired;
     public long ReconcileRounds;
     public long BacklogsReleased;
+    /// <summary>Sync messages the peer link dropped before sending (peer not connected, or its send window full); the outbox resends.</summary>
     public long MessagesNotSent;
 
     /// <summary>How far back the lag percentiles look.</summary>
