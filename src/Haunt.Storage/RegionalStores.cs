@@ -11,10 +11,7 @@ public static class RegionalStores
     public static SqlRegionalStore Sqlite(string region, string path, TimeProvider time, ILogger? logger = null) =>
         new(region, SqliteDialect.ForFile(path), time, logger);
 
-    /// <summary>
-    /// A PostgreSQL store in schema haunt_&lt;region&gt; unless another is named; created if missing. Opening waits
-    /// up to <paramref name="writerClaimTimeout"/> (default 10 s) for another writer of the schema to go away.
-    /// </summary>
-    public static SqlRegionalStore Postgres(string region, string connectionString, TimeProvider time, string? schema = null, TimeSpan? writerClaimTimeout = null, ILogger? logger = null) =>
-        new(region, new PostgresDialect(connectionString, schema ?? PostgresDialect.DefaultSchema(region), writerClaimTimeout), time, logger);
+    /// <summary>A PostgreSQL store in schema haunt_&lt;region&gt; unless another is named; created if missing.</summary>
+    public static SqlRegionalStore Postgres(string region, string connectionString, TimeProvider time, string? schema = null, ILogger? logger = null) =>
+        new(region, new PostgresDialect(connectionString, schema ?? PostgresDialect.DefaultSchema(region)), time, logger);
 }

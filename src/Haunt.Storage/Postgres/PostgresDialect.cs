@@ -14,12 +14,8 @@ public sealed class PostgresDialect : SqlDialect
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
 
-    // How long a new writer waits for a predecessor's session (a killed silo's) to let go of the region.
-    private readonly TimeSpan _writerClaimTimeout;
-
-    public PostgresDialect(string connectionString, string schema, TimeSpan? writerClaimTimeout = null)
+    public PostgresDialect(string connectionString, string schema)
     {
-        _writerClaimTimeout = writerClaimTimeout ?? TimeSpan.FromSeconds(10);
         _schema = IsPlainName(schema) ? schema : throw new ArgumentException($"'{schema}' is not a plain schema name (lower-case letters, digits, _).", nameof(schema));
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
@@ -42,28 +38,15 @@ public sealed class PostgresDialect : SqlDialect
 
     public override DbConnection CreateConnection() => _dataSource.CreateConnection();
 
-    /// <summary>
-    /// Claims the region: one writer per schema, held by a session-level advisory lock. A second silo started for
-    /// the same region would break the single-writer atomicity every job relies on, so it stops with a message
-    /// instead. The lock ends with the session, so a killed silo's lock goes with its connection.
-    /// </summary>
+    /// <summary>Names the writer's session (haunt-writer &lt;schema&gt;), so operators see each silo's writer in pg_stat_activity.</summary>
     public override void PrepareWriter(DbConnection connection)
     {
-        var deadline = DateTime.UtcNow + _writerClaimTimeout;
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT pg_try_advisory_lock(hashtext(@key))";
-        EntityRows.Add(command, "@key", "haunt.writer." + _schema);
-        while (!(bool)command.ExecuteScalar()!)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException(
-                    $"another process already writes {Location} (advisory lock haunt.writer.{_schema} is held): run one silo per region.");
-            }
-
-            Thread.Sleep(200);
-        }
+        command.CommandText = $"SET application_name = '{WriterApplicationName(_schema)}'";
+        command.ExecuteNonQuery();
     }
+
+    public static string WriterApplicationName(string schema) => "haunt-writer " + schema;
 
     /// <summary>Creates the region's schema; the transaction-scoped lock serialises silos migrating at once.</summary>
     public override void BeforeMigrate(DbConnection connection)
@@ -75,6 +58,9 @@ public sealed class PostgresDialect : SqlDialect
         command.ExecuteNonQuery();
         transaction.Commit();
     }
+
+    // Every silo of the region migrates at start: one at a time per schema, so a script runs once.
+    public override string? MigrationLock => $"SELECT pg_advisory_xact_lock(hashtext('haunt.migrate.{_schema}'))";
 
     public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
 

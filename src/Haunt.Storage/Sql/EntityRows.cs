@@ -10,12 +10,6 @@ internal static class EntityRows
 
     public static string SelectById(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id = @id";
 
-    public static string Upsert(EntityType type) =>
-        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload) " +
-        "ON CONFLICT(id) DO UPDATE SET portfolio_id = excluded.portfolio_id, home_region = excluded.home_region, version = excluded.version, " +
-        "version_vector = excluded.version_vector, last_modified_at = excluded.last_modified_at, last_modified_by = excluded.last_modified_by, " +
-        "deleted = excluded.deleted, payload = excluded.payload";
-
     public static SqlStatement Bind(SqlStatement statement, EntityState state) => statement
         .Add("@id", state.Id)
         .Add("@portfolio_id", state.PortfolioId)

@@ -23,6 +23,11 @@ internal static class SchemaMigrator
         {
             var name = Path.GetFileName(script);
             using var transaction = connection.BeginTransaction();
+            if (dialect.MigrationLock is { } gate)
+            {
+                Execute(connection, transaction, gate);
+            }
+
             using (var check = connection.CreateCommand())
             {
                 check.Transaction = transaction;

@@ -4,7 +4,7 @@ namespace Haunt.Storage.Sql;
 
 /// <summary>
 /// What differs between the SQL engines a regional store runs on. Everything else — the tables' shape, the
-/// statements, the single writer with group commit — is one code path in <see cref="SqlRegionalStore"/>, so
+/// statements, the group-commit writer of each silo — is one code path in <see cref="SqlRegionalStore"/>, so
 /// both engines keep the same semantics (atomic local commit with version check, one transaction per
 /// applied batch, one conflict row per pair).
 /// </summary>
@@ -35,6 +35,9 @@ public abstract class SqlDialect : IAsyncDisposable
     public virtual void BeforeMigrate(DbConnection connection)
     {
     }
+
+    /// <summary>A statement run first in each migration transaction so that silos starting at once migrate one at a time (null: the engine serialises writers anyway).</summary>
+    public virtual string? MigrationLock => null;
 
     /// <summary>A predicate "column is one of the values bound to parameter".</summary>
     public abstract string InList(string column, string parameter);

@@ -4,9 +4,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Haunt.Storage.Sql;
 
 /// <summary>
-/// A region's store on a SQL engine (<see cref="SqlDialect"/>: SQLite file or PostgreSQL schema). All writes go
-/// through one <see cref="StoreWriter"/> (group commit); reads use pooled connections of their own, which both
-/// engines let run beside the writer and see its last commit.
+/// A region's store on a SQL engine (<see cref="SqlDialect"/>: SQLite file or PostgreSQL schema). This process's
+/// writes go through one <see cref="StoreWriter"/> (group commit); reads use pooled connections of their own,
+/// which both engines let run beside the writer and see its last commit. Every silo of a region opens its own
+/// store on the same file or schema, so each write is checked in the database, not in memory: a local write
+/// replaces only the version its grain read, and an applied remote change only the version the resolver saw
+/// (else the batch is resolved again on what is stored now).
 /// </summary>
 public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, TimeProvider time, ILogger? logger = null) : IRegionalStore
 {
@@ -80,9 +83,26 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         }
     }
 
-    public Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver) => Writer.RunAsync(w =>
+    public async Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver)
     {
-        var stored = new List<EntityState>();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Writer.RunAsync(w => Apply(w, origin, items, resolver), urgent: true);
+            }
+            catch (VersionMovedException) when (attempt < MaxApplyAttempts)
+            {
+                // Another silo of the region wrote one of the batch's entities between our read and our write.
+            }
+        }
+    }
+
+    private const int MaxApplyAttempts = 16;
+
+    private ApplyResult Apply(StoreWriter w, string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver)
+    {
+        var stored = new List<LocalWrite>();
         var pairs = new List<(EntityState Local, EntityState Remote, Resolution Resolution)>();
         var ignored = 0;
         var locals = ReadLocals(w, items);
@@ -97,18 +117,24 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
             }
 
             locals[(item.State.Type, item.State.Id)] = resolution.ToStore;
-            stored.Add(resolution.ToStore);
+            stored.Add(new LocalWrite(resolution.ToStore, item.Operation, local?.Version ?? 0));
             if (resolution.Outcome == ApplyOutcome.Conflict && local is not null)
             {
                 pairs.Add((local, item.State, resolution));
             }
         }
 
-        // The whole batch's upserts and its applied-seq record go in one round trip where the engine pipelines.
-        w.ExecuteAll([.. stored.Select(Upsert), RecordApplied(origin, items, stored.Count)]);
+        // The whole batch's writes and its applied-seq record go in one round trip where the engine pipelines.
+        // Each write replaces only the version read above: one that finds another undoes the job, to be resolved again.
+        var affected = w.ExecuteAll([.. stored.Select(WriteIfUnchanged), RecordApplied(origin, items, stored.Count)]);
+        if (affected.Take(stored.Count).Any(n => n != 1))
+        {
+            throw new VersionMovedException(null);
+        }
+
         var conflicts = pairs.Select(p => RecordConflict(w, p.Local, p.Remote, p.Resolution)).OfType<ConflictRecord>().ToList();
-        return new ApplyResult(stored, ignored, conflicts);
-    }, urgent: true);
+        return new ApplyResult([.. stored.Select(s => s.State)], ignored, conflicts);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -153,8 +179,6 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
             new SqlStatement(write.ExpectedVersion == 0 ? EntityRows.InsertNew(write.State.Type) : EntityRows.UpdateExpected(write.State.Type)), write.State);
         return write.ExpectedVersion == 0 ? statement : statement.Add("@expected", write.ExpectedVersion);
     }
-
-    private static SqlStatement Upsert(EntityState state) => EntityRows.Bind(new SqlStatement(EntityRows.Upsert(state.Type)), state);
 
     private SqlStatement AppendOutbox(LocalWrite write, string json, int priority, long now) => new SqlStatement(
             "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, pending_osaka, pending_seoul, pending_nyc, bytes, state) " +
@@ -205,7 +229,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         .Add("@n", stored)
         .Add("@now", NowMs);
 
-    /// <summary>A local write found its entity at another version than it read; carries the stored state.</summary>
+    /// <summary>A write found its entity at another version than it read; carries the stored state where known.</summary>
     private sealed class VersionMovedException(EntityState? current) : Exception("The entity's version moved.")
     {
         public EntityState? Current { get; } = current;

@@ -4,15 +4,17 @@ using Microsoft.Extensions.Logging;
 namespace Haunt.Storage.Sql;
 
 /// <summary>
-/// The single writer of a region's store, with group commit: jobs queued while a transaction runs are
-/// committed together in the next one, each inside its own savepoint so a failing job rolls back alone.
-/// SQLite admits one writer at a time anyway; on PostgreSQL one writer per region is what keeps every
-/// read-compare-write of a job atomic against all other writes of the region without row locks or retries
-/// (the region's silo is the only writer of its schema). Either way N small commits become one.
+/// A silo's writer of its region's store, with group commit: jobs queued while a transaction runs are
+/// committed together in the next one, each inside its own savepoint so a failing job rolls back alone, and
+/// N small commits become one. The region's other silos have writers of their own on the same file or schema:
+/// SQLite lets one transaction write at a time (the others wait for its lock); PostgreSQL runs them side by
+/// side, so every write checks the version it read (see <see cref="SqlRegionalStore"/>), and a transaction the
+/// server aborts as a deadlock or serialization victim is run again whole.
 /// </summary>
 internal sealed partial class StoreWriter : IAsyncDisposable
 {
     private const int MaxJobsPerTransaction = 256;
+    private const int MaxTransientAttempts = 5;
     private readonly Queue<IJob> _jobs = new();
 
     // Sync work (applying a peer's batch, recording an ack) goes first: each sits on the path of a whole batch
@@ -138,7 +140,22 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Runs the batch, again from the start (after a short pause) if the engine refused it for a transient reason.</summary>
     private void RunTransaction(List<IJob> batch)
+    {
+        for (var attempt = 1; !TryTransaction(batch, lastAttempt: attempt == MaxTransientAttempts); attempt++)
+        {
+            foreach (var job in batch)
+            {
+                job.Reset();
+            }
+
+            Thread.Sleep(Random.Shared.Next(5, 20 * attempt));
+        }
+    }
+
+    /// <summary>False when the transaction failed transiently and may be retried; otherwise every job is completed.</summary>
+    private bool TryTransaction(List<IJob> batch, bool lastAttempt)
     {
         try
         {
@@ -154,7 +171,7 @@ internal sealed partial class StoreWriter : IAsyncDisposable
                     job.Execute(this);
                     EndJob(savepoint);
                 }
-                catch (Exception ex) when (savepoint)
+                catch (Exception ex) when (savepoint && !IsTransient(ex))
                 {
                     RollBackJob();
                     job.Fail(ex);
@@ -168,13 +185,19 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         {
             ControlSent();
             try { _transaction?.Rollback(); } catch (Exception e) when (e is DbException or InvalidOperationException) { /* already rolled back, or the connection broke */ }
+            if (IsTransient(ex) && !lastAttempt)
+            {
+                LogTransientRetry(_logger, ex.Message, _dialect.Location);
+                return false;
+            }
+
             foreach (var job in batch)
             {
                 job.Fail(ex);
                 job.Complete();
             }
 
-            return;
+            return true;
         }
         finally
         {
@@ -188,7 +211,11 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         }
 
         NotifyCommitted(batch.Where(j => j.Succeeded).Select(j => j.Result).ToList());
+        return true;
     }
+
+    /// <summary>A deadlock or serialization victim (PostgreSQL), a lock wait that ran out, a dropped connection.</summary>
+    private static bool IsTransient(Exception ex) => ex is DbException { IsTransient: true };
 
     private void NotifyCommitted(IReadOnlyList<object?> results)
     {
@@ -227,8 +254,7 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         }
         catch
         {
-            // Not claimed (say the old session still holds the region's lock): stay closed, so the next
-            // transaction claims again instead of writing unclaimed.
+            // Not prepared: stay closed, so the next transaction prepares it again.
             _connection.Close();
             throw;
         }
@@ -258,6 +284,7 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         object? Result { get; }
         void Execute(StoreWriter writer);
         void Fail(Exception ex);
+        void Reset();
         void Complete();
     }
 
@@ -274,6 +301,8 @@ internal sealed partial class StoreWriter : IAsyncDisposable
 
         public void Fail(Exception ex) => _error ??= ex;
 
+        public void Reset() => (_error, _result) = (null, default);
+
         public void Complete()
         {
             if (_error is null)
@@ -286,6 +315,9 @@ internal sealed partial class StoreWriter : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The store {Location} refused a transaction for a transient reason ({Reason}); running it again")]
+    private static partial void LogTransientRetry(ILogger logger, string reason, string location);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A commit subscriber of the store {Location} threw; the writer goes on")]
     private static partial void LogSubscriberFailed(ILogger logger, Exception exception, string location);

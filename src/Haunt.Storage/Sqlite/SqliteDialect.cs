@@ -7,8 +7,6 @@ namespace Haunt.Storage.Sqlite;
 /// <summary>The embedded default: one SQLite file per region in WAL mode, no server to install.</summary>
 public sealed class SqliteDialect(string path) : SqlDialect
 {
-    private FileStream? _writerLock;
-
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
         DataSource = path,
@@ -26,33 +24,13 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     // WAL + NORMAL: a commit appends to the WAL without an fsync (durable across a process crash, the fault we
     // guard against; an OS crash may lose the last commits). A larger cache and in-memory temp tables keep the
-    // single writer off the disk between checkpoints.
+    // writer off the disk between checkpoints. Several silo processes of a region may write the file: each
+    // transaction starts with BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), which takes SQLite's one write
+    // lock before the first read, so a job's read-compare-write is serial across processes; busy_timeout is how
+    // long a writer waits for the other's transaction.
     public override void PrepareWriter(DbConnection connection)
     {
-        ClaimWriter();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
-    }
-
-    /// <summary>
-    /// One writer per file: an exclusive lock on &lt;file&gt;.writer (flock on Linux), which the OS drops with the
-    /// process, so a killed silo's claim does not outlive it. SQLite itself would let a second process write in
-    /// turn, but two writers would break the single-writer atomicity every job relies on.
-    /// </summary>
-    private void ClaimWriter()
-    {
-        if (_writerLock is not null)
-        {
-            return;
-        }
-
-        try
-        {
-            _writerLock = new FileStream(path + ".writer", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            throw new InvalidOperationException($"another process already writes {path} ({path}.writer is locked): run one silo per region.", ex);
-        }
     }
 
     public override void BeforeMigrate(DbConnection connection) => Execute(connection, "PRAGMA journal_mode=WAL;");
@@ -85,8 +63,6 @@ public sealed class SqliteDialect(string path) : SqlDialect
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        _writerLock?.Dispose();
-        _writerLock = null;
         return ValueTask.CompletedTask;
     }
 

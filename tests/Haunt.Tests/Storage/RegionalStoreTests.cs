@@ -94,17 +94,4 @@ public abstract class RegionalStoreTests(StoreKind kind) : StoreTestsBase(kind)
         Assert.NotNull(await temp.Store.ReadAsync(EntityType.Profile, "kept"));
         Assert.Single(await temp.Store.PendingForPeerAsync(KnownRegions.Osaka, 10));
     }
-
-    [SkippableFact]
-    public async Task A_second_writer_for_the_same_region_store_is_refused_and_the_first_keeps_writing()
-    {
-        await using var temp = await OpenAsync(KnownRegions.Seoul);
-        await using var second = temp.OpenSecond();
-
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => second.InitializeAsync());
-
-        Assert.Contains("another process already writes", refused.Message);
-        Assert.Equal(CommitStatus.Committed, (await temp.Store.CommitLocalAsync([Insert(EntityType.Profile, "still-mine")])).Status);
-        Assert.Single(await temp.Store.PendingForPeerAsync(KnownRegions.Nyc, 10));
-    }
 }

@@ -57,7 +57,7 @@ public sealed class TempStore : IAsyncDisposable
         if (_kind == StoreKind.Sqlite)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm", ".writer" })
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
             {
                 File.Delete(_location + suffix);
             }
@@ -71,10 +71,15 @@ public sealed class TempStore : IAsyncDisposable
         await drop.ExecuteNonQueryAsync();
     }
 
-    /// <summary>A second store on the same file or schema, not initialized (a second silo for the same region).</summary>
-    public SqlRegionalStore OpenSecond() => Open(TimeSpan.FromMilliseconds(500));
+    /// <summary>A second store on the same file or schema, initialized: the store of a second silo of the same region.</summary>
+    public async Task<SqlRegionalStore> OpenSecondAsync()
+    {
+        var second = Open();
+        await second.InitializeAsync();
+        return second;
+    }
 
-    private SqlRegionalStore Open(TimeSpan? claimTimeout = null) => _kind == StoreKind.Sqlite
+    private SqlRegionalStore Open() => _kind == StoreKind.Sqlite
         ? RegionalStores.Sqlite(_region, _location, _time)
-        : RegionalStores.Postgres(_region, _connectionString!, _time, _location, claimTimeout);
+        : RegionalStores.Postgres(_region, _connectionString!, _time, _location);
 }
