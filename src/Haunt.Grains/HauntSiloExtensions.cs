@@ -80,6 +80,8 @@ public static class HauntSiloExtensions
         services.AddSingleton<ActiveReplicas>();
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();
+        services.AddSingleton<ReplicaRefreshClient>();
+        silo.AddGrainService<ReplicaRefreshService>();
         services.AddSingleton<ReplicaServices>();
         services.AddSingleton<RegionReach>();
         services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
@@ -100,7 +102,12 @@ public static class HauntSiloExtensions
             streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(5)));
         });
         silo.AddMemoryGrainStorage(HauntNames.PubSubStore);
-        silo.AddStartupTask((sp, cancel) => StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel));
+        silo.AddStartupTask(async (sp, cancel) =>
+        {
+            await StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel);
+            // Writes on every silo of the region wake the sync loop, wherever it lives.
+            sp.GetRequiredService<OutboxWakeup>().Enabled = true;
+        });
         return silo;
     }
 

@@ -178,7 +178,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             }
         }
 
-        await services.Notifier.NotifyAsync(writes.Select(w => w.State), except: (Info.Type, EntityId));
+        await services.Notifier.NotifyAsync([.. writes.Select(w => w.State)], except: (Info.Type, EntityId));
         return true;
     }
 }

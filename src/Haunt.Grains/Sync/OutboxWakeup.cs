@@ -4,7 +4,9 @@ namespace Haunt.Grains.Sync;
 
 /// <summary>
 /// Turns "the outbox got rows" into one wake-up of the region's SyncQueueGrain, so an idle system
-/// replicates in milliseconds instead of waiting for the next tick. At most one wake is in flight.
+/// replicates in milliseconds instead of waiting for the next tick. Every silo of the region has one, for the
+/// writes its own writer commits; at most one wake per silo is in flight. The sync grain re-arms its own silo's
+/// at the start of a flush (<see cref="Consumed"/>); another silo's re-arms when its wake returns.
 /// </summary>
 public sealed class OutboxWakeup
 {
@@ -28,7 +30,8 @@ public sealed class OutboxWakeup
     {
         if (Enabled && Interlocked.Exchange(ref _pending, 1) == 0)
         {
-            _grains.GetGrain<ISyncQueueGrain>(_region.Name).WakeAsync().Ignore();
+            _grains.GetGrain<ISyncQueueGrain>(_region.Name).WakeAsync()
+                .ContinueWith(_ => Consumed(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 }

@@ -8,7 +8,8 @@ using Orleans.Streams.Core;
 namespace Haunt.Grains.Sync;
 
 /// <summary>
-/// Hosts one region's <see cref="SyncEngine"/> (key = region, placed on that region's silo). Orleans gives it
+/// Hosts one region's <see cref="SyncEngine"/> (key = region, placed on one of that region's silos, and
+/// activated again on another when that silo dies: by the next wake-up, stream message or reminder). Orleans gives it
 /// what the engine needs: one-at-a-time turns, the stream keyed by its region (implicit subscription), grain
 /// timers for the 100 ms flush, heartbeat and 10 s metrics loops, and reminders for keep-alive and the
 /// 5-minute reconciliation (reminders cannot tick faster than a minute).

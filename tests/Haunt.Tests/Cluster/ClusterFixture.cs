@@ -8,12 +8,13 @@ using Orleans.Configuration;
 namespace Haunt.Tests.Cluster;
 
 /// <summary>
-/// Three real Orleans clusters, one per region (osaka, seoul, nyc; a silo each, named after its region), joined
+/// Three real Orleans clusters, one per region (osaka, seoul, nyc; a silo each, or <paramref name="osakaSilos"/>
+/// for osaka, every silo named after its region), joined
 /// only by the peer link over TCP on loopback, as in production; their regional stores either a real SQLite
 /// file per region in a fresh temp folder or a schema per region in a fresh PostgreSQL database; shared by the
 /// tests of one collection and deleted afterwards. Every cluster test class runs once per engine.
 /// </summary>
-public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
+public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyncLifetime
 {
     private readonly Dictionary<string, TestCluster> _clusters = [];
     private readonly Dictionary<string, SiloHandle> _silos = [];
@@ -37,11 +38,12 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
             _database = await _postgres.CreateDatabaseAsync();
         }
 
-        // Each region's gateway port is chosen up front: every region's silo is told its peers' at start.
+        // Each region's gateway ports are chosen up front (TestCluster numbers a region's silos from its base
+        // port): every region's silos are told their peers' at start.
         var gateways = KnownRegions.All.ToDictionary(r => r, _ => SiloProcess.FreePort());
         foreach (var region in KnownRegions.All)
         {
-            var builder = new TestClusterBuilder(1);
+            var builder = new TestClusterBuilder((short)SilosOf(region));
             builder.Options.ClusterId = RegionCluster.IdOf(region);
             builder.Options.ServiceId = RegionCluster.ServiceId;
             // Peer clients reach a region through its gateway over real TCP (TestCluster's default is in-memory).
@@ -52,7 +54,7 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
             builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
             foreach (var peer in KnownRegions.PeersOf(region))
             {
-                builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = gateways[peer].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = string.Join(',', Enumerable.Range(gateways[peer], SilosOf(peer)));
             }
 
             if (_database is not null)
@@ -69,6 +71,8 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 
         await WaitUntilLinkedAsync();
     }
+
+    private int SilosOf(string region) => region == KnownRegions.Osaka ? osakaSilos : 1;
 
     /// <summary>Every region's clients into its peers have connected (they connect in the background).</summary>
     private Task WaitUntilLinkedAsync() => Eventually.WaitUntilAsync(
@@ -103,6 +107,14 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
     public IGrainFactory GrainsOf(string region) => _clusters[region].Client;
 
     public IServiceProvider Services(string region) => ((InProcessSiloHandle)_silos[region]).SiloHost.Services;
+
+    /// <summary>Each running silo of a region, with its services.</summary>
+    public IReadOnlyList<(SiloAddress Address, IServiceProvider Services)> SilosOfRegion(string region) =>
+        [.. _clusters[region].GetActiveSilos().Select(s => (s.SiloAddress, ((InProcessSiloHandle)s).SiloHost.Services))];
+
+    /// <summary>Kills one silo of a region, not necessarily its first (TestCluster's KillSilo).</summary>
+    public Task KillSiloAsync(string region, SiloAddress silo) =>
+        _clusters[region].KillSiloAsync(_clusters[region].GetActiveSilos().Single(s => s.SiloAddress.Equals(silo)));
 
     public IRegionalStore Store(string region) => Services(region).GetRequiredService<IRegionalStore>();
 
@@ -169,6 +181,10 @@ public abstract class ClusterFixture(StoreKind kind) : IAsyncLifetime
 }
 
 public sealed class SqliteCluster() : ClusterFixture(StoreKind.Sqlite);
+
+public sealed class SqliteTwoSiloCluster() : ClusterFixture(StoreKind.Sqlite, osakaSilos: 2);
+
+public sealed class PostgresTwoSiloCluster() : ClusterFixture(StoreKind.Postgres, osakaSilos: 2);
 
 public sealed class PostgresCluster() : ClusterFixture(StoreKind.Postgres);
 

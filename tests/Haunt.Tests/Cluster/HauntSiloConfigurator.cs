@@ -42,8 +42,8 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
             {
                 foreach (var peer in KnownRegions.PeersOf(region))
                 {
-                    var port = int.Parse(siloBuilder.Configuration[PeerKey(peer)]!, System.Globalization.CultureInfo.InvariantCulture);
-                    p.Gateways[peer] = [new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)];
+                    p.Gateways[peer] = [.. siloBuilder.Configuration[PeerKey(peer)]!.Split(',').Select(port =>
+                        new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)))];
                 }
 
                 // Quick to notice a cut peer and to find it back, so fault tests heal in seconds.
