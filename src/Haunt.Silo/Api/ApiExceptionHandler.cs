@@ -6,8 +6,10 @@ namespace Haunt.Silo.Api;
 /// <summary>
 /// Turns exceptions from grain calls into ProblemDetails for every endpoint at once, so handlers return typed
 /// results for their success and validation paths only. Only the domain's own exceptions are client errors:
-/// unknown entity → 404, refused operation → 409, a home region that cannot be reached → 503 naming it. While
-/// the silo stops, anything that fails is a 503 (retry elsewhere or later). Everything else is a bug or an
+/// unknown entity → 404, refused operation → 409, a home region that cannot be reached → 503 naming it. A silo
+/// of this region that died during the call is a 503 as well: the region fails over to its other silos within
+/// seconds, so a retry (with the same ids) succeeds. While the silo stops, anything that fails is a 503 (retry
+/// elsewhere or later). Everything else is a bug or an
 /// outage of ours: 500 with a trace id that is also in the log, never the exception's text.
 /// </summary>
 public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, IHostApplicationLifetime lifetime, ILogger<ApiExceptionHandler> logger)
@@ -21,6 +23,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             EntityNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
             OperationRefusedException => (StatusCodes.Status409Conflict, "Operation refused", exception.Message),
             RegionUnavailableException r => (StatusCodes.Status503ServiceUnavailable, $"Region '{r.Region}' unavailable", exception.Message),
+            // SiloUnavailableException and the other message rejections: the call met a silo that is going or gone.
+            OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "Silo unavailable",
+                "A silo of this region went down during the call; the write may have been made there: retry with the same id."),
             _ when lifetime.ApplicationStopping.IsCancellationRequested =>
                 (StatusCodes.Status503ServiceUnavailable, "Silo stopping", "This silo is shutting down; retry on another silo or in a moment."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", $"The request failed on our side; quote trace id {traceId}."),

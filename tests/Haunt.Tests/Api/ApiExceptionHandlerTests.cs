@@ -42,6 +42,18 @@ public sealed class ApiExceptionHandlerTests
         }
     }
 
+    /// <summary>Any OrleansMessageRejectionException (its base, which has no public constructor, was seen in the silo-loss test).</summary>
+    [Fact]
+    public async Task A_silo_of_the_region_that_died_during_the_call_is_a_503_saying_to_retry_with_the_same_id()
+    {
+        var (response, body) = await HandleAsync(new SiloUnavailableException("secret detail"), stopping: false);
+
+        Assert.Equal(503, response.StatusCode);
+        Assert.Contains("retry with the same id", body.GetProperty("detail").GetString());
+        Assert.DoesNotContain("secret detail", body.ToString(), StringComparison.Ordinal);
+        Assert.Equal("1", response.Headers.RetryAfter.ToString());
+    }
+
     [Fact]
     public async Task A_stopping_silo_answers_503_with_retry_after()
     {

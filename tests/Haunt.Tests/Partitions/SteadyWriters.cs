@@ -40,20 +40,26 @@ public sealed class RegionWrites(string region)
     internal void PortfolioUnknown() => Interlocked.Increment(ref _unknownPortfolios);
 }
 
+/// <summary>A writer: the region it writes in, and the client of that region's API it writes through.</summary>
+public sealed record WriterLane(string Region, HttpClient Http);
+
 /// <summary>
-/// One background writer per region, through that region's own API: it opens portfolios and places market
-/// orders on the portfolios it opened (their home is its region, so no write needs another region).
+/// Background writers, one per region or several (lanes), each through its region's own API: a writer opens
+/// portfolios and places market orders on the portfolios it opened (their home is its region, so no write needs
+/// another region). Each lane keeps the moments its writes were acknowledged, to measure outages.
 /// </summary>
 public sealed class SteadyWriters : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, RegionWrites> _writes;
+    private readonly List<ConcurrentQueue<DateTime>> _acks;
     private readonly List<Task> _loops;
 
-    private SteadyWriters(IReadOnlyDictionary<string, HttpClient> http, TimeSpan pause)
+    private SteadyWriters(IReadOnlyList<WriterLane> lanes, TimeSpan pause)
     {
-        _writes = KnownRegions.All.ToDictionary(r => r, r => new RegionWrites(r));
-        _loops = KnownRegions.All.Select(r => Task.Run(() => WriteAsync(http[r], _writes[r], pause))).ToList();
+        _writes = lanes.Select(l => l.Region).Distinct().ToDictionary(r => r, r => new RegionWrites(r));
+        _acks = [.. lanes.Select(_ => new ConcurrentQueue<DateTime>())];
+        _loops = [.. lanes.Select((l, i) => Task.Run(() => WriteAsync(l.Http, _writes[l.Region], _acks[i], pause)))];
     }
 
     public RegionWrites this[string region] => _writes[region];
@@ -62,7 +68,14 @@ public sealed class SteadyWriters : IAsyncDisposable
 
     /// <summary>About ten writes a second per region: steady, yet cheap enough for two cores.</summary>
     public static SteadyWriters Start(IReadOnlyDictionary<string, HttpClient> http, TimeSpan? pause = null) =>
-        new(http, pause ?? TimeSpan.FromMilliseconds(100));
+        Start([.. KnownRegions.All.Select(r => new WriterLane(r, http[r]))], pause);
+
+    /// <summary>About ten writes a second per lane.</summary>
+    public static SteadyWriters Start(IReadOnlyList<WriterLane> lanes, TimeSpan? pause = null) =>
+        new(lanes, pause ?? TimeSpan.FromMilliseconds(100));
+
+    /// <summary>When the writes of lane <paramref name="lane"/> (in the order given to Start) were acknowledged (UTC).</summary>
+    public IReadOnlyList<DateTime> AckTimesOf(int lane) => [.. _acks[lane]];
 
     /// <summary>The first portfolio the region acknowledged, once there is one.</summary>
     public async Task<string> FirstPortfolioAsync(string region)
@@ -83,21 +96,30 @@ public sealed class SteadyWriters : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task WriteAsync(HttpClient http, RegionWrites writes, TimeSpan pause)
+    private async Task WriteAsync(HttpClient http, RegionWrites writes, ConcurrentQueue<DateTime> acks, TimeSpan pause)
     {
         var mine = new List<string>();
         for (var i = 0; !_stop.IsCancellationRequested; i++)
         {
+            bool acked;
             if (mine.Count == 0 || i % 5 == 0)
             {
-                if (await TryCreatePortfolioAsync(http, writes) is { } id)
+                var id = await TryCreatePortfolioAsync(http, writes);
+                if (id is not null)
                 {
                     mine.Add(id);
                 }
+
+                acked = id is not null;
             }
             else
             {
-                await TryPlaceOrderAsync(http, writes, mine[i % mine.Count]);
+                acked = await TryPlaceOrderAsync(http, writes, mine[i % mine.Count]);
+            }
+
+            if (acked)
+            {
+                acks.Enqueue(DateTime.UtcNow);
             }
 
             // Pacing, not waiting for anything: the writer's rate (WhenAny: a stop ends the pause without throwing).
@@ -128,7 +150,7 @@ public sealed class SteadyWriters : IAsyncDisposable
         return null;
     }
 
-    private static async Task TryPlaceOrderAsync(HttpClient http, RegionWrites writes, string portfolioId)
+    private static async Task<bool> TryPlaceOrderAsync(HttpClient http, RegionWrites writes, string portfolioId)
     {
         var orderId = RegionApi.NewId();
         try
@@ -138,7 +160,7 @@ public sealed class SteadyWriters : IAsyncDisposable
             {
                 var status = (await response.JsonAsync()).GetProperty("status").GetString()!;
                 writes.Orders[orderId] = new AckedOrder(writes.Region, portfolioId, status);
-                return;
+                return true;
             }
 
             writes.Refusals.Enqueue($"POST order {orderId} → {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -149,5 +171,6 @@ public sealed class SteadyWriters : IAsyncDisposable
         }
 
         writes.OrderUnknown(orderId, portfolioId);
+        return false;
     }
 }

@@ -1,7 +1,10 @@
 using Haunt.Grains.Peers;
 using System.Net;
+using System.Net.Http.Json;
+using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 using Haunt.Tests.Dialects;
+using Haunt.Tests.Partitions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
@@ -163,16 +166,35 @@ public abstract class ProcessClusterTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task A_second_silo_started_for_a_running_region_stops_with_a_message_and_the_region_keeps_working()
+    public async Task A_second_silo_started_for_a_running_region_joins_its_cluster_and_writes_through_either_silo_land_once()
     {
-        await using var duplicate = _silos[KnownRegions.Seoul].Twin();
+        await using var second = _silos[KnownRegions.Seoul].Twin();
+        await second.StartAsync(s_startTimeout);
+        using var first = new HttpClient { BaseAddress = new Uri(_silos[KnownRegions.Seoul].HttpUrl) };
+        using var other = new HttpClient { BaseAddress = new Uri(second.HttpUrl) };
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => duplicate.StartAsync(s_startTimeout));
+        await Eventually.WaitUntilAsync(async () => (await ActiveSilosAsync(first)) == 2 && (await ActiveSilosAsync(other)) == 2,
+            "both seoul silos see two active silos in cluster haunt-seoul");
+        var ids = new List<string>();
+        foreach (var (http, n) in new[] { (first, 1), (other, 2), (first, 3), (other, 4) })
+        {
+            using var created = await http.PostAsJsonAsync("/api/portfolios", new { owner = $"owner-{n}", startingCash = 1000m });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            ids.Add((await created.JsonAsync()).GetProperty("id").GetString()!);
+        }
 
-        Assert.Contains("another process already writes", refused.Message);
-        var grain = GrainsOf(KnownRegions.Seoul).GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, "after-duplicate"));
-        await grain.PutAsync(new Profile("after-duplicate", "still seoul", null, 1));
-        Assert.Equal(1, (await grain.GetStateAsync())!.Vector.Get(KnownRegions.Seoul));
+        foreach (var id in ids)
+        {
+            Assert.Equal(HttpStatusCode.OK, await other.StatusOfAsync($"/api/portfolios/{id}"));
+            Assert.Equal(HttpStatusCode.OK, await first.StatusOfAsync($"/api/portfolios/{id}"));
+        }
+    }
+
+    private static async Task<int> ActiveSilosAsync(HttpClient http)
+    {
+        var health = await http.GetJsonAsync("/api/sync/health");
+        Assert.Equal(RegionCluster.IdOf(KnownRegions.Seoul), health.GetProperty("cluster").GetString());
+        return health.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active");
     }
 
     /// <summary>Profiles in a region's store, read past the silo: proves which engine the processes wrote to.</summary>

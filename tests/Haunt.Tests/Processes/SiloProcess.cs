@@ -33,12 +33,20 @@ public sealed class SiloProcess : IAsyncDisposable
         _launcher = launcher ?? [];
     }
 
-    /// <summary>osaka, seoul and nyc on loopback at free ports, each told the others' gateways.</summary>
-    public static Dictionary<string, SiloProcess> ForAllRegions(string dataDirectory, string? postgres)
+    /// <summary>osaka, seoul and nyc on loopback at free ports, one silo each, each told the others' gateways.</summary>
+    public static Dictionary<string, SiloProcess> ForAllRegions(string dataDirectory, string? postgres) =>
+        Regions(dataDirectory, postgres, osakaSilos: 1).ToDictionary(s => s.Region);
+
+    /// <summary>
+    /// The silos of osaka (<paramref name="osakaSilos"/> of them, first), seoul and nyc on loopback at free ports;
+    /// each silo is told every gateway of the other regions, so a peer region still reaches osaka when one of its silos is gone.
+    /// </summary>
+    public static List<SiloProcess> Regions(string dataDirectory, string? postgres, int osakaSilos)
     {
-        var ports = KnownRegions.All.ToDictionary(r => r, _ => new SiloPorts(FreePort(), FreePort(), FreePort()));
-        return KnownRegions.All.ToDictionary(r => r, r => new SiloProcess(r, dataDirectory, postgres, ports[r],
-            KnownRegions.PeersOf(r).ToDictionary(p => p, p => $"127.0.0.1:{ports[p].Gateway}")));
+        var ports = KnownRegions.All.ToDictionary(r => r, r => Enumerable.Range(0, r == KnownRegions.Osaka ? osakaSilos : 1)
+            .Select(_ => new SiloPorts(FreePort(), FreePort(), FreePort())).ToList());
+        return [.. KnownRegions.All.SelectMany(r => ports[r].Select(own => new SiloProcess(r, dataDirectory, postgres, own,
+            KnownRegions.PeersOf(r).ToDictionary(p => p, p => string.Join(',', ports[p].Select(x => $"127.0.0.1:{x.Gateway}"))))))];
     }
 
     /// <summary>A second silo process for the same region and data, on fresh ports.</summary>
@@ -48,13 +56,15 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int GatewayPort => _ports.Gateway;
 
+    public int SiloPort => _ports.Silo;
+
     /// <summary>Whether the last started process has ended (killed, crashed or stopped); false before a start.</summary>
     public bool HasExited => _process is { HasExited: true };
 
     public string HttpUrl => $"http://{_host}:{_ports.Http}";
 
-    /// <summary>The process's console output, kept next to its data for post-mortems.</summary>
-    public string LogPath => Path.Combine(_dataDirectory, $"{_region}.log");
+    /// <summary>The process's console output, kept next to its data for post-mortems (one per silo: a region may have several).</summary>
+    public string LogPath => Path.Combine(_dataDirectory, $"{_region}-{_ports.Silo}.log");
 
     public static int FreePort()
     {

@@ -1,0 +1,173 @@
+using System.Net;
+using Haunt.Grains.Peers;
+using Haunt.Tests.Cluster;
+using Haunt.Tests.Dialects;
+using Haunt.Tests.Partitions;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Xunit.Abstractions;
+
+namespace Haunt.Tests.Processes;
+
+[Collection(ProcessCollection.Name)]
+public sealed class SqliteSiloLossTests(ITestOutputHelper output) : SiloLossTests(StoreKind.Sqlite, output);
+
+[Collection(ProcessCollection.Name)]
+public sealed class PostgresSiloLossTests(ITestOutputHelper output) : SiloLossTests(StoreKind.Postgres, output);
+
+/// <summary>
+/// osaka as two silo processes sharing the region's store (seoul and nyc one each), writers on both of osaka's
+/// HTTP APIs behind a failover client, and the silo that runs osaka's sync loop killed with kill -9.
+/// </summary>
+public abstract class SiloLossTests : IAsyncLifetime
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_outageTarget = TimeSpan.FromSeconds(10);
+    private readonly StoreKind _kind;
+    private readonly ITestOutputHelper _output;
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-silo-loss-{Guid.NewGuid():N}");
+    private readonly List<SiloProcess> _silos = [];
+    private readonly List<HttpClient> _http = [];
+    private IHost? _osakaClient;
+    private string? _database;
+
+    protected SiloLossTests(StoreKind kind, ITestOutputHelper output)
+    {
+        (_kind, _output) = (kind, output);
+        StoreKinds.SkipIfUnavailable(kind);
+    }
+
+    private IEnumerable<SiloProcess> Osaka => _silos.Where(s => s.Region == KnownRegions.Osaka);
+
+    public async Task InitializeAsync()
+    {
+        if (_kind == StoreKind.Postgres)
+        {
+            _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        }
+
+        try
+        {
+            foreach (var silo in SiloProcess.Regions(_data, _database, osakaSilos: 2))
+            {
+                _silos.Add(silo);
+                await silo.StartAsync(s_startTimeout); // one after another: 2 cores
+            }
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+
+        // A client of osaka's cluster through both its gateways, to ask where the sync loop runs.
+        _osakaClient = Host.CreateApplicationBuilder().UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(KnownRegions.Osaka), RegionCluster.ServiceId));
+            client.UseStaticClustering([.. Osaka.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort))]);
+        }).Build();
+        await _osakaClient.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_osakaClient is not null)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try { await _osakaClient.StopAsync(stop.Token); } catch (OperationCanceledException) { /* its silos are gone */ }
+            _osakaClient.Dispose();
+            _osakaClient = null;
+        }
+
+        _http.ForEach(h => h.Dispose());
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        _silos.Clear();
+        if (_database is not null)
+        {
+            await (await PostgresServer.GetAsync()).DropDatabaseAsync(_database);
+            _database = null;
+        }
+
+        if (Environment.GetEnvironmentVariable("HAUNT_KEEP_PROCESS_LOGS") is null)
+        {
+            try { Directory.Delete(_data, recursive: true); } catch (IOException) { /* in /tmp */ }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Killing_the_osaka_silo_that_runs_the_sync_loop_keeps_osaka_writing_through_the_other_and_loses_nothing()
+    {
+        var (first, second) = (Osaka.First(), Osaka.Last());
+        var lanes = new List<WriterLane>
+        {
+            new(KnownRegions.Osaka, Client(first, second)),
+            new(KnownRegions.Osaka, Client(second, first)),
+            new(KnownRegions.Seoul, Client(_silos.Single(s => s.Region == KnownRegions.Seoul))),
+            new(KnownRegions.Nyc, Client(_silos.Single(s => s.Region == KnownRegions.Nyc))),
+        };
+        await using var writers = SteadyWriters.Start(lanes);
+        await Eventually.WaitUntilAsync(() => Task.FromResult(writers.AckTimesOf(0).Count >= 10 && writers.AckTimesOf(1).Count >= 10),
+            "both osaka silos acknowledged writes");
+
+        var syncSilo = await SyncLoopSiloAsync();
+        var victim = Osaka.Single(s => s.SiloPort == syncSilo);
+        var survivor = Osaka.Single(s => s != victim);
+        var killedAt = DateTime.UtcNow;
+        await victim.KillAsync();
+        await Eventually.WaitUntilAsync(() => Task.FromResult(Enumerable.Range(0, 2).All(lane => writers.AckTimesOf(lane).Count(t => t > killedAt) >= 30)),
+            "both osaka writers got 30 writes acknowledged after the kill", TimeSpan.FromSeconds(60));
+        await writers.StopAsync();
+
+        var http = new Dictionary<string, HttpClient>
+        {
+            [KnownRegions.Osaka] = Client(survivor),
+            [KnownRegions.Seoul] = lanes[2].Http,
+            [KnownRegions.Nyc] = lanes[3].Http,
+        };
+        await EndState.WaitUntilConvergedAsync(http, TimeSpan.FromSeconds(90));
+        await EndState.AssertEveryAcknowledgedWriteOnceEverywhereAsync(http, writers);
+        await Eventually.WaitUntilAsync(async () => await SyncLoopSiloAsync() == survivor.SiloPort, "osaka's sync loop runs on the survivor");
+
+        var outages = Enumerable.Range(0, 2).Select(lane => LongestGap(writers.AckTimesOf(lane), killedAt)).ToList();
+        var refusals = writers.All.SelectMany(w => w.Refusals).ToList();
+        _output.WriteLine($"{_kind}: client-visible outage per osaka writer {string.Join(", ", outages.Select(o => $"{o.TotalSeconds:0.0} s"))}; " +
+            $"{writers[KnownRegions.Osaka].Orders.Count} osaka orders acknowledged, {writers[KnownRegions.Osaka].UnknownOrders.Count} unknown; refusals: {refusals.Count}");
+        Assert.All(outages, o => Assert.True(o <= s_outageTarget, $"a writer saw osaka refuse or stall for {o.TotalSeconds:0.0} s (target {s_outageTarget.TotalSeconds} s)"));
+        // Only "retry" answers while the region fails over: never a 500 or a client error.
+        Assert.All(refusals, r => Assert.Contains("→ 503", r));
+    }
+
+    /// <summary>The longest wait for an acknowledgement from the last one before the kill on.</summary>
+    private static TimeSpan LongestGap(IReadOnlyList<DateTime> acks, DateTime killedAt)
+    {
+        var from = acks.Where(t => t <= killedAt).DefaultIfEmpty(killedAt).Max();
+        var longest = TimeSpan.Zero;
+        foreach (var at in acks.Where(t => t > killedAt).Order())
+        {
+            longest = at - from > longest ? at - from : longest;
+            from = at;
+        }
+
+        return longest;
+    }
+
+    /// <summary>The silo port of the osaka silo whose activation of the SyncQueueGrain is live.</summary>
+    private async Task<int?> SyncLoopSiloAsync()
+    {
+        var grains = _osakaClient!.Services.GetRequiredService<IClusterClient>();
+        var silo = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grains.GetGrain<ISyncQueueGrain>(KnownRegions.Osaka));
+        return silo?.Endpoint.Port;
+    }
+
+    /// <summary>An HTTP client of a region's API: the first silo, then the others when it refuses connections.</summary>
+    private HttpClient Client(params SiloProcess[] silos)
+    {
+        var http = new HttpClient(new FailoverHandler([.. silos.Select(s => new Uri(s.HttpUrl))])) { BaseAddress = new Uri(silos[0].HttpUrl), Timeout = TimeSpan.FromSeconds(20) };
+        _http.Add(http);
+        return http;
+    }
+}
