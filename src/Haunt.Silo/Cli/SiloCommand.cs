@@ -22,10 +22,11 @@ public static class SiloCommand
         var development = new Option<bool>("--development") { Description = "Generate a local sync key if none is configured." };
         var fast = new Option<bool>("--fast-failure-detection") { Description = "Declare killed silos dead within seconds." };
         var stdin = new Option<bool>("--stop-on-stdin-close") { Description = "Stop when standard input closes (a parent process went away)." };
+        var siloIndex = new Option<int?>("--silo-index") { Description = "Which of the region's silos on this machine (0–9): default ports +100 per index." };
         var siloPort = new Option<int?>("--silo-port");
         var gatewayPort = new Option<int?>("--gateway-port");
         var httpPort = new Option<int?>("--http-port");
-        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, clusterPg, storePg, development, fast, stdin, siloPort, gatewayPort, httpPort };
+        var command = new Command("silo", "Run one regional silo process.") { region, data, clusterDb, clusterPg, storePg, development, fast, stdin, siloIndex, siloPort, gatewayPort, httpPort };
         command.SetAction(async (parse, cancel) =>
         {
             var overrides = new Dictionary<string, string?>
@@ -37,6 +38,7 @@ public static class SiloCommand
                 ["Haunt:StorePostgres"] = parse.GetValue(storePg),
                 ["Haunt:Development"] = parse.GetValue(development) ? "true" : null,
                 ["Haunt:FastFailureDetection"] = parse.GetValue(fast) ? "true" : null,
+                ["Haunt:SiloIndex"] = parse.GetValue(siloIndex)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Haunt:SiloPort"] = parse.GetValue(siloPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Haunt:GatewayPort"] = parse.GetValue(gatewayPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Haunt:HttpPort"] = parse.GetValue(httpPort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -79,7 +81,7 @@ public static class SiloCommand
         // Relative to where the command was run (`up` passes an absolute one); absolute from here on, so the
         // paths this silo prints and logs say where its files really are.
         options.DataDirectory = Path.GetFullPath(options.DataDirectory);
-        var defaults = SiloEndpoints.DefaultFor(options.Region);
+        var defaults = SiloEndpoints.DefaultFor(options.Region, index: options.SiloIndex);
         var endpoints = new SiloEndpoints(
             options.SiloPort > 0 ? options.SiloPort : defaults.SiloPort,
             options.GatewayPort > 0 ? options.GatewayPort : defaults.GatewayPort,

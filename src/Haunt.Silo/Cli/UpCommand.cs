@@ -23,19 +23,29 @@ public static class UpCommand
         var rateOption = new Option<int>("--rate") { Description = "Background writes per second per region besides the bots (orders and the other entity types).", DefaultValueFactory = _ => 50 };
         var inProcess = new Option<bool>("--in-process") { Description = "Run the three silos inside this process instead of as child processes." };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string: cluster tables and the three regional stores (schemas haunt_<region>) in that database instead of SQLite files." };
+        var silos = new Option<int>("--silos-per-region") { Description = "Silos in each region's cluster (1–10); with 2 or more a region survives the loss of one.", DefaultValueFactory = _ => 1 };
+        silos.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > SiloEndpoints.MaxSilosPerRegion)
+            {
+                r.AddError($"--silos-per-region must be 1–{SiloEndpoints.MaxSilosPerRegion}.");
+            }
+        });
         var command = new Command("up", "Run osaka, seoul and nyc on loopback with trading load and a live status view.")
         {
-            forOption, jsonOption, dataOption, rateOption, inProcess, postgres,
+            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos,
         };
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(forOption), parse.GetValue(jsonOption),
-            parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), cancel));
+            parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), parse.GetValue(silos), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, CancellationToken cancel)
+    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, CancellationToken cancel)
     {
         data = Path.GetFullPath(data);
-        await using IRegionHost regions = inProcess ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), postgres) : new ChildProcessRegions(data, postgres);
+        await using IRegionHost regions = inProcess
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), postgres, silos)
+            : new ChildProcessRegions(data, postgres, silos);
         await regions.StartAsync(cancel);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -103,7 +113,7 @@ public static class UpCommand
         Console.WriteLine($"Stopped. {writes} writes ({failures} refused by trading rules or by a region that was down). Converged: {(converged ? "yes" : "NO")}.");
         foreach (var s in snapshots)
         {
-            Console.WriteLine($"  {s.Region,-6} entities {s.Entities,7}  digest {(s.Up ? s.Digest[..16] : "(down)")}  conflicts {s.Conflicts}");
+            Console.WriteLine($"  {s.Region,-6} entities {s.Entities,7}  digest {(s.Up ? s.Digest[..16] : "(down)")}  conflicts {s.Conflicts}  {LiveView.Silos(s)}");
         }
 
         if (json)
@@ -111,7 +121,14 @@ public static class UpCommand
             var summary = new
             {
                 converged,
-                regions = snapshots.ToDictionary(s => s.Region, s => new { cluster = RegionCluster.IdOf(s.Region), entities = s.Entities, digest = s.Digest, conflicts = s.Conflicts }),
+                regions = snapshots.ToDictionary(s => s.Region, s => new
+                {
+                    cluster = RegionCluster.IdOf(s.Region),
+                    entities = s.Entities,
+                    digest = s.Digest,
+                    conflicts = s.Conflicts,
+                    silos = s.Silos.Select(silo => new { address = silo.Address, status = silo.Status }),
+                }),
             };
             Console.WriteLine(JsonSerializer.Serialize(summary));
         }

@@ -5,14 +5,15 @@ using Microsoft.Extensions.Hosting;
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as three `silo` child processes, each its own cluster (its own SQLite cluster file,
-/// or given a PostgreSQL connection string its own schemas in that database), joined by their peer links on
-/// loopback; this process holds an Orleans client per region. Children stop when their stdin closes, so they
-/// never outlive `up`, even if it is killed.
+/// osaka, seoul and nyc as `silo` child processes (<paramref name="silosPerRegion"/> per region), each region its
+/// own cluster (its own SQLite cluster file, or given a PostgreSQL connection string its own schemas in that
+/// database), joined by their peer links on loopback; every silo is told every gateway of the other regions, and
+/// this process holds an Orleans client per region through all of its gateways. Children stop when their stdin
+/// closes, so they never outlive `up`, even if it is killed.
 /// </summary>
-public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null) : IRegionHost
+public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1) : IRegionHost
 {
-    private readonly Dictionary<string, Process> _children = [];
+    private readonly List<Process> _children = [];
     private readonly Dictionary<string, IHost> _clients = [];
 
     public IGrainFactory GrainsOf(string region) => _clients[region].Services.GetRequiredService<IClusterClient>();
@@ -27,9 +28,14 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 
         foreach (var region in KnownRegions.All)
         {
-            _children[region] = await StartChildAsync(region, cancellationToken);
-            var endpoints = SiloEndpoints.DefaultFor(region);
-            Console.WriteLine($"{region,-6} silo up (pid {_children[region].Id}, cluster {RegionCluster.IdOf(region)}): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region)}");
+            for (var index = 0; index < silosPerRegion; index++)
+            {
+                var child = await StartChildAsync(region, index, cancellationToken);
+                _children.Add(child);
+                var endpoints = SiloEndpoints.DefaultFor(region, index: index);
+                Console.WriteLine($"{region,-6} silo {index} up (pid {child.Id}, cluster {RegionCluster.IdOf(region)}, silo port {endpoints.SiloPort}): API {endpoints.HttpUrl}/api/sync/health  " +
+                    $"OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region, index)}");
+            }
         }
 
         foreach (var region in KnownRegions.All)
@@ -37,11 +43,15 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
             _clients[region] = await ConnectAsync(region, cancellationToken);
         }
 
-        Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region> --data {dataDirectory} --development" +
-            (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\""));
+        Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region>{(silosPerRegion > 1 ? " --silo-index <n> --fast-failure-detection" : "")} --data {dataDirectory} --development" +
+            (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\"") +
+            (silosPerRegion > 1 ? $" (and Haunt__Peers__<other region>=<its gateways> as `up` set them: {Gateways(KnownRegions.Osaka)} for osaka)" : ""));
     }
 
-    private string LogPath(string region) => Path.Combine(dataDirectory, $"{region}.log");
+    private string LogPath(string region, int index) => Path.Combine(dataDirectory, index == 0 ? $"{region}.log" : $"{region}-{index}.log");
+
+    /// <summary>A region's gateways as the peer setting lists them.</summary>
+    private string Gateways(string region) => string.Join(',', PeerAddresses.LoopbackGateways(region, silos: silosPerRegion));
 
     /// <summary>`up` owns these clusters: membership rows of an earlier run would only slow the start.</summary>
     private void ForgetEarlierMembers(string region)
@@ -59,8 +69,8 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         }
     }
 
-    /// <summary>A client of one region's cluster, through its gateway on loopback.</summary>
-    private static async Task<IHost> ConnectAsync(string region, CancellationToken cancellationToken)
+    /// <summary>A client of one region's cluster, through its gateways on loopback.</summary>
+    private async Task<IHost> ConnectAsync(string region, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the console
@@ -68,7 +78,7 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         builder.UseOrleansClient(client =>
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
-            client.UseStaticClustering(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, SiloEndpoints.DefaultFor(region).GatewayPort));
+            client.UseStaticClustering([.. PeerAddresses.LoopbackGateways(region, silos: silosPerRegion)]);
             // A killed silo strands the calls sent to it until they time out: keep that short.
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         });
@@ -77,7 +87,7 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         return host;
     }
 
-    private async Task<Process> StartChildAsync(string region, CancellationToken cancellationToken)
+    private async Task<Process> StartChildAsync(string region, int index, CancellationToken cancellationToken)
     {
         var (file, prefix) = SelfCommand();
         var start = new ProcessStartInfo(file)
@@ -88,17 +98,25 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
             UseShellExecute = false,
         };
         string[] database = postgres is null ? [] : ["--cluster-postgres", postgres, "--store-postgres", postgres];
-        foreach (var arg in prefix.Concat(["silo", "--region", region, "--data", dataDirectory, "--development", "--stop-on-stdin-close", .. database]))
+        // With several silos a region lives through the loss of one: notice it in seconds, not in a minute.
+        string[] failover = silosPerRegion > 1 ? ["--fast-failure-detection"] : [];
+        foreach (var arg in prefix.Concat(["silo", "--region", region, "--silo-index", $"{index}", "--data", dataDirectory, "--development", "--stop-on-stdin-close",
+            .. database, .. failover]))
         {
             start.ArgumentList.Add(arg);
         }
 
+        foreach (var peer in KnownRegions.PeersOf(region))
+        {
+            start.Environment[$"Haunt__Peers__{peer}"] = Gateways(peer);
+        }
+
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var log = new StreamWriter(LogPath(region), append: false) { AutoFlush = true };
+        var log = new StreamWriter(LogPath(region, index), append: false) { AutoFlush = true };
         var child = new Process { StartInfo = start, EnableRaisingEvents = true };
         child.OutputDataReceived += (_, e) => Record(e.Data);
         child.ErrorDataReceived += (_, e) => Record(e.Data);
-        child.Exited += (_, _) => up.TrySetException(new InvalidOperationException($"The {region} silo exited at start; see {LogPath(region)}."));
+        child.Exited += (_, _) => up.TrySetException(new InvalidOperationException($"The {region} silo {index} exited at start; see {LogPath(region, index)}."));
         child.Start();
         child.BeginOutputReadLine();
         child.BeginErrorReadLine();
@@ -150,7 +168,7 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
             client.Dispose();
         }
 
-        foreach (var child in _children.Values.Reverse())
+        foreach (var child in Enumerable.Reverse(_children))
         {
             try
             {

@@ -1,32 +1,36 @@
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as three single-silo clusters inside this process (Orleans development clustering),
-/// joined by their peer links on loopback, their stores in SQLite files or, given a connection string, in
-/// PostgreSQL schemas.
+/// osaka, seoul and nyc as clusters of <paramref name="silosPerRegion"/> silos inside this process (Orleans
+/// development clustering, the region's first silo its primary), joined by their peer links on loopback, their
+/// stores in SQLite files or, given a connection string, in PostgreSQL schemas.
 /// </summary>
-public sealed class InProcessRegions(string dataDirectory, string clusterKey, string? postgres = null) : IRegionHost
+public sealed class InProcessRegions(string dataDirectory, string clusterKey, string? postgres = null, int silosPerRegion = 1) : IRegionHost
 {
-    private readonly Dictionary<string, WebApplication> _silos = [];
+    private readonly List<(string Region, WebApplication App)> _silos = [];
 
-    public IGrainFactory GrainsOf(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory GrainsOf(string region) => _silos.First(s => s.Region == region).App.Services.GetRequiredService<IGrainFactory>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var region in KnownRegions.All)
         {
-            var endpoints = SiloEndpoints.DefaultFor(region);
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, clusterKey, PeerAddresses.Loopback(region),
-                StorePostgres: postgres));
-            await app.StartAsync(cancellationToken);
-            _silos[region] = app;
-            Console.WriteLine($"{region,-6} silo up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");
+            for (var index = 0; index < silosPerRegion; index++)
+            {
+                var endpoints = SiloEndpoints.DefaultFor(region, index: index);
+                var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, clusterKey,
+                    PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort,
+                    StorePostgres: postgres, FastFailureDetection: silosPerRegion > 1));
+                await app.StartAsync(cancellationToken);
+                _silos.Add((region, app));
+                Console.WriteLine($"{region,-6} silo {index} up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _silos.Values.Reverse())
+        foreach (var (_, app) in Enumerable.Reverse(_silos))
         {
             await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();

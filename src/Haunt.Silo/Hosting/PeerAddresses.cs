@@ -11,11 +11,16 @@ namespace Haunt.Silo.Hosting;
 /// </summary>
 public static class PeerAddresses
 {
-    /// <summary>Every peer of <paramref name="region"/> on loopback at the default ports (`up`, `silo` on one machine).</summary>
-    public static Dictionary<string, IReadOnlyList<IPEndPoint>> Loopback(string region, int portOffset = 0) =>
-        KnownRegions.PeersOf(region).ToDictionary(
-            peer => peer,
-            peer => (IReadOnlyList<IPEndPoint>)[new IPEndPoint(IPAddress.Loopback, SiloEndpoints.DefaultFor(peer, portOffset).GatewayPort)]);
+    /// <summary>
+    /// Every peer of <paramref name="region"/> on loopback at the default ports of its first
+    /// <paramref name="silosPerRegion"/> silos (`up`, `silo` on one machine).
+    /// </summary>
+    public static Dictionary<string, IReadOnlyList<IPEndPoint>> Loopback(string region, int portOffset = 0, int silosPerRegion = 1) =>
+        KnownRegions.PeersOf(region).ToDictionary(peer => peer, peer => LoopbackGateways(peer, portOffset, silosPerRegion));
+
+    /// <summary>The default loopback gateways of a region's first <paramref name="silos"/> silos.</summary>
+    public static IReadOnlyList<IPEndPoint> LoopbackGateways(string region, int portOffset = 0, int silos = 1) =>
+        [.. Enumerable.Range(0, silos).Select(i => new IPEndPoint(IPAddress.Loopback, SiloEndpoints.DefaultFor(region, portOffset, i).GatewayPort))];
 
     /// <summary>Problems with the peer settings' form (no name lookups), each naming its setting.</summary>
     public static IEnumerable<string> Problems(string region, IReadOnlyDictionary<string, string> configured)

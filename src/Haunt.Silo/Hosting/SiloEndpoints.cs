@@ -5,10 +5,16 @@ public sealed record SiloEndpoints(int SiloPort, int GatewayPort, int HttpPort)
 {
     public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
 
-    /// <summary>Fixed default ports per region for `up` (osaka 11111/30000/5101, then +1 per region).</summary>
-    public static SiloEndpoints DefaultFor(string region, int offset = 0)
+    /// <summary>Most silos one machine runs for a region (`silo --silo-index 0…9`).</summary>
+    public const int MaxSilosPerRegion = 10;
+
+    /// <summary>
+    /// Fixed default ports per region for `up` (osaka 11111/30000/5101, then +1 per region); the
+    /// <paramref name="index"/>th silo of a region on one machine adds 100 per index (osaka's second: 11211/30100/5201).
+    /// </summary>
+    public static SiloEndpoints DefaultFor(string region, int offset = 0, int index = 0)
     {
-        var rank = KnownRegions.Rank(region) + offset;
+        var rank = KnownRegions.Rank(region) + offset + 100 * index;
         return new SiloEndpoints(11111 + rank, 30000 + rank, 5101 + rank);
     }
 }

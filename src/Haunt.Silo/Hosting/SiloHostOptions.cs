@@ -35,7 +35,13 @@ public sealed class SiloHostOptions
     /// </summary>
     public Dictionary<string, string> Peers { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>0 = the region's default (osaka 11111/30000/5101, seoul +1, nyc +2).</summary>
+    /// <summary>
+    /// Which of its region's silos on this machine this is (0–9): its default ports are the region's plus 100 per
+    /// index, so `silo --region osaka` and `silo --region osaka --silo-index 1` run side by side.
+    /// </summary>
+    [Range(0, SiloEndpoints.MaxSilosPerRegion - 1)] public int SiloIndex { get; set; }
+
+    /// <summary>0 = the default of the region and silo index (osaka 11111/30000/5101, seoul +1, nyc +2).</summary>
     [Range(0, 65535)] public int SiloPort { get; set; }
     [Range(0, 65535)] public int GatewayPort { get; set; }
     [Range(0, 65535)] public int HttpPort { get; set; }
@@ -66,6 +72,11 @@ public sealed class SiloHostOptions
             {
                 yield return problem;
             }
+        }
+
+        if (SiloIndex is < 0 or >= SiloEndpoints.MaxSilosPerRegion)
+        {
+            yield return $"Haunt:SiloIndex must be 0–{SiloEndpoints.MaxSilosPerRegion - 1} (got {SiloIndex}).";
         }
 
         foreach (var (name, port) in new[] { ("SiloPort", SiloPort), ("GatewayPort", GatewayPort), ("HttpPort", HttpPort) })
