@@ -30,12 +30,11 @@ public sealed class ProcessCollection
 /// </summary>
 public abstract class ProcessClusterTests : IAsyncLifetime
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_startTimeout = SiloProcessSet.StartTimeout;
     private readonly StoreKind _kind;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-process-tests-{Guid.NewGuid():N}");
     private readonly Dictionary<string, SiloProcess> _silos = [];
     private readonly Dictionary<string, IHost> _clients = [];
-    private string? _database;
+    private SiloProcessSet? _set;
 
     protected ProcessClusterTests(StoreKind kind)
     {
@@ -45,24 +44,10 @@ public abstract class ProcessClusterTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (_kind == StoreKind.Postgres)
+        _set = await SiloProcessSet.StartAsync(_kind, "process-tests");
+        foreach (var silo in _set.Silos)
         {
-            _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        }
-
-        try
-        {
-            foreach (var (region, silo) in SiloProcess.ForAllRegions(_data, _database))
-            {
-                _silos[region] = silo;
-                await silo.StartAsync(s_startTimeout); // one after another: 2 cores and Orleans' watchdog
-            }
-        }
-        catch
-        {
-            // Stop the silos already started now, whether or not the runner disposes a class whose start failed.
-            await DisposeAsync();
-            throw;
+            _silos[silo.Region] = silo;
         }
 
         // One client per region, as a user of that region would have: each region is its own cluster.
@@ -78,7 +63,6 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Idempotent: also called from a failed InitializeAsync.</summary>
     public async Task DisposeAsync()
     {
         foreach (var client in _clients.Values)
@@ -88,23 +72,9 @@ public abstract class ProcessClusterTests : IAsyncLifetime
             client.Dispose();
         }
 
-        _clients.Clear();
-
-        foreach (var silo in _silos.Values)
+        if (_set is not null)
         {
-            await silo.DisposeAsync();
-        }
-
-        _silos.Clear();
-        if (_database is not null)
-        {
-            await (await PostgresServer.GetAsync()).DropDatabaseAsync(_database);
-            _database = null;
-        }
-
-        if (Environment.GetEnvironmentVariable("HAUNT_KEEP_PROCESS_LOGS") is null)
-        {
-            try { Directory.Delete(_data, recursive: true); } catch (IOException) { /* in /tmp */ }
+            await _set.DisposeAsync();
         }
     }
 
@@ -201,8 +171,8 @@ public abstract class ProcessClusterTests : IAsyncLifetime
     private async Task<long> StoredProfilesAsync(string region)
     {
         await using var store = _kind == StoreKind.Postgres
-            ? RegionalStores.Postgres(region, _database!, TimeProvider.System)
-            : RegionalStores.Sqlite(region, Path.Combine(_data, $"{region}.db"), TimeProvider.System);
+            ? RegionalStores.Postgres(region, _set!.Database!, TimeProvider.System)
+            : RegionalStores.Sqlite(region, Path.Combine(_set!.DataDirectory, $"{region}.db"), TimeProvider.System);
         await using var connection = store.Dialect.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

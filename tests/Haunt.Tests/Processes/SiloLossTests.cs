@@ -21,15 +21,12 @@ public sealed class PostgresSiloLossTests(ITestOutputHelper output) : SiloLossTe
 /// </summary>
 public abstract class SiloLossTests : IAsyncLifetime
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_outageTarget = TimeSpan.FromSeconds(10);
     private readonly StoreKind _kind;
     private readonly ITestOutputHelper _output;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-silo-loss-{Guid.NewGuid():N}");
-    private readonly List<SiloProcess> _silos = [];
     private readonly List<HttpClient> _http = [];
+    private SiloProcessSet? _set;
     private IHost? _osakaClient;
-    private string? _database;
 
     protected SiloLossTests(StoreKind kind, ITestOutputHelper output)
     {
@@ -37,28 +34,13 @@ public abstract class SiloLossTests : IAsyncLifetime
         StoreKinds.SkipIfUnavailable(kind);
     }
 
-    private IEnumerable<SiloProcess> Osaka => _silos.Where(s => s.Region == KnownRegions.Osaka);
+    private IEnumerable<SiloProcess> Silos => _set!.Silos;
+
+    private IEnumerable<SiloProcess> Osaka => Silos.Where(s => s.Region == KnownRegions.Osaka);
 
     public async Task InitializeAsync()
     {
-        if (_kind == StoreKind.Postgres)
-        {
-            _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
-        }
-
-        try
-        {
-            foreach (var silo in SiloProcess.Regions(_data, _database, osakaSilos: 2))
-            {
-                _silos.Add(silo);
-                await silo.StartAsync(s_startTimeout); // one after another: 2 cores
-            }
-        }
-        catch
-        {
-            await DisposeAsync();
-            throw;
-        }
+        _set = await SiloProcessSet.StartAsync(_kind, "silo-loss", osakaSilos: 2);
 
         // A client of osaka's cluster through both its gateways, to ask where the sync loop runs.
         _osakaClient = Host.CreateApplicationBuilder().UseOrleansClient(client =>
@@ -76,25 +58,12 @@ public abstract class SiloLossTests : IAsyncLifetime
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             try { await _osakaClient.StopAsync(stop.Token); } catch (OperationCanceledException) { /* its silos are gone */ }
             _osakaClient.Dispose();
-            _osakaClient = null;
         }
 
         _http.ForEach(h => h.Dispose());
-        foreach (var silo in _silos)
+        if (_set is not null)
         {
-            await silo.DisposeAsync();
-        }
-
-        _silos.Clear();
-        if (_database is not null)
-        {
-            await (await PostgresServer.GetAsync()).DropDatabaseAsync(_database);
-            _database = null;
-        }
-
-        if (Environment.GetEnvironmentVariable("HAUNT_KEEP_PROCESS_LOGS") is null)
-        {
-            try { Directory.Delete(_data, recursive: true); } catch (IOException) { /* in /tmp */ }
+            await _set.DisposeAsync();
         }
     }
 
@@ -106,8 +75,8 @@ public abstract class SiloLossTests : IAsyncLifetime
         {
             new(KnownRegions.Osaka, Client(first, second)),
             new(KnownRegions.Osaka, Client(second, first)),
-            new(KnownRegions.Seoul, Client(_silos.Single(s => s.Region == KnownRegions.Seoul))),
-            new(KnownRegions.Nyc, Client(_silos.Single(s => s.Region == KnownRegions.Nyc))),
+            new(KnownRegions.Seoul, Client(Silos.Single(s => s.Region == KnownRegions.Seoul))),
+            new(KnownRegions.Nyc, Client(Silos.Single(s => s.Region == KnownRegions.Nyc))),
         };
         await using var writers = SteadyWriters.Start(lanes);
         await Eventually.WaitUntilAsync(() => Task.FromResult(writers.AckTimesOf(0).Count >= 10 && writers.AckTimesOf(1).Count >= 10),
