@@ -59,7 +59,7 @@ public sealed class SiloProcessSet : IAsyncDisposable
 
         if (Environment.GetEnvironmentVariable("HAUNT_KEEP_PROCESS_LOGS") is null)
         {
-            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { /* in /tmp */ } catch (DirectoryNotFoundException) { /* never created */ }
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { /* in /tmp, or never created */ }
         }
     }
 }
