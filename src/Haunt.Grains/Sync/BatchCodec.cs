@@ -17,24 +17,28 @@ public sealed record DecodedBatch(BatchFault Fault, string Reason, IReadOnlyList
 
 /// <summary>
 /// Puts change batches on the wire and takes them off: JSON → Brotli body, SHA-256 checksum of the body,
-/// HMAC-SHA256 (cluster key) over route, batch id, count and checksum. Verify first, then decode.
+/// HMAC-SHA256 (cluster key) over route, batch id, count and checksum. Verify first, then decode. Signs with the
+/// cluster key and accepts it or any of the accepted keys, so keys rotate without a batch refused; the keys follow
+/// the options when they are reloaded.
 /// </summary>
 public sealed class BatchCodec
 {
     private const int MaxIdLength = 256;
-    private readonly byte[] _key;
     private readonly int _maxBytes;
+    private volatile KeyRing _keys;
 
-    public BatchCodec(IOptions<SyncOptions> options)
+    public BatchCodec(IOptionsMonitor<SyncOptions> options)
     {
-        _key = Convert.FromBase64String(options.Value.ClusterKey);
-        if (_key.Length < 32)
-        {
-            throw new InvalidOperationException("Haunt:Sync:ClusterKey must be at least 32 bytes (base64).");
-        }
-
-        _maxBytes = options.Value.MaxBatchBytes;
+        _keys = KeyRing.Of(options.CurrentValue.ClusterKey, options.CurrentValue.AcceptedKeys);
+        _maxBytes = options.CurrentValue.MaxBatchBytes;
+        options.OnChange(o => UseKeys(o.ClusterKey, o.AcceptedKeys));
     }
+
+    /// <summary>A codec with fixed options (the simulation, tests).</summary>
+    public static BatchCodec For(SyncOptions options) => new(new FixedOptions(options));
+
+    /// <summary>Signs with <paramref name="signing"/> from now on and accepts it or any of <paramref name="accepted"/>.</summary>
+    public void UseKeys(string signing, IEnumerable<string> accepted) => _keys = KeyRing.Of(signing, accepted);
 
     public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<ChangeItem> items) =>
         Encode(from, to, batchId, items.Count, JsonSerializer.SerializeToUtf8Bytes(items, StateJson.Options));
@@ -47,8 +51,12 @@ public sealed class BatchCodec
     {
         var body = Compress(json);
         var checksum = SHA256.HashData(body);
-        return new ChangeBatch(from, to, batchId, count, body, checksum, Sign(from, to, batchId, count, checksum));
+        return new ChangeBatch(from, to, batchId, count, body, checksum, Sign(_keys.Signing, from, to, batchId, count, checksum));
     }
+
+    /// <summary>The same batch signed with the current cluster key (its body and checksum untouched).</summary>
+    public ChangeBatch Resigned(ChangeBatch batch) =>
+        batch with { Signature = Sign(_keys.Signing, batch.From, batch.To, batch.BatchId, batch.Count, batch.Checksum) };
 
     public DecodedBatch Decode(ChangeBatch batch, string expectedTo)
     {
@@ -57,8 +65,8 @@ public sealed class BatchCodec
             return DecodedBatch.Refused(BatchFault.Malformed, "missing body, checksum or signature");
         }
 
-        var expected = Sign(batch.From ?? "", batch.To ?? "", batch.BatchId, batch.Count, batch.Checksum);
-        if (!CryptographicOperations.FixedTimeEquals(expected, batch.Signature))
+        var keys = _keys;
+        if (!keys.Verifying.Any(key => CryptographicOperations.FixedTimeEquals(Sign(key, batch.From ?? "", batch.To ?? "", batch.BatchId, batch.Count, batch.Checksum), batch.Signature)))
         {
             return DecodedBatch.Refused(BatchFault.Forged, "signature does not match the cluster key");
         }
@@ -110,7 +118,7 @@ public sealed class BatchCodec
         return null;
     }
 
-    private byte[] Sign(string from, string to, long batchId, int count, byte[] checksum)
+    private static byte[] Sign(byte[] key, string from, string to, long batchId, int count, byte[] checksum)
     {
         var route = Encoding.UTF8.GetBytes($"{from}>{to}|");
         var buffer = new byte[route.Length + 12 + checksum.Length];
@@ -118,7 +126,32 @@ public sealed class BatchCodec
         BinaryPrimitives.WriteInt64BigEndian(buffer.AsSpan(route.Length), batchId);
         BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(route.Length + 8), count);
         checksum.CopyTo(buffer, route.Length + 12);
-        return HMACSHA256.HashData(_key, buffer);
+        return HMACSHA256.HashData(key, buffer);
+    }
+
+    private sealed class FixedOptions(SyncOptions value) : IOptionsMonitor<SyncOptions>
+    {
+        public SyncOptions CurrentValue => value;
+
+        public SyncOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<SyncOptions, string?> listener) => null;
+    }
+
+    /// <summary>The key batches are signed with, and every key a received batch may be signed with (that one first).</summary>
+    private sealed record KeyRing(byte[] Signing, IReadOnlyList<byte[]> Verifying)
+    {
+        public static KeyRing Of(string signing, IEnumerable<string> accepted)
+        {
+            var keys = accepted.Prepend(signing).Where(k => !string.IsNullOrWhiteSpace(k)).Distinct().Select(Decode).ToList();
+            return keys.Count > 0 ? new KeyRing(keys[0], keys) : throw new InvalidOperationException("Haunt:Sync:ClusterKey is required.");
+        }
+
+        private static byte[] Decode(string key)
+        {
+            var bytes = Convert.FromBase64String(key);
+            return bytes.Length >= 32 ? bytes : throw new InvalidOperationException("Haunt:Sync keys must be at least 32 bytes (base64).");
+        }
     }
 
     /// <summary>

@@ -36,7 +36,8 @@ public sealed partial class SyncEngine
     {
         foreach (var resend in peer.DueForResend(Now))
         {
-            await _link.SendAsync(resend);
+            // Signed again: the sync key may have been rotated since the first send, and the peer may no longer accept the old one.
+            await _link.SendAsync(_codec.Resigned(resend));
         }
 
         while (peer.CanSend)

@@ -36,8 +36,14 @@ public sealed class SyncOptions
 
     public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Cluster key for the HMAC-SHA256 batch signature, base64 (at least 32 bytes).</summary>
+    /// <summary>Cluster key for the HMAC-SHA256 batch signature, base64 (at least 32 bytes): batches are signed with it.</summary>
     public string ClusterKey { get; set; } = "";
+
+    /// <summary>
+    /// Keys also accepted on batches received, during a rotation: first every region accepts the new key, then
+    /// every region signs with it (the old one accepted here meanwhile), then the old one is dropped.
+    /// </summary>
+    public List<string> AcceptedKeys { get; set; } = [];
 
     /// <summary>How often each peer gets a Heartbeat (and the backlog bound is checked).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);

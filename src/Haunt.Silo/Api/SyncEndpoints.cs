@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Haunt.Grains.Replication;
+using Haunt.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -18,10 +19,12 @@ public static class SyncEndpoints
 
     public static IEndpointRouteBuilder MapSyncApi(this IEndpointRouteBuilder app)
     {
-        var sync = app.MapGroup("/api/sync").WithTags("Sync").ProducesDomainProblems(StatusCodes.Status503ServiceUnavailable);
-        sync.MapGet("/ping", (SiloRegion region) => TypedResults.Ok(new { region = region.Name })).ExcludeFromDescription();
-        sync.MapGet("/health", HealthAsync)
-            .WithSummary("This region, its silos and each peer link: reachable, state, last ack, watermark, backlog, lag, status. Local state only.");
+        var group = app.MapGroup("/api/sync").WithTags("Sync").ProducesDomainProblems(StatusCodes.Status503ServiceUnavailable);
+        // The liveness probe: the one endpoint without authentication (it says only that the process answers).
+        group.MapGet("/ping", (SiloRegion region) => TypedResults.Ok(new { region = region.Name })).AllowAnonymous().ExcludeFromDescription();
+        group.MapGet("/health", HealthAsync)
+            .WithSummary("This region, its silos and each peer link: reachable, state, last ack, watermark, backlog, lag, status. Local state only. Any authenticated caller.");
+        var sync = group.MapGroup("").RequireAuthorization(HauntPolicies.Operator).ProducesDomainProblems(StatusCodes.Status403Forbidden);
         sync.MapGet("/metrics", MetricsAsync).WithSummary("node_metrics rows recorded since `since` (unix ms; default: the last hour).");
         sync.MapGet("/queue", QueueAsync).WithSummary("Outbox rows not yet acked (by `peer`, or by any peer), paged by seq: pass the last seq as `after`.");
         sync.MapGet("/conflicts", ConflictsAsync).WithSummary("The conflict log, paged by id.");

@@ -1,5 +1,7 @@
 using Haunt.Grains.Replication;
 using Haunt.Trading;
+using System.Security.Claims;
+using Haunt.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Haunt.Silo.Api;
@@ -7,7 +9,9 @@ namespace Haunt.Silo.Api;
 /// <summary>
 /// Trading over HTTP, in this silo's region: portfolios, orders, positions, trades. Grains are keyed
 /// "region/id" with this silo's region, so what is created here has its home here. Ids are checked for form
-/// and looked up in the regional store before a grain is called, so an unknown id never activates one.
+/// and looked up in the regional store before a grain is called, so an unknown id never activates one. A
+/// portfolio belongs to the user who opened it (the token's subject, which replicates with it): anyone else is
+/// answered 404, as if it did not exist.
 /// Unknown ids, refused operations and an unreachable home region arrive as domain exceptions and become
 /// ProblemDetails in <see cref="ApiExceptionHandler"/>.
 /// </summary>
@@ -40,7 +44,7 @@ public static class TradingEndpoints
         }
 
         var id = Guid.CreateVersion7().ToString("N");
-        var portfolio = await services.Portfolio(id).CreateAsync(body.Owner!, body.StartingCash!.Value);
+        var portfolio = await services.Portfolio(id).CreateAsync(services.UserId, body.StartingCash!.Value);
         return TypedResults.Created($"/api/portfolios/{id}", portfolio);
     }
 
@@ -68,7 +72,12 @@ public static class TradingEndpoints
 
     private static async Task<Ok<Order>> GetOrderAsync(string id, [AsParameters] TradingServices services)
     {
-        await services.RequireStoredAsync(EntityType.Order, id);
+        var stored = await services.RequireStoredAsync(EntityType.Order, id);
+        if (stored.PortfolioId is null || !await services.OwnsAsync(stored.PortfolioId))
+        {
+            throw new EntityNotFoundException("Order", id);
+        }
+
         return TypedResults.Ok(await services.Grains.GetGrain<IOrderGrain>(EntityKey.Of(services.Region.Name, id)).GetAsync()
             ?? throw new EntityNotFoundException("Order", id));
     }
@@ -81,30 +90,40 @@ public static class TradingEndpoints
 
     private static async Task<Ok<List<T>>> ListAsync<T>(string portfolioId, EntityType type, TradingServices services)
     {
-        await services.RequireStoredAsync(EntityType.Portfolio, portfolioId);
+        await services.ExistingPortfolioAsync(portfolioId);
         var rows = await services.Store.ListByPortfolioAsync(type, portfolioId);
         return TypedResults.Ok(rows.Select(s => StateJson.Deserialize<T>(s.Payload)).ToList());
     }
 }
 
-/// <summary>What the trading handlers use, bound from DI.</summary>
-public sealed record TradingServices(IGrainFactory Grains, IRegionalStore Store, SiloRegion Region)
+/// <summary>What the trading handlers use, bound from DI and the request (the caller).</summary>
+public sealed record TradingServices(IGrainFactory Grains, IRegionalStore Store, SiloRegion Region, ClaimsPrincipal User)
 {
+    /// <summary>The caller: the token's subject (authentication guarantees there is one).</summary>
+    public string UserId => User.FindFirst(HauntPolicies.UserClaim)?.Value ?? throw new InvalidOperationException("An unauthenticated request reached a trading handler.");
+
     public IPortfolioGrain Portfolio(string id) => Grains.GetGrain<IPortfolioGrain>(EntityKey.Of(Region.Name, id));
 
-    /// <summary>The portfolio's grain, once its id is well formed and the region holds it (404 otherwise).</summary>
+    /// <summary>The portfolio's grain, once its id is well formed, the region holds it and the caller owns it (404 otherwise).</summary>
     public async Task<IPortfolioGrain> ExistingPortfolioAsync(string id)
     {
-        await RequireStoredAsync(EntityType.Portfolio, id);
+        if (!await OwnsAsync(id))
+        {
+            throw new EntityNotFoundException(nameof(EntityType.Portfolio), id);
+        }
+
         return Portfolio(id);
     }
 
-    /// <summary>Throws <see cref="EntityNotFoundException"/> unless the id is well formed and a live row exists here.</summary>
-    public async Task RequireStoredAsync(EntityType type, string id)
-    {
-        if (!EntityIds.IsWellFormed(id) || await Store.ReadAsync(type, id) is not { Deleted: false })
-        {
-            throw new EntityNotFoundException(type.ToString(), id);
-        }
-    }
+    /// <summary>Whether the caller owns the portfolio as this region stores it (false if it is not here, or malformed).</summary>
+    public async Task<bool> OwnsAsync(string portfolioId) =>
+        EntityIds.IsWellFormed(portfolioId)
+        && await Store.ReadAsync(EntityType.Portfolio, portfolioId) is { Deleted: false } stored
+        && StateJson.Deserialize<Portfolio>(stored.Payload).Owner == UserId;
+
+    /// <summary>The stored row; throws <see cref="EntityNotFoundException"/> unless the id is well formed and a live row exists here.</summary>
+    public async Task<EntityState> RequireStoredAsync(EntityType type, string id) =>
+        EntityIds.IsWellFormed(id) && await Store.ReadAsync(type, id) is { Deleted: false } stored
+            ? stored
+            : throw new EntityNotFoundException(type.ToString(), id);
 }

@@ -3,13 +3,15 @@ using Haunt.Trading;
 
 namespace Haunt.Silo.Api;
 
-/// <summary>Body of POST /api/portfolios. Fields are nullable so a missing one is a 422 naming it, not a binding 400.</summary>
-public sealed record CreatePortfolioRequest(string? Owner, decimal? StartingCash)
+/// <summary>
+/// Body of POST /api/portfolios. Fields are nullable so a missing one is a 422 naming it, not a binding 400. The
+/// owner is not a field: it is the caller (the token's subject).
+/// </summary>
+public sealed record CreatePortfolioRequest(decimal? StartingCash)
 {
     /// <summary>The first invalid field and why, or null when the request can be sent to the grain.</summary>
     public (string Field, string Message)? Invalid() =>
-        string.IsNullOrWhiteSpace(Owner) || Owner.Length > 100 ? ("owner", "Owner is required (1–100 characters).")
-        : StartingCash is not (> 0 and <= 1_000_000_000) ? ("startingCash", "Starting cash must be above 0 and at most 1,000,000,000.")
+        StartingCash is not (> 0 and <= 1_000_000_000) ? ("startingCash", "Starting cash must be above 0 and at most 1,000,000,000.")
         : null;
 }
 

@@ -33,6 +33,8 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         var key = ClusterKeyFile.LoadOrCreate(folder);
+        // The benchmark drives grains, not HTTP: its silos' APIs only need some key.
+        var auth = new Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
         foreach (var region in regions)
         {
             var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), key,
@@ -40,7 +42,7 @@ public sealed class BenchCluster : IAsyncDisposable
                 {
                     s.Replicate = replicate;
                     s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
-                }, StorePostgres: store));
+                }, StorePostgres: store, Auth: auth));
             await app.StartAsync();
             cluster._silos[region] = app;
         }

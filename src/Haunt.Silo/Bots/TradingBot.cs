@@ -23,6 +23,9 @@ public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed
 
     public abstract string Name { get; }
 
+    /// <summary>The user the bot is: its portfolio's owner, the subject its tokens would name (e.g. QuantBot@seoul).</summary>
+    public string User => $"{Name}@{region}";
+
     /// <summary>Time between decisions.</summary>
     protected abstract TimeSpan Every { get; }
 
@@ -34,7 +37,7 @@ public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed
     {
         PortfolioId = Guid.CreateVersion7().ToString("N");
         Portfolio = grains.GetGrain<IPortfolioGrain>(EntityKey.Of(region, PortfolioId));
-        await Portfolio.CreateAsync($"{Name}@{region}", StartingCash);
+        await Portfolio.CreateAsync(User, StartingCash);
         using var timer = new PeriodicTimer(Every);
         try
         {

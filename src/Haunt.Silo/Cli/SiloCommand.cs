@@ -100,7 +100,8 @@ public static class SiloCommand
             ClusterDatabasePath: options.ClusterDatabase ?? ClusterDatabase.DefaultPath(options.DataDirectory, options.Region),
             ClusterPostgres: options.ClusterPostgres is null ? null : ClusterDatabase.ForRegionPostgres(options.ClusterPostgres, options.Region),
             AdvertisedHost: options.AdvertisedHost,
-            FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres));
+            FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres,
+            Auth: options.EffectiveAuth(options.DataDirectory), RateLimits: options.RateLimits));
         try
         {
             await app.StartAsync(cancel);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Haunt.Silo.Bots;
 using Haunt.Silo.Hosting;
 using Haunt.Silo.Load;
+using Haunt.Silo.Security;
 
 namespace Haunt.Silo.Cli;
 
@@ -43,10 +44,13 @@ public static class UpCommand
     private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, CancellationToken cancel)
     {
         data = Path.GetFullPath(data);
+        // Made before the silos start, so they all verify tokens with the same development key.
+        var auth = new AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(data, ClusterKeyFile.TokenSigningKey)] };
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), postgres, silos)
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos)
             : new ChildProcessRegions(data, postgres, silos);
         await regions.StartAsync(cancel);
+        PrintTokens(auth, data);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.GrainsOf(region), region, seed: i + 1)).ToList();
@@ -85,6 +89,19 @@ public static class UpCommand
         }
 
         return converged ? 0 : 1;
+    }
+
+    /// <summary>Every HTTP endpoint but the liveness probe wants a token: two to start with, and how to get more.</summary>
+    private static void PrintTokens(AuthSettings auth, string data)
+    {
+        var lifetime = TimeSpan.FromHours(12);
+        var user = TokenIssuer.Mint(auth, "alice", [], lifetime);
+        var op = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole], lifetime);
+        var osaka = SiloEndpoints.DefaultFor(KnownRegions.Osaka).HttpUrl;
+        Console.WriteLine($"Tokens (valid 12 h; more: dotnet run --project src/Haunt.Silo -- token --user <name> [--role operator] --data {data}):");
+        Console.WriteLine($"  alice (trades her own portfolios): {user}");
+        Console.WriteLine($"  operator (sync API, reconcile, dashboard, API reference): {op}");
+        Console.WriteLine($"  e.g. curl -H \"Authorization: Bearer <token>\" {osaka}/api/sync/health   dashboard in a browser: {osaka}/dashboard/?access_token=<operator token>");
     }
 
     private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(IRegionHost regions) =>

@@ -2,16 +2,22 @@ using System.Security.Cryptography;
 
 namespace Haunt.Silo.Hosting;
 
-/// <summary>The development cluster key: made once per data folder, so restarts keep verifying old batches.</summary>
+/// <summary>
+/// Development keys, made once per data folder so restarts keep verifying what the old ones signed: the sync
+/// cluster key (cluster.key) and the token signing key (token-signing.key).
+/// </summary>
 public static class ClusterKeyFile
 {
-    /// <summary>Whoever reads the key can forge sync batches: only its owner may read or write it.</summary>
+    public const string SyncKey = "cluster.key";
+    public const string TokenSigningKey = "token-signing.key";
+
+    /// <summary>Whoever reads a key can forge sync batches or tokens: only its owner may read or write it.</summary>
     public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public static string LoadOrCreate(string dataDirectory)
+    public static string LoadOrCreate(string dataDirectory, string fileName = SyncKey)
     {
         Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, "cluster.key");
+        var path = Path.Combine(dataDirectory, fileName);
         if (File.Exists(path))
         {
             Narrow(path);

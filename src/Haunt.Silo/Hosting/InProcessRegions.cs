@@ -5,7 +5,7 @@ namespace Haunt.Silo.Hosting;
 /// development clustering, the region's first silo its primary), joined by their peer links on loopback, their
 /// stores in SQLite files or, given a connection string, in PostgreSQL schemas.
 /// </summary>
-public sealed class InProcessRegions(string dataDirectory, string clusterKey, string? postgres = null, int silosPerRegion = 1) : IRegionHost
+public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1) : IRegionHost
 {
     private readonly List<(string Region, WebApplication App)> _silos = [];
 
@@ -20,7 +20,7 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey, st
                 var endpoints = SiloEndpoints.DefaultFor(region, index: index);
                 var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, clusterKey,
                     PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort,
-                    StorePostgres: postgres, FastFailureDetection: silosPerRegion > 1));
+                    StorePostgres: postgres, FastFailureDetection: silosPerRegion > 1, Auth: auth));
                 await app.StartAsync(cancellationToken);
                 _silos.Add((region, app));
                 Console.WriteLine($"{region,-6} silo {index} up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");

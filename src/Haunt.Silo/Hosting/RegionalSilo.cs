@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Haunt.Silo.Api;
+using Haunt.Silo.Security;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Haunt.Grains.Sync;
@@ -34,7 +35,9 @@ public sealed record RegionalSiloSettings(
     string AdvertisedHost = "127.0.0.1",
     bool FastFailureDetection = false,
     string? StorePostgres = null,
-    Action<PeerOptions>? ConfigurePeers = null)
+    Action<PeerOptions>? ConfigurePeers = null,
+    AuthSettings? Auth = null,
+    RateLimitSettings? RateLimits = null)
 {
     /// <summary>This region's own cluster.</summary>
     public string ClusterId => RegionCluster.IdOf(Region);
@@ -82,6 +85,8 @@ public static class RegionalSilo
                 });
         });
 
+        builder.Services.AddHauntAuthentication(settings.Auth ?? throw new ArgumentException("A silo's HTTP API needs its token settings (Auth).", nameof(settings)));
+        builder.Services.AddHauntRateLimits(settings.RateLimits ?? new RateLimitSettings());
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHauntOpenApi();
@@ -92,9 +97,11 @@ public static class RegionalSilo
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
-        app.MapOrleansDashboard(routePrefix: ApiDocument.DashboardRoute);
+        app.UseHauntAuthentication();
+        app.UseRateLimiter();
+        app.MapOpenApi().RequireAuthorization(HauntPolicies.Operator);
+        app.MapScalarApiReference().RequireAuthorization(HauntPolicies.Operator);
+        app.MapOrleansDashboard(routePrefix: ApiDocument.DashboardRoute).RequireAuthorization(HauntPolicies.Operator);
         app.MapSyncApi();
         app.MapTradingApi();
         return app;

@@ -54,6 +54,17 @@ public sealed class SiloHostOptions
 
     public SyncKeyOptions Sync { get; set; } = new();
 
+    /// <summary>Token validation (Haunt:Auth); in development without keys, a local key in the data folder.</summary>
+    public Security.AuthSettings Auth { get; set; } = new();
+
+    /// <summary>Requests per second on the trading endpoints (Haunt:RateLimits).</summary>
+    public Security.RateLimitSettings RateLimits { get; set; } = new();
+
+    /// <summary>The token settings this silo runs with: as configured, or in development without keys the local key of <paramref name="dataDirectory"/>.</summary>
+    public Security.AuthSettings EffectiveAuth(string dataDirectory) => Auth.SigningKeys.Count > 0 || !Development
+        ? Auth
+        : new Security.AuthSettings { Issuer = Auth.Issuer, Audience = Auth.Audience, SigningKeys = [ClusterKeyFile.LoadOrCreate(dataDirectory, ClusterKeyFile.TokenSigningKey)] };
+
     public sealed class SyncKeyOptions
     {
         public string? ClusterKey { get; set; }
@@ -93,6 +104,16 @@ public sealed class SiloHostOptions
             {
                 yield return $"Haunt:{name} is not a valid PostgreSQL connection string: {problem}";
             }
+        }
+
+        foreach (var problem in Auth.Problems().Where(_ => Auth.SigningKeys.Count > 0 || !Development))
+        {
+            yield return problem;
+        }
+
+        if (RateLimits.PerUser < 1 || RateLimits.PerAddress < 1)
+        {
+            yield return "Haunt:RateLimits:PerUser and PerAddress must be at least 1 request a second.";
         }
 
         if (string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Development)

@@ -19,7 +19,17 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
     public StoreKind Kind { get; } = kind;
 
+    /// <summary>Per region, a client acting as <see cref="TestTokens.User"/> with the operator role.</summary>
     public Dictionary<string, HttpClient> Http { get; } = [];
+
+    public Dictionary<string, Uri> Urls { get; } = [];
+
+    /// <summary>A new client of a region's API sending <paramref name="token"/> (none if null); the caller disposes it.</summary>
+    public HttpClient Client(string region, string? token)
+    {
+        var http = new HttpClient { BaseAddress = Urls[region] };
+        return token is null ? http : http.WithToken(token);
+    }
 
     /// <summary>Cuts both directions between two regions at the link seam (replication and forwarded calls).</summary>
     public void Cut(string a, string b)
@@ -61,7 +71,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
                 foreach (var region in KnownRegions.All)
                 {
                     _silos[region] = await StartAsync(region, endpoints);
-                    Http[region] = new HttpClient { BaseAddress = new Uri(endpoints[region].HttpUrl) };
+                    Http[region] = new HttpClient { BaseAddress = new Uri(endpoints[region].HttpUrl) }.AsOperator();
+                    Urls[region] = new Uri(endpoints[region].HttpUrl);
                 }
 
                 return;
@@ -81,7 +92,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers,
             // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
             ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database,
-            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200)));
+            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings));
         try
         {
             await app.StartAsync();

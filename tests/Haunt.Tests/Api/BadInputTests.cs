@@ -20,7 +20,6 @@ public abstract class BadInputTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         { "POST", "/api/portfolios", "[1, 2]", HttpStatusCode.BadRequest },
         { "POST", "/api/portfolios", "", HttpStatusCode.BadRequest },
         { "POST", "/api/portfolios", "{\"owner\": \"x\", \"startingCash\": \"lots\"}", HttpStatusCode.BadRequest },
-        { "POST", "/api/portfolios", "{\"startingCash\": 100}", HttpStatusCode.UnprocessableEntity },
         { "POST", "/api/portfolios", "{\"owner\": \"x\", \"startingCash\": -5}", HttpStatusCode.UnprocessableEntity },
         { "POST", "/api/portfolios", "{\"owner\": \"x\"}", HttpStatusCode.UnprocessableEntity },
         { "POST", "/api/portfolios", "{\"owner\": \"" + new string('x', 70_000) + "\", \"startingCash\": 5}", HttpStatusCode.RequestEntityTooLarge },

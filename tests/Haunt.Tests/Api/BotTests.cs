@@ -28,7 +28,9 @@ public abstract class BotTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
             var trades = 0;
             foreach (var bot in runner.Bots.Where(b => b.Region == region))
             {
-                var list = await host.Http[region].GetFromJsonAsync<JsonElement>($"/api/portfolios/{bot.PortfolioId}/trades");
+                // A bot is a user like any other: its portfolio answers only to it.
+                using var asBot = host.Client(region, TestTokens.For(bot.User));
+                var list = await asBot.GetFromJsonAsync<JsonElement>($"/api/portfolios/{bot.PortfolioId}/trades");
                 trades += list.GetArrayLength();
             }
 

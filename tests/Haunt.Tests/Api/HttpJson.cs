@@ -19,7 +19,7 @@ internal static class HttpJson
 
     public static async Task<string> CreatePortfolioAsync(this HttpClient http, decimal cash = 100_000m)
     {
-        var created = await http.PostAsJsonAsync("/api/portfolios", new { owner = "api-test", startingCash = cash });
+        var created = await http.PostAsJsonAsync("/api/portfolios", new { startingCash = cash });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (await created.JsonAsync()).GetProperty("id").GetString()!;
     }

@@ -96,7 +96,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
         var (rejectedBefore, forgedBefore) = (seoul.BatchesRejected, seoul.BatchesForged);
         var raw = fixture.Services(KnownRegions.Osaka).GetRequiredService<Haunt.Grains.Peers.PeerReplicationLink>();
         var codec = fixture.Services(KnownRegions.Osaka).GetRequiredService<BatchCodec>();
-        var forger = new BatchCodec(Options.Create(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) }));
+        var forger = BatchCodec.For(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) });
         var (corruptId, forgedId) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
         ChangeItem Item(string id) => new(1, SyncOperation.Insert, new EntityState(EntityType.Profile, id, KnownRegions.Osaka, new VersionVector(1, 0, 0),
             new HybridTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), KnownRegions.Osaka, false, null, $"{{\"id\":\"{id}\",\"displayName\":\"x\"}}"), 0);

@@ -1,4 +1,5 @@
 using System.Net;
+using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 using Haunt.Tests.Processes;
 
@@ -129,10 +130,10 @@ public sealed class PartitionCluster : IAsyncLifetime
 
     private static HttpClient ClientFor(string region) =>
         // No proxy: a proxy from the environment cannot reach the lab's addresses.
-        new(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
+        new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
             BaseAddress = new Uri($"http://{NetworkLab.ClientAddressOf(region)}:{s_ports.Http}"),
             Timeout = TimeSpan.FromSeconds(5),
             DefaultRequestVersion = HttpVersion.Version11,
-        };
+        }.AsOperator();
 }

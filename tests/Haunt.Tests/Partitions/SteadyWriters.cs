@@ -131,7 +131,7 @@ public sealed class SteadyWriters : IAsyncDisposable
     {
         try
         {
-            using var response = await http.PostAsJsonAsync("/api/portfolios", new { owner = $"partition-{writes.Region}", startingCash = 100_000m });
+            using var response = await http.PostAsJsonAsync("/api/portfolios", new { startingCash = 100_000m });
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 var id = (await response.JsonAsync()).GetProperty("id").GetString()!;

@@ -140,15 +140,15 @@ public abstract class ProcessClusterTests : IAsyncLifetime
     {
         await using var second = _silos[KnownRegions.Seoul].Twin();
         await second.StartAsync(s_startTimeout);
-        using var first = new HttpClient { BaseAddress = new Uri(_silos[KnownRegions.Seoul].HttpUrl) };
-        using var other = new HttpClient { BaseAddress = new Uri(second.HttpUrl) };
+        using var first = new HttpClient { BaseAddress = new Uri(_silos[KnownRegions.Seoul].HttpUrl) }.AsOperator();
+        using var other = new HttpClient { BaseAddress = new Uri(second.HttpUrl) }.AsOperator();
 
         await Eventually.WaitUntilAsync(async () => (await ActiveSilosAsync(first)) == 2 && (await ActiveSilosAsync(other)) == 2,
             "both seoul silos see two active silos in cluster haunt-seoul");
         var ids = new List<string>();
         foreach (var (http, n) in new[] { (first, 1), (other, 2), (first, 3), (other, 4) })
         {
-            using var created = await http.PostAsJsonAsync("/api/portfolios", new { owner = $"owner-{n}", startingCash = 1000m });
+            using var created = await http.PostAsJsonAsync("/api/portfolios", new { startingCash = 1000m + n });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             ids.Add((await created.JsonAsync()).GetProperty("id").GetString()!);
         }

@@ -86,7 +86,12 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
             // Silos end by kill -9 and so never remove the runtime's debugger pipes and diagnostic socket from /tmp.
-            Environment = { ["DOTNET_EnableDiagnostics"] = "0", ["Haunt__AdvertisedHost"] = _host },
+            Environment =
+            {
+                ["DOTNET_EnableDiagnostics"] = "0",
+                ["Haunt__AdvertisedHost"] = _host,
+                ["Haunt__Auth__SigningKeys__0"] = Api.TestTokens.SigningKey,
+            },
         };
         foreach (var (peer, address) in _peers)
         {

@@ -15,7 +15,7 @@ namespace Haunt.Tests.Simulation;
 /// </summary>
 public sealed partial class SimulatedCluster : IDisposable
 {
-    private static readonly BatchCodec s_codec = new(Options.Create(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey }));
+    private static readonly BatchCodec s_codec = BatchCodec.For(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey });
 
     private readonly Random _random;
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 11, 24, 0, 0, 0, TimeSpan.Zero));

@@ -6,7 +6,7 @@ namespace Haunt.Tests.Units;
 
 public sealed class BatchCodecTests
 {
-    private static readonly BatchCodec s_codec = new(Options.Create(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey }));
+    private static readonly BatchCodec s_codec = BatchCodec.For(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey });
 
     private static ChangeItem Item(int i) => new(i, SyncOperation.Insert,
         new EntityState(EntityType.Trade, $"t-{i}", KnownRegions.Osaka, new VersionVector(1, 0, 0), new HybridTimestamp(1_700_000_000_000, i),
@@ -41,10 +41,26 @@ public sealed class BatchCodecTests
     [Fact]
     public void A_batch_signed_with_another_key_is_refused_as_forged()
     {
-        var forger = new BatchCodec(Options.Create(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) }));
+        var forger = BatchCodec.For(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) });
         var forged = forger.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(1)]);
 
         Assert.Equal(BatchFault.Forged, s_codec.Decode(forged, KnownRegions.Seoul).Fault);
+    }
+
+    [Fact]
+    public void During_a_rotation_a_region_accepts_the_old_and_the_new_key_and_signs_with_its_cluster_key()
+    {
+        var (old, next) = (HauntSiloConfigurator.ClusterKey, Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()));
+        var receiver = BatchCodec.For(new SyncOptions { ClusterKey = old });
+        var rotated = BatchCodec.For(new SyncOptions { ClusterKey = next, AcceptedKeys = [old] });
+        var fromNew = rotated.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(1)]);
+
+        Assert.Equal(BatchFault.Forged, receiver.Decode(fromNew, KnownRegions.Seoul).Fault); // signing first would refuse: accept first
+        receiver.UseKeys(old, [next]);
+        Assert.Equal(BatchFault.None, receiver.Decode(fromNew, KnownRegions.Seoul).Fault);
+        Assert.Equal(BatchFault.None, rotated.Decode(s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 2, [Item(2)]), KnownRegions.Seoul).Fault);
+        rotated.UseKeys(next, []);
+        Assert.Equal(BatchFault.Forged, rotated.Decode(s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 3, [Item(3)]), KnownRegions.Seoul).Fault);
     }
 
     [Fact]

@@ -1,0 +1,96 @@
+using System.Net;
+using Haunt.Silo.Hosting;
+using Haunt.Silo.Security;
+using Haunt.Tests.Cluster;
+using Haunt.Tests.Processes;
+using Microsoft.AspNetCore.Builder;
+
+namespace Haunt.Tests.Api;
+
+/// <summary>
+/// One osaka silo (its peers absent) whose HTTP API has low rate limits (4 requests/s per user, 10 per address,
+/// bursts of twice that) and is in the middle of a signing-key rotation: it verifies with the new key and the old one.
+/// </summary>
+public sealed class LimitsAndRotationTests : IAsyncLifetime
+{
+    private static readonly string s_newKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(200 - i)).ToArray());
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-limits-{Guid.NewGuid():N}");
+    private readonly SiloEndpoints _endpoints = new(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort());
+    private WebApplication? _silo;
+
+    public async Task InitializeAsync()
+    {
+        var absent = KnownRegions.PeersOf(KnownRegions.Osaka).ToDictionary(p => p,
+            _ => (IReadOnlyList<IPEndPoint>)[new IPEndPoint(IPAddress.Loopback, SiloProcess.FreePort())]);
+        _silo = RegionalSilo.Build(new RegionalSiloSettings(KnownRegions.Osaka, _data, _endpoints, HauntSiloConfigurator.ClusterKey, absent,
+            Auth: new AuthSettings { SigningKeys = [s_newKey, TestTokens.SigningKey] },
+            RateLimits: new RateLimitSettings { PerUser = 4, PerAddress = 10 }));
+        await _silo.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            await _silo.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { /* in /tmp */ }
+    }
+
+    private HttpClient Client(string token) => new HttpClient { BaseAddress = new Uri(_endpoints.HttpUrl) }.WithToken(token);
+
+    [Fact]
+    public async Task A_user_past_its_limit_gets_429_with_retry_after_while_another_user_still_gets_in_until_the_address_limit()
+    {
+        using var greedy = Client(TestTokens.For("greedy"));
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 20; i++)
+        {
+            answers.Add(await greedy.GetAsync("/api/portfolios/none"));
+        }
+
+        var limited = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.True(limited.Count >= 4, $"{limited.Count} of 20 refused"); // a burst of 8, plus 4 a second refilled during the run
+        Assert.All(answers.Except(limited), a => Assert.Equal(HttpStatusCode.NotFound, a.StatusCode)); // admitted ones did their work
+        Assert.True(int.Parse(limited[0].Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal("application/problem+json", limited[0].Content.Headers.ContentType?.MediaType);
+
+        // Another user from the same address is not held back by greedy's bucket, until the address's runs out (20).
+        using var polite = Client(TestTokens.For("polite"));
+        Assert.Equal(HttpStatusCode.NotFound, (await polite.GetAsync("/api/portfolios/none")).StatusCode);
+        var fromAddress = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var someone = Client(TestTokens.For($"user-{i}"));
+            fromAddress.Add((await someone.GetAsync("/api/portfolios/none")).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, fromAddress);
+        answers.ForEach(a => a.Dispose());
+    }
+
+    [Fact]
+    public async Task The_sync_api_is_not_rate_limited()
+    {
+        using var op = Client(TestTokens.For("ops", HauntPolicies.OperatorRole));
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await op.GetAsync("/api/sync/conflicts")).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task During_a_signing_key_rotation_tokens_of_the_new_and_the_old_key_are_accepted_and_others_are_not()
+    {
+        using var oldKey = Client(TestTokens.For("rotating"));
+        using var newKey = Client(TokenIssuer.Mint(new AuthSettings { SigningKeys = [s_newKey] }, "rotating", [], TimeSpan.FromHours(1)));
+        using var unknownKey = Client(TokenIssuer.Mint(new AuthSettings { SigningKeys = [Convert.ToBase64String(new byte[32])] }, "rotating", [], TimeSpan.FromHours(1)));
+
+        Assert.Equal(HttpStatusCode.OK, (await oldKey.GetAsync("/api/sync/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await newKey.GetAsync("/api/sync/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await unknownKey.GetAsync("/api/sync/health")).StatusCode);
+    }
+}

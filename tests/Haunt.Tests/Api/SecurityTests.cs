@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using Haunt.Silo.Security;
+using Haunt.Tests.Cluster;
+
+namespace Haunt.Tests.Api;
+
+[Collection(SqliteApiCollection.Name)]
+public sealed class SqliteSecurityTests(SqliteApiHost host) : SecurityTests(host);
+
+[Collection(PostgresApiCollection.Name)]
+public sealed class PostgresSecurityTests(PostgresApiHost host) : SecurityTests(host);
+
+/// <summary>
+/// Who gets in, over real HTTP in every region: no token or a bad one is 401 (with WWW-Authenticate), another
+/// user's portfolio is 404 everywhere it replicated, the operator's endpoints are 403 to a user; nothing of a
+/// refused request is written.
+/// </summary>
+public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
+{
+    private static readonly AuthSettings s_otherKey = new() { SigningKeys = [Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 7)).ToArray())] };
+
+    public static TheoryData<string, string> BadTokens() => new()
+    {
+        { "none", "no token" },
+        { "forged", "signed with another key" },
+        { "expired", "expired an hour ago" },
+        { "not-yet-valid", "valid only from tomorrow" },
+        { "wrong-audience", "for another audience" },
+        { "wrong-issuer", "from another issuer" },
+        { "garbage", "not a JWT" },
+    };
+
+    private static string? TokenOf(string kind) => kind switch
+    {
+        "none" => null,
+        "forged" => TokenIssuer.Mint(s_otherKey, "alice", [HauntPolicies.OperatorRole], TimeSpan.FromHours(1)),
+        "expired" => TokenIssuer.Mint(TestTokens.Settings, "alice", [], TimeSpan.FromMinutes(10), DateTime.UtcNow.AddHours(-1)),
+        "not-yet-valid" => TokenIssuer.Mint(TestTokens.Settings, "alice", [], TimeSpan.FromHours(1), DateTime.UtcNow.AddDays(1)),
+        "wrong-audience" => TokenIssuer.Mint(With(a => a.Audience = "someone-else"), "alice", [], TimeSpan.FromHours(1)),
+        "wrong-issuer" => TokenIssuer.Mint(With(a => a.Issuer = "evil"), "alice", [], TimeSpan.FromHours(1)),
+        "garbage" => "not.a.token",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static AuthSettings With(Action<AuthSettings> change)
+    {
+        var settings = new AuthSettings { SigningKeys = [TestTokens.SigningKey] };
+        change(settings);
+        return settings;
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(BadTokens))]
+    public async Task A_request_without_a_valid_token_is_401_with_www_authenticate_in_every_region_and_writes_nothing(string kind, string what)
+    {
+        var before = await DigestsAsync();
+        foreach (var region in KnownRegions.All)
+        {
+            using var http = host.Client(region, TokenOf(kind));
+            foreach (var (method, path) in new[] { ("POST", "/api/portfolios"), ("GET", "/api/sync/health"), ("POST", "/api/sync/reconcile"), ("GET", "/dashboard/") })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method == "POST" ? JsonContent.Create(new { startingCash = 10m }) : null };
+                using var response = await http.SendAsync(request);
+
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} in {region} with a token {what}: {(int)response.StatusCode}");
+                Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        Assert.Equal(before, await DigestsAsync());
+    }
+
+    [SkippableFact]
+    public async Task Another_users_portfolio_is_404_in_every_region_after_it_replicated_and_stays_untouched()
+    {
+        using var alice = host.Client(KnownRegions.Osaka, TestTokens.For("alice"));
+        var portfolioId = await alice.CreatePortfolioAsync(5_000m);
+        using var placed = await alice.PostAsJsonAsync($"/api/portfolios/{portfolioId}/orders",
+            new { symbol = "ETH", side = "Buy", kind = "Limit", quantity = 1m, limitPrice = 1m });
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var orderId = (await placed.JsonAsync()).GetProperty("id").GetString()!;
+        foreach (var region in KnownRegions.All)
+        {
+            using var aliceThere = host.Client(region, TestTokens.For("alice"));
+            await Eventually.WaitUntilAsync(async () => (await aliceThere.GetAsync($"/api/orders/{orderId}")).StatusCode == HttpStatusCode.OK,
+                $"alice reads her portfolio's order in {region} (ownership travels with the portfolio)");
+        }
+
+        var before = await DigestsAsync();
+        foreach (var region in KnownRegions.All)
+        {
+            // Another user, even one with the operator role: a portfolio is its owner's alone.
+            foreach (var mallory in new[] { TestTokens.For("mallory"), TestTokens.For("mallory-operator", HauntPolicies.OperatorRole) })
+            {
+                using var http = host.Client(region, mallory);
+                foreach (var (method, path) in new[]
+                {
+                    ("GET", $"/api/portfolios/{portfolioId}"), ("GET", $"/api/portfolios/{portfolioId}/positions"), ("GET", $"/api/portfolios/{portfolioId}/trades"),
+                    ("POST", $"/api/portfolios/{portfolioId}/orders"), ("POST", $"/api/portfolios/{portfolioId}/orders/{orderId}/cancel"),
+                    ("DELETE", $"/api/portfolios/{portfolioId}/orders/{orderId}"), ("GET", $"/api/orders/{orderId}"),
+                })
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(method), path)
+                    {
+                        Content = path.EndsWith("/orders", StringComparison.Ordinal) ? JsonContent.Create(new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1m }) : null,
+                    };
+                    using var response = await http.SendAsync(request);
+
+                    Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path} in {region} by another user: {(int)response.StatusCode}");
+                    Assert.DoesNotContain("alice", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                }
+            }
+        }
+
+        Assert.Equal(before, await DigestsAsync());
+        Assert.Equal("Open", (await alice.GetJsonAsync($"/api/orders/{orderId}")).GetProperty("status").GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_portfolio_belongs_to_the_token_subject_not_to_a_body_field()
+    {
+        using var bob = host.Client(KnownRegions.Seoul, TestTokens.For("bob"));
+        using var created = await bob.PostAsJsonAsync("/api/portfolios", new { owner = "alice", startingCash = 100m });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("bob", (await created.JsonAsync()).GetProperty("owner").GetString());
+    }
+
+    public static TheoryData<string, string> OperatorEndpoints() => new()
+    {
+        { "GET", "/api/sync/metrics" },
+        { "GET", "/api/sync/queue" },
+        { "GET", "/api/sync/conflicts" },
+        { "GET", "/api/sync/digest" },
+        { "GET", "/api/sync/convergence" },
+        { "POST", "/api/sync/reconcile" },
+        { "GET", "/dashboard/" },
+        { "GET", "/scalar/" },
+        { "GET", "/openapi/v1.json" },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(OperatorEndpoints))]
+    public async Task A_user_without_the_operator_role_is_403_on_the_operators_endpoints_and_an_operator_gets_in(string method, string path)
+    {
+        foreach (var region in KnownRegions.All)
+        {
+            using var user = host.Client(region, TestTokens.For("carol"));
+            using var refused = await user.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} in {region} as a user: {(int)refused.StatusCode}");
+
+            using var op = host.Client(region, TestTokens.For("carol", HauntPolicies.OperatorRole));
+            using var admitted = await op.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            Assert.True(admitted.IsSuccessStatusCode, $"{method} {path} in {region} as an operator: {(int)admitted.StatusCode}");
+        }
+    }
+
+    [SkippableFact]
+    public async Task Health_needs_any_user_and_the_liveness_probe_needs_nobody()
+    {
+        using var user = host.Client(KnownRegions.Nyc, TestTokens.For("dave"));
+        using var anonymous = host.Client(KnownRegions.Nyc, null);
+
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync("/api/sync/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/sync/ping")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/sync/health")).StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task A_browser_that_opens_the_dashboard_with_access_token_keeps_it_in_an_http_only_cookie()
+    {
+        using var browser = host.Client(KnownRegions.Osaka, null);
+        using var first = await browser.GetAsync($"/dashboard/?access_token={TestTokens.For("erin", HauntPolicies.OperatorRole)}");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var cookie = Assert.Single(first.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(HauntAuthentication.CookieName + "=", cookie, StringComparison.Ordinal);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private async Task<string[]> DigestsAsync() =>
+        await Task.WhenAll(KnownRegions.All.Select(async r => (await host.Http[r].GetJsonAsync("/api/sync/digest")).GetProperty("overall").GetString()!));
+}

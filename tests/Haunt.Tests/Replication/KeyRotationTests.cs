@@ -1,0 +1,68 @@
+using Haunt.Grains.Sync;
+using Haunt.Tests.Cluster;
+
+namespace Haunt.Tests.Replication;
+
+[Collection(SqliteTwoSiloCollection.Name)]
+public sealed class SqliteKeyRotationTests(SqliteTwoSiloCluster cluster) : KeyRotationTests(cluster);
+
+[Collection(PostgresTwoSiloCollection.Name)]
+public sealed class PostgresKeyRotationTests(PostgresTwoSiloCluster cluster) : KeyRotationTests(cluster);
+
+/// <summary>
+/// The sync key rotated in every silo of every region while all three regions write: accept the new key
+/// everywhere, then sign with it everywhere, then drop the old one. Not one batch may be refused, and everything
+/// written arrives. Ends by rotating back, so the collection's other tests keep the configured key.
+/// </summary>
+public abstract class KeyRotationTests(ClusterFixture fixture) : ClusterTests(fixture.Kind)
+{
+    private static readonly string s_next = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7 + 3)).ToArray());
+
+    [SkippableFact]
+    public async Task Rotating_the_sync_key_under_load_refuses_no_batch_and_loses_no_write()
+    {
+        var refusedBefore = Silos().Sum(s => Metrics(s).BatchesRejected);
+        using var stop = new CancellationTokenSource();
+        var written = new System.Collections.Concurrent.ConcurrentQueue<(string Region, string Id)>();
+        var writers = KnownRegions.All.Select(region => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var id = $"rot-{region}-{Guid.NewGuid():N}";
+                await fixture.Grain<IProfileGrain>(region, id).PutAsync(new Profile(id, $"{i}", null, 1));
+                written.Enqueue((region, id));
+            }
+        })).ToList();
+
+        var original = HauntSiloConfigurator.ClusterKey;
+        foreach (var (signing, accepted) in new[] { (original, s_next), (s_next, original), (s_next, null), (s_next, original), (original, s_next), (original, null) })
+        {
+            foreach (var silo in Silos())
+            {
+                silo.GetRequiredService<BatchCodec>().UseKeys(signing, accepted is null ? [] : [accepted]);
+            }
+
+            // Each step lasts until a write made under it by every region has crossed every link.
+            var mark = written.Count;
+            await Eventually.WaitUntilAsync(() => Task.FromResult(written.Count >= mark + 60), "the regions kept writing");
+            foreach (var (region, id) in written.ToArray().Skip(mark).GroupBy(w => w.Region).Select(g => g.Last()))
+            {
+                await fixture.ReplicatedAsync(EntityType.Profile, id, region);
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        await fixture.ConvergedAsync();
+
+        Assert.Equal(refusedBefore, Silos().Sum(s => Metrics(s).BatchesRejected));
+        foreach (var (region, id) in written.Take(50))
+        {
+            await fixture.ReplicatedAsync(EntityType.Profile, id, region);
+        }
+    }
+
+    private IEnumerable<IServiceProvider> Silos() => KnownRegions.All.SelectMany(r => fixture.SilosOfRegion(r).Select(s => s.Services));
+
+    private static SyncMetrics Metrics(IServiceProvider silo) => silo.GetRequiredService<SyncMetrics>();
+}
