@@ -46,6 +46,10 @@ public sealed partial class PeerClient : IAsyncDisposable
                 client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = options.CallTimeout);
                 client.AddMemoryStreams(HauntNames.SyncStreamProvider, streams => streams.ConfigurePartitioning(HauntNames.SyncStreamPartitions));
                 client.Services.AddSingleton<IClientConnectionRetryFilter>(new RetryUntilStopped(options.ReconnectDelay));
+                if (options.Tls is { } tls)
+                {
+                    client.UseTls(tls.Certificate, tls.Configure);
+                }
             })
             .Build();
     }

@@ -23,6 +23,9 @@ public sealed class PeerOptions
     /// </summary>
     public int MaxMessagesInFlight { get; set; } = 256;
 
+    /// <summary>Mutual TLS on the connections into the peers (null: plain TCP). The peers' silos must use the same CA.</summary>
+    public LinkTls? Tls { get; set; }
+
     /// <summary>The gateways of <paramref name="peer"/>; null when none are configured.</summary>
     public IReadOnlyList<IPEndPoint>? GatewaysOf(string peer) => Gateways.TryGetValue(peer, out var gateways) && gateways.Count > 0 ? gateways : null;
 

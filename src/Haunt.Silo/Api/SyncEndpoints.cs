@@ -39,7 +39,7 @@ public static class SyncEndpoints
     }
 
     private static async Task<Ok<SyncHealth>> HealthAsync(IGrainFactory grains, SiloRegion region, PeerClients peers, IClusterMembershipService membership,
-        IOptions<ClusterOptions> cluster)
+        IOptions<ClusterOptions> cluster, IServiceProvider services)
     {
         var status = await grains.GetGrain<ISyncQueueGrain>(region.Name).GetStatusAsync();
         var silos = membership.CurrentSnapshot.Members.Values
@@ -52,7 +52,7 @@ public static class SyncEndpoints
         string[] worstFirst = ["unreachable", "needs-snapshot", "degraded"];
         var overall = worstFirst.FirstOrDefault(s => health.Any(p => p.Status == s)) ?? "healthy";
         return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, overall, silos, status.LagP50Ms, status.LagP99Ms,
-            status.ChangesApplied, status.BatchesRejected, status.Conflicts, health));
+            status.ChangesApplied, status.BatchesRejected, status.Conflicts, health, services.GetService<LinkTls>()?.Refused));
     }
 
     private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store)

@@ -17,9 +17,11 @@ public sealed record SiloHealth(string Name, string Address, string Status);
 /// <summary>
 /// This region's replication health, answered from this region's own state only (it answers while every
 /// peer is cut off); Status is the worst of its peers'. Cluster is this region's Orleans cluster id.
+/// TlsRefused: connections this silo refused because the other side's certificate did not chain to the
+/// deployment's CA (null when TLS is off).
 /// </summary>
 public sealed record SyncHealth(string Region, string Cluster, string Status, IReadOnlyList<SiloHealth> Silos, double LagP50Ms, double LagP99Ms,
-    long ChangesApplied, long BatchesRejected, long Conflicts, IReadOnlyList<PeerHealth> Peers);
+    long ChangesApplied, long BatchesRejected, long Conflicts, IReadOnlyList<PeerHealth> Peers, long? TlsRefused);
 
 /// <summary>One outbox row still waiting for an ack; Bytes is the size of its state JSON.</summary>
 public sealed record QueueItem(long Seq, EntityType EntityType, string EntityId, SyncOperation Operation, string Vector, long CommittedAtMs, int Bytes);

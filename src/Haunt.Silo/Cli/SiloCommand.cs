@@ -101,7 +101,7 @@ public static class SiloCommand
             ClusterPostgres: options.ClusterPostgres is null ? null : ClusterDatabase.ForRegionPostgres(options.ClusterPostgres, options.Region),
             AdvertisedHost: options.AdvertisedHost,
             FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres,
-            Auth: options.EffectiveAuth(options.DataDirectory), RateLimits: options.RateLimits));
+            Auth: options.EffectiveAuth(options.DataDirectory), RateLimits: options.RateLimits, Tls: options.Tls.Load()));
         try
         {
             await app.StartAsync(cancel);
@@ -112,7 +112,8 @@ public static class SiloCommand
             return 1;
         }
         var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(options.DataDirectory, options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
-        Console.WriteLine($"{options.Region} silo up: cluster {RegionCluster.IdOf(options.Region)}, silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, API http://{options.AdvertisedHost}:{endpoints.HttpPort}, store {store}");
+        Console.WriteLine($"{options.Region} silo up: cluster {RegionCluster.IdOf(options.Region)}, silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, " +
+            $"API {(options.Tls.Enabled ? "https" : "http")}://{options.AdvertisedHost}:{endpoints.HttpPort}{(options.Tls.Enabled ? " (TLS on the API and every Orleans connection)" : "")}, store {store}");
         try
         {
             await Task.Delay(Timeout.Infinite, cancel);

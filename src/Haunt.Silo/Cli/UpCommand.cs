@@ -32,25 +32,29 @@ public static class UpCommand
                 r.AddError($"--silos-per-region must be 1–{SiloEndpoints.MaxSilosPerRegion}.");
             }
         });
+        var tlsOption = new Option<bool>("--tls") { Description = "HTTPS for the APIs and mutual TLS on every Orleans connection, with a development CA made in <data>/tls." };
         var command = new Command("up", "Run osaka, seoul and nyc on loopback with trading load and a live status view.")
         {
-            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos,
+            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos, tlsOption,
         };
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(forOption), parse.GetValue(jsonOption),
-            parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), parse.GetValue(silos), cancel));
+            parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), parse.GetValue(silos),
+            parse.GetValue(tlsOption), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, CancellationToken cancel)
+    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, bool withTls,
+        CancellationToken cancel)
     {
         data = Path.GetFullPath(data);
         // Made before the silos start, so they all verify tokens with the same development key.
         var auth = new AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(data, ClusterKeyFile.TokenSigningKey)] };
+        var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data) : null;
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos)
-            : new ChildProcessRegions(data, postgres, silos);
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, tls?.Load())
+            : new ChildProcessRegions(data, postgres, silos, tls);
         await regions.StartAsync(cancel);
-        PrintTokens(auth, data);
+        PrintTokens(auth, data, tls);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.GrainsOf(region), region, seed: i + 1)).ToList();
@@ -92,16 +96,17 @@ public static class UpCommand
     }
 
     /// <summary>Every HTTP endpoint but the liveness probe wants a token: two to start with, and how to get more.</summary>
-    private static void PrintTokens(AuthSettings auth, string data)
+    private static void PrintTokens(AuthSettings auth, string data, TlsSettings? tls)
     {
         var lifetime = TimeSpan.FromHours(12);
         var user = TokenIssuer.Mint(auth, "alice", [], lifetime);
         var op = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole], lifetime);
-        var osaka = SiloEndpoints.DefaultFor(KnownRegions.Osaka).HttpUrl;
+        var osaka = SiloEndpoints.DefaultFor(KnownRegions.Osaka).ApiUrl(tls is not null);
         Console.WriteLine($"Tokens (valid 12 h; more: dotnet run --project src/Haunt.Silo -- token --user <name> [--role operator] --data {data}):");
         Console.WriteLine($"  alice (trades her own portfolios): {user}");
         Console.WriteLine($"  operator (sync API, reconcile, dashboard, API reference): {op}");
-        Console.WriteLine($"  e.g. curl -H \"Authorization: Bearer <token>\" {osaka}/api/sync/health   dashboard in a browser: {osaka}/dashboard/?access_token=<operator token>");
+        Console.WriteLine($"  e.g. curl {(tls is null ? "" : $"--cacert {tls.Authority} ")}-H \"Authorization: Bearer <token>\" {osaka}/api/sync/health   " +
+            $"dashboard in a browser: {osaka}/dashboard/?access_token=<operator token>");
     }
 
     private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(IRegionHost regions) =>

@@ -11,7 +11,7 @@ namespace Haunt.Silo.Hosting;
 /// this process holds an Orleans client per region through all of its gateways. Children stop when their stdin
 /// closes, so they never outlive `up`, even if it is killed.
 /// </summary>
-public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1) : IRegionHost
+public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1, Security.TlsSettings? tls = null) : IRegionHost
 {
     private readonly List<Process> _children = [];
     private readonly Dictionary<string, IHost> _clients = [];
@@ -33,8 +33,9 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
                 var child = await StartChildAsync(region, index, cancellationToken);
                 _children.Add(child);
                 var endpoints = SiloEndpoints.DefaultFor(region, index: index);
-                Console.WriteLine($"{region,-6} silo {index} up (pid {child.Id}, cluster {RegionCluster.IdOf(region)}, silo port {endpoints.SiloPort}): API {endpoints.HttpUrl}/api/sync/health  " +
-                    $"OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/  log {LogPath(region, index)}");
+                var api = endpoints.ApiUrl(tls is not null);
+                Console.WriteLine($"{region,-6} silo {index} up (pid {child.Id}, cluster {RegionCluster.IdOf(region)}, silo port {endpoints.SiloPort}): API {api}/api/sync/health  " +
+                    $"OpenAPI UI {api}/scalar/  dashboard {api}/dashboard/  log {LogPath(region, index)}");
             }
         }
 
@@ -79,6 +80,11 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
             client.UseStaticClustering([.. PeerAddresses.LoopbackGateways(region, silos: silosPerRegion)]);
+            if (tls?.Load() is { } link)
+            {
+                client.UseTls(link.Certificate, link.Configure);
+            }
+
             // A killed silo strands the calls sent to it until they time out: keep that short.
             client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         });
@@ -109,6 +115,12 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         foreach (var peer in KnownRegions.PeersOf(region))
         {
             start.Environment[$"Haunt__Peers__{peer}"] = Gateways(peer);
+        }
+
+        if (tls is not null)
+        {
+            (start.Environment["Haunt__Tls__Certificate"], start.Environment["Haunt__Tls__Key"], start.Environment["Haunt__Tls__Authority"]) =
+                (tls.Certificate, tls.Key, tls.Authority);
         }
 
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -5,7 +5,8 @@ namespace Haunt.Silo.Hosting;
 /// development clustering, the region's first silo its primary), joined by their peer links on loopback, their
 /// stores in SQLite files or, given a connection string, in PostgreSQL schemas.
 /// </summary>
-public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1) : IRegionHost
+public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1,
+    LinkTls? tls = null) : IRegionHost
 {
     private readonly List<(string Region, WebApplication App)> _silos = [];
 
@@ -20,10 +21,11 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey, Se
                 var endpoints = SiloEndpoints.DefaultFor(region, index: index);
                 var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, clusterKey,
                     PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort,
-                    StorePostgres: postgres, FastFailureDetection: silosPerRegion > 1, Auth: auth));
+                    StorePostgres: postgres, FastFailureDetection: silosPerRegion > 1, Auth: auth, Tls: tls));
                 await app.StartAsync(cancellationToken);
                 _silos.Add((region, app));
-                Console.WriteLine($"{region,-6} silo {index} up (in-process): API {endpoints.HttpUrl}/api/sync/health  OpenAPI UI {endpoints.HttpUrl}/scalar/  dashboard {endpoints.HttpUrl}/dashboard/");
+                var api = endpoints.ApiUrl(tls is not null);
+                Console.WriteLine($"{region,-6} silo {index} up (in-process): API {api}/api/sync/health  OpenAPI UI {api}/scalar/  dashboard {api}/dashboard/");
             }
         }
     }

@@ -37,10 +37,12 @@ public sealed record RegionalSiloSettings(
     string? StorePostgres = null,
     Action<PeerOptions>? ConfigurePeers = null,
     AuthSettings? Auth = null,
-    RateLimitSettings? RateLimits = null)
+    RateLimitSettings? RateLimits = null,
+    LinkTls? Tls = null)
 {
     /// <summary>This region's own cluster.</summary>
     public string ClusterId => RegionCluster.IdOf(Region);
+
 }
 
 /// <summary>
@@ -59,13 +61,28 @@ public static class RegionalSilo
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
         builder.Logging.AddFilter("Orleans.Providers.MemoryAdapterReceiver", LogLevel.Critical);
-        // On loopback unless the silo advertises a routable address (containers, separate hosts).
+        // On loopback unless the silo advertises a routable address (containers, separate hosts); HTTPS with the
+        // silo's certificate when TLS is on.
+        var scheme = settings.Tls is null ? "http" : "https";
         builder.WebHost.UseUrls(settings.AdvertisedHost is "127.0.0.1" or "localhost"
-            ? settings.Endpoints.HttpUrl
-            : $"http://0.0.0.0:{settings.Endpoints.HttpPort}");
+            ? $"{scheme}://127.0.0.1:{settings.Endpoints.HttpPort}"
+            : $"{scheme}://0.0.0.0:{settings.Endpoints.HttpPort}");
+        if (settings.Tls is { } https)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out unless asked
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = https.Certificate));
+        }
+
         builder.UseOrleans(silo =>
         {
             ConfigureClustering(silo, settings);
+            if (settings.Tls is { } tls)
+            {
+                // Every Orleans connection of the silo: its region's other silos, clients at its gateway, and (below) its peer clients.
+                silo.UseTls(tls.Certificate, tls.Configure);
+                silo.Services.AddSingleton(tls);
+            }
+
             silo.AddDashboard();
             silo.AddHaunt(
                 r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; r.StorePostgres = settings.StorePostgres; },
@@ -80,6 +97,8 @@ public static class RegionalSilo
                     {
                         p.Gateways[peer] = gateways;
                     }
+
+                    p.Tls = settings.Tls;
 
                     settings.ConfigurePeers?.Invoke(p);
                 });

@@ -5,6 +5,9 @@ public sealed record SiloEndpoints(int SiloPort, int GatewayPort, int HttpPort)
 {
     public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
 
+    /// <summary>The API's base URL on loopback, https when the silo runs with TLS.</summary>
+    public string ApiUrl(bool tls) => tls ? $"https://127.0.0.1:{HttpPort}" : HttpUrl;
+
     /// <summary>Most silos one machine runs for a region (`silo --silo-index 0…9`).</summary>
     public const int MaxSilosPerRegion = 10;
 

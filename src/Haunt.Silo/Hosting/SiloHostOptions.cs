@@ -57,6 +57,9 @@ public sealed class SiloHostOptions
     /// <summary>Token validation (Haunt:Auth); in development without keys, a local key in the data folder.</summary>
     public Security.AuthSettings Auth { get; set; } = new();
 
+    /// <summary>HTTPS and mutual TLS on every Orleans connection (Haunt:Tls: PEM certificate, key, CA); off when unset.</summary>
+    public Security.TlsSettings Tls { get; set; } = new();
+
     /// <summary>Requests per second on the trading endpoints (Haunt:RateLimits).</summary>
     public Security.RateLimitSettings RateLimits { get; set; } = new();
 
@@ -107,6 +110,11 @@ public sealed class SiloHostOptions
         }
 
         foreach (var problem in Auth.Problems().Where(_ => Auth.SigningKeys.Count > 0 || !Development))
+        {
+            yield return problem;
+        }
+
+        foreach (var problem in Tls.Problems())
         {
             yield return problem;
         }

@@ -24,11 +24,29 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
     public Dictionary<string, Uri> Urls { get; } = [];
 
-    /// <summary>A new client of a region's API sending <paramref name="token"/> (none if null); the caller disposes it.</summary>
+    /// <summary>Each region's silo, gateway and HTTP ports.</summary>
+    public Dictionary<string, SiloEndpoints> Endpoints { get; } = [];
+
+    /// <summary>TLS for the silos' APIs and Orleans connections (null: plain, as in most tests).</summary>
+    public virtual Haunt.Grains.Peers.LinkTls? Tls => null;
+
+    /// <summary>A new client of a region's API sending <paramref name="token"/> (none if null), trusting the silos' CA under TLS; the caller disposes it.</summary>
     public HttpClient Client(string region, string? token)
     {
-        var http = new HttpClient { BaseAddress = Urls[region] };
+        var http = new HttpClient(Handler()) { BaseAddress = Urls[region] };
         return token is null ? http : http.WithToken(token);
+    }
+
+    private SocketsHttpHandler Handler()
+    {
+        var handler = new SocketsHttpHandler();
+        if (Tls is { } tls)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 c && tls.ChainsToAuthority(c);
+        }
+
+        return handler;
     }
 
     /// <summary>Cuts both directions between two regions at the link seam (replication and forwarded calls).</summary>
@@ -71,8 +89,9 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
                 foreach (var region in KnownRegions.All)
                 {
                     _silos[region] = await StartAsync(region, endpoints);
-                    Http[region] = new HttpClient { BaseAddress = new Uri(endpoints[region].HttpUrl) }.AsOperator();
-                    Urls[region] = new Uri(endpoints[region].HttpUrl);
+                    Endpoints[region] = endpoints[region];
+                    Urls[region] = new Uri(endpoints[region].ApiUrl(Tls is not null));
+                    Http[region] = Client(region, null).AsOperator();
                 }
 
                 return;
@@ -92,7 +111,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers,
             // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
             ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database,
-            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings));
+            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings, Tls: Tls));
         try
         {
             await app.StartAsync();

@@ -19,6 +19,10 @@ public sealed class FailoverHandler(IReadOnlyList<Uri> silos) : DelegatingHandle
         {
             var silo = silos[Volatile.Read(ref _current) % silos.Count];
             var attempt = new HttpRequestMessage(request.Method, new Uri(silo, request.RequestUri!.PathAndQuery));
+            foreach (var (name, values) in request.Headers)
+            {
+                attempt.Headers.TryAddWithoutValidation(name, values); // the bearer token among them
+            }
             if (body is not null)
             {
                 attempt.Content = new ByteArrayContent(body);
