@@ -2,8 +2,11 @@ using Haunt.Grains.Trading;
 
 namespace Haunt.Silo.Bots;
 
-/// <summary>The four bots in every region, each with its own portfolio there, trading through that region's cluster.</summary>
-public sealed class BotRunner(Func<string, IGrainFactory> grainsOf)
+/// <summary>
+/// The four bots in every region, each a user with its own portfolio there, trading through that region's
+/// HTTP API: <paramref name="clientFor"/>(region, user) gives a client of the region's API carrying that user's token.
+/// </summary>
+public sealed class BotRunner(Func<string, string, HttpClient> clientFor)
 {
     private readonly MarketFeed _market = new(TimeProvider.System);
 
@@ -14,11 +17,11 @@ public sealed class BotRunner(Func<string, IGrainFactory> grainsOf)
         var seed = 100;
         foreach (var region in KnownRegions.All)
         {
-            var grains = grainsOf(region);
-            Bots.Add(new GrandmaBot(grains, region, _market, seed++));
-            Bots.Add(new CryptoBroBot(grains, region, _market, seed++));
-            Bots.Add(new QuantBot(grains, region, _market, seed++));
-            Bots.Add(new ScalperBot(grains, region, _market, seed++));
+            HttpClient Connect(string user) => clientFor(region, user);
+            Bots.Add(new GrandmaBot(Connect, region, _market, seed++));
+            Bots.Add(new CryptoBroBot(Connect, region, _market, seed++));
+            Bots.Add(new QuantBot(Connect, region, _market, seed++));
+            Bots.Add(new ScalperBot(Connect, region, _market, seed++));
         }
 
         return Task.WhenAll(Bots.Select(b => b.RunAsync(stop)));

@@ -4,7 +4,7 @@ using Haunt.Trading;
 namespace Haunt.Silo.Bots;
 
 /// <summary>Rare, small, buy-and-hold: now and then buys a little of a blue chip, never sells.</summary>
-public sealed class GrandmaBot(IGrainFactory grains, string region, MarketFeed market, int seed) : TradingBot(grains, region, market, seed)
+public sealed class GrandmaBot(Func<string, HttpClient> connect, string region, MarketFeed market, int seed) : TradingBot(connect, region, market, seed)
 {
     public override string Name => "GrandmaBot";
     protected override TimeSpan Every => TimeSpan.FromSeconds(2);
@@ -18,7 +18,7 @@ public sealed class GrandmaBot(IGrainFactory grains, string region, MarketFeed m
 }
 
 /// <summary>Large, momentum: buys crypto that went up over its last five looks, dumps half when it turns down.</summary>
-public sealed class CryptoBroBot(IGrainFactory grains, string region, MarketFeed market, int seed) : TradingBot(grains, region, market, seed)
+public sealed class CryptoBroBot(Func<string, HttpClient> connect, string region, MarketFeed market, int seed) : TradingBot(connect, region, market, seed)
 {
     private readonly Dictionary<string, Queue<decimal>> _seen = [];
     private readonly Dictionary<string, decimal> _held = [];
@@ -59,7 +59,7 @@ public sealed class CryptoBroBot(IGrainFactory grains, string region, MarketFeed
 }
 
 /// <summary>Mean reversion over a rolling window of 20 prices: buys 1.5 σ below the mean, sells 1.5 σ above.</summary>
-public sealed class QuantBot(IGrainFactory grains, string region, MarketFeed market, int seed) : TradingBot(grains, region, market, seed)
+public sealed class QuantBot(Func<string, HttpClient> connect, string region, MarketFeed market, int seed) : TradingBot(connect, region, market, seed)
 {
     private const int Window = 20;
     private readonly Queue<decimal> _prices = new();
@@ -101,7 +101,7 @@ public sealed class QuantBot(IGrainFactory grains, string region, MarketFeed mar
 }
 
 /// <summary>Many small limit orders a hair inside the price; cancels whatever has not filled after two seconds.</summary>
-public sealed class ScalperBot(IGrainFactory grains, string region, MarketFeed market, int seed) : TradingBot(grains, region, market, seed)
+public sealed class ScalperBot(Func<string, HttpClient> connect, string region, MarketFeed market, int seed) : TradingBot(connect, region, market, seed)
 {
     private readonly Queue<(string Id, DateTimeOffset At)> _open = new();
 
@@ -116,7 +116,7 @@ public sealed class ScalperBot(IGrainFactory grains, string region, MarketFeed m
             _open.Dequeue();
             try
             {
-                await Portfolio.CancelOrderAsync(oldest.Id);
+                await Account.CancelAsync(oldest.Id);
             }
             catch (OperationRefusedException)
             {

@@ -4,20 +4,21 @@ using Haunt.Trading;
 namespace Haunt.Silo.Bots;
 
 /// <summary>
-/// A paper trader with its own portfolio in one region, trading through the same grain operations users call
-/// (IPortfolioGrain.PlaceOrderAsync / CancelOrderAsync). Subclasses decide what to do on each tick.
+/// A paper trader with its own portfolio in one region, trading through that region's HTTP API with a token
+/// of its own (<paramref name="connect"/> gives the client for its user), like any user. Subclasses decide
+/// what to do on each tick.
 /// </summary>
-public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed market, int seed)
+public abstract class TradingBot(Func<string, HttpClient> connect, string region, MarketFeed market, int seed)
 {
     private long _orders;
     private long _refused;
 
     protected Random Random { get; } = new(seed);
     protected MarketFeed Market => market;
-    protected IPortfolioGrain Portfolio { get; private set; } = null!;
+    protected BotAccount Account { get; private set; } = null!;
 
     public string Region => region;
-    public string PortfolioId { get; private set; } = "";
+    public string PortfolioId => Account?.PortfolioId ?? "";
     public long Orders => Interlocked.Read(ref _orders);
     public long Refused => Interlocked.Read(ref _refused);
 
@@ -35,9 +36,9 @@ public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed
 
     public async Task RunAsync(CancellationToken stop)
     {
-        PortfolioId = Guid.CreateVersion7().ToString("N");
-        Portfolio = grains.GetGrain<IPortfolioGrain>(EntityKey.Of(region, PortfolioId));
-        await Portfolio.CreateAsync(User, StartingCash);
+        using var account = new BotAccount(connect(User));
+        Account = account;
+        await account.OpenAsync(StartingCash);
         using var timer = new PeriodicTimer(Every);
         try
         {
@@ -47,8 +48,7 @@ public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed
                 {
                     await TickAsync();
                 }
-                catch (Exception ex) when (ex is OperationRefusedException or EntityNotFoundException
-                    or RegionUnavailableException or TimeoutException or OrleansException)
+                catch (Exception ex) when (ex is OperationRefusedException or HttpRequestException or TaskCanceledException)
                 {
                     Interlocked.Increment(ref _refused); // a rule said no, or the region is down: try again next tick
                 }
@@ -63,7 +63,7 @@ public abstract class TradingBot(IGrainFactory grains, string region, MarketFeed
 
     protected async Task<Order> PlaceAsync(string symbol, OrderSide side, decimal quantity, decimal? limit = null)
     {
-        var order = await Portfolio.PlaceOrderAsync(new PlaceOrder(symbol, side, limit is null ? OrderKind.Market : OrderKind.Limit, quantity, limit));
+        var order = await Account.PlaceAsync(new PlaceOrder(symbol, side, limit is null ? OrderKind.Market : OrderKind.Limit, quantity, limit));
         Interlocked.Increment(ref _orders);
         return order;
     }

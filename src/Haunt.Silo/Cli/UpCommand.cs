@@ -58,7 +58,7 @@ public static class UpCommand
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.GrainsOf(region), region, seed: i + 1)).ToList();
-        var bots = new BotRunner(regions.GrainsOf);
+        var bots = new BotRunner(BotClients(auth, tls));
         var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).Append(bots.RunAsync(stopLoad.Token)).ToList();
         Console.WriteLine("Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region, plus background writes of every entity type.");
         var view = new LiveView();
@@ -93,6 +93,28 @@ public static class UpCommand
         }
 
         return converged ? 0 : 1;
+    }
+
+    /// <summary>
+    /// How a bot reaches its region: the API of the region's first silo, with a token of the bot's own (and, under
+    /// --tls, trusting the development CA), as any user would.
+    /// </summary>
+    private static Func<string, string, HttpClient> BotClients(AuthSettings auth, TlsSettings? tls)
+    {
+        var link = tls?.Load();
+        return (region, user) =>
+        {
+            var handler = new SocketsHttpHandler();
+            if (link is not null)
+            {
+                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 c && link.ChainsToAuthority(c);
+            }
+
+            var http = new HttpClient(handler) { BaseAddress = new Uri(SiloEndpoints.DefaultFor(region).ApiUrl(link is not null)) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenIssuer.Mint(auth, user, [], TimeSpan.FromDays(1)));
+            return http;
+        };
     }
 
     /// <summary>Every HTTP endpoint but the liveness probe wants a token: two to start with, and how to get more.</summary>

@@ -46,7 +46,8 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 
         Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region>{(silosPerRegion > 1 ? " --silo-index <n> --fast-failure-detection" : "")} --data {dataDirectory} --development" +
             (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\"") +
-            (silosPerRegion > 1 ? $" (and Haunt__Peers__<other region>=<its gateways> as `up` set them: {Gateways(KnownRegions.Osaka)} for osaka)" : ""));
+            (silosPerRegion > 1 ? $" (and Haunt__Peers__<other region>=<its gateways> as `up` set them: {Gateways(KnownRegions.Osaka)} for osaka)" : "") +
+            (tls is null ? "" : $" (and Haunt__Tls__Certificate={tls.Certificate} Haunt__Tls__Key={tls.Key} Haunt__Tls__Authority={tls.Authority})"));
     }
 
     private string LogPath(string region, int index) => Path.Combine(dataDirectory, index == 0 ? $"{region}.log" : $"{region}-{index}.log");

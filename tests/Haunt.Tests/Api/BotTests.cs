@@ -16,7 +16,7 @@ public abstract class BotTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
     [SkippableFact]
     public async Task A_few_seconds_of_bots_trade_in_every_region_and_converge()
     {
-        var runner = new BotRunner(host.GrainsOf);
+        var runner = new BotRunner((region, user) => host.Client(region, TestTokens.For(user)));
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4)))
         {
             await runner.RunAsync(stop.Token);
