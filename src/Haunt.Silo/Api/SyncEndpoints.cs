@@ -32,6 +32,8 @@ public static class SyncEndpoints
             .WithSummary("This region's data digest, overall and per entity type.");
         sync.MapGet("/convergence", ConvergenceAsync)
             .WithSummary("Asks every region for its digest over the peer link: converged yes/no, the entity types that differ, the regions that could not be reached.");
+        sync.MapGet("/overview", OverviewEndpoint.OverviewAsync)
+            .WithSummary("The three regions (writes, applied, lag, conflicts, backlog per peer) and the state of their three links, as this region sees them; each peer asked over the peer link.");
         sync.MapPost("/reconcile", async (IGrainFactory grains, SiloRegion region) =>
             TypedResults.Accepted("/api/sync/convergence", await grains.GetGrain<ISyncQueueGrain>(region.Name).ReconcileAsync()))
             .WithSummary("Starts an anti-entropy round with every peer now; watch /api/sync/convergence.");
@@ -106,7 +108,7 @@ public static class SyncEndpoints
         var types = digests.SelectMany(d => d.PerType.Keys).Distinct().Order();
         var differing = types.Where(t => digests.Select(d => d.PerType.GetValueOrDefault(t, "")).Distinct().Count() > 1).ToList();
         return TypedResults.Ok(new Convergence(unreachable.Count == 0 && digests.Select(d => d.Overall).Distinct().Count() == 1,
-            digests.ToDictionary(d => d.Region, d => d.Overall), differing, unreachable));
+            digests.ToDictionary(d => d.Region, d => d.Overall), differing, unreachable, digests.ToDictionary(d => d.Region, d => d.Entities)));
     }
 
     // Degraded: a batch had to be resent, or the oldest change has waited longer than a healthy link takes.

@@ -31,7 +31,8 @@ public sealed record MetricsPoint(long Id, string Region, long RecordedAtMs, Jso
 
 /// <summary>
 /// Whether the three regions hold the same data: overall digest per region reached, the entity types that
-/// differ, and the regions that could not be asked (then Converged is false: unknown is not equal).
+/// differ, the regions that could not be asked (then Converged is false: unknown is not equal), and the live
+/// entities each region reached holds.
 /// </summary>
 public sealed record Convergence(bool Converged, IReadOnlyDictionary<string, string> Regions, IReadOnlyList<string> DifferingTypes,
-    IReadOnlyList<string> Unreachable);
+    IReadOnlyList<string> Unreachable, IReadOnlyDictionary<string, long> Entities);

@@ -50,6 +50,7 @@ public static class UpCommand
         // Made before the silos start, so they all verify tokens with the same development key.
         var auth = new AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(data, ClusterKeyFile.TokenSigningKey)] };
         var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data) : null;
+        PrintConsole(auth, tls);
         await using IRegionHost regions = inProcess
             ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, tls?.Load())
             : new ChildProcessRegions(data, postgres, silos, tls);
@@ -115,6 +116,15 @@ public static class UpCommand
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenIssuer.Mint(auth, user, [], TimeSpan.FromDays(1)));
             return http;
         };
+    }
+
+    /// <summary>First of all, where to look: the sync console of each region, opened as the operator (the token goes into a cookie).</summary>
+    private static void PrintConsole(AuthSettings auth, TlsSettings? tls)
+    {
+        var token = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole], TimeSpan.FromHours(12));
+        Console.WriteLine($"Sync console: {SiloEndpoints.DefaultFor(KnownRegions.Osaka).ApiUrl(tls is not null)}/?access_token={token}");
+        Console.WriteLine($"  (the same page in every region: {string.Join(", ", KnownRegions.All.Skip(1).Select(r => SiloEndpoints.DefaultFor(r).ApiUrl(tls is not null) + "/"))}; " +
+            "ready once the regions below are up)");
     }
 
     /// <summary>Every HTTP endpoint but the liveness probe wants a token: two to start with, and how to get more.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Haunt.Silo.Api;
 using Haunt.Silo.Security;
+using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Haunt.Grains.Sync;
@@ -118,6 +119,11 @@ public static class RegionalSilo
         app.UseStatusCodePages();
         app.UseHauntAuthentication();
         app.UseRateLimiter();
+        // The sync console at /: static files shipped next to the program (no CDN, works offline). The page holds no
+        // data, so it is served to anyone; everything it shows comes from /api/sync/*, which wants the operator role.
+        var page = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "console"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
         app.MapOpenApi().RequireAuthorization(HauntPolicies.Operator);
         app.MapScalarApiReference().RequireAuthorization(HauntPolicies.Operator);
         app.MapOrleansDashboard(routePrefix: ApiDocument.DashboardRoute).RequireAuthorization(HauntPolicies.Operator);

@@ -1,0 +1,151 @@
+using Haunt.Silo.Security;
+using Haunt.Tests.Api;
+using Haunt.Tests.Cluster;
+using Microsoft.Playwright;
+
+namespace Haunt.Tests.Browser;
+
+/// <summary>
+/// The sync console in a real browser, against the three real regions of the API tests: it loads in each region
+/// without console errors, draws three regions and three links, shows a cut link as cut within 3 s, shows a
+/// conflict with both versions, starts a reconciliation round, and fits a phone's width.
+/// </summary>
+[Collection(SqliteApiCollection.Name)]
+public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClassFixture<Chromium>
+{
+    private static readonly string s_operator = TestTokens.For("console-operator", HauntPolicies.OperatorRole);
+
+    /// <summary>A page of the console in <paramref name="region"/>, opened as the operator; errors the page logs are collected.</summary>
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string region, int width = 1280, int height = 900)
+    {
+        var context = await chromium.Require().NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync($"{host.Urls[region]}?access_token={s_operator}");
+        await Assertions.Expect(page.Locator("section.region")).ToHaveCountAsync(3);
+        return (page, errors);
+    }
+
+    [SkippableTheory]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Seoul)]
+    [InlineData(KnownRegions.Nyc)]
+    public async Task The_console_loads_in_each_region_without_errors_and_draws_three_regions_and_their_links(string region)
+    {
+        var (page, errors) = await OpenAsync(region);
+        await using var _ = page.Context;
+
+        var answered = page.Locator("#answered");
+        await Assertions.Expect(answered).ToContainTextAsync($"answered by {region}");
+        var first = await answered.TextContentAsync();
+        await Assertions.Expect(answered).Not.ToHaveTextAsync(first!, new() { Timeout = 5000 }); // it refreshed by itself
+        await Assertions.Expect(page.Locator("#map line[data-link]")).ToHaveCountAsync(3);
+        foreach (var r in KnownRegions.All)
+        {
+            await Assertions.Expect(page.Locator($"section.region[data-region='{r}'] [data-figure='entities'] b")).Not.ToHaveTextAsync("…");
+        }
+
+        await Assertions.Expect(page.Locator("#convergence")).Not.ToHaveAttributeAsync("data-converged", "unknown");
+        Assert.DoesNotContain("access_token", page.Url, StringComparison.Ordinal); // the token went into a cookie, not the history
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task A_link_cut_at_the_fault_seam_shows_as_cut_within_3_seconds_and_heals()
+    {
+        var (page, errors) = await OpenAsync(KnownRegions.Osaka);
+        await using var _ = page.Context;
+        var link = page.Locator("#map line[data-link='osaka-seoul']");
+        await Assertions.Expect(link).Not.ToHaveAttributeAsync("data-state", "cut");
+
+        host.Cut(KnownRegions.Osaka, KnownRegions.Seoul);
+        try
+        {
+            await Assertions.Expect(link).ToHaveAttributeAsync("data-state", "cut", new() { Timeout = 3000 });
+            await Assertions.Expect(page.Locator("#link-list li[data-link='osaka-seoul']")).ToContainTextAsync("since");
+            await Assertions.Expect(page.Locator("section.region[data-region='seoul']")).ToHaveAttributeAsync("data-reachable", "false");
+        }
+        finally
+        {
+            host.HealAll();
+        }
+
+        await Assertions.Expect(link).Not.ToHaveAttributeAsync("data-state", "cut", new() { Timeout = 10_000 });
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task A_conflict_made_by_the_test_shows_both_versions_the_winner_and_the_policy()
+    {
+        chromium.Require();
+        var id = $"console-{Guid.NewGuid():N}";
+        host.Cut(KnownRegions.Osaka, KnownRegions.Seoul);
+        try
+        {
+            await host.GrainsOf(KnownRegions.Osaka).GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Osaka, id)).PutAsync(new Profile(id, "written in osaka", null, 1));
+            await host.GrainsOf(KnownRegions.Seoul).GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, id)).PutAsync(new Profile(id, "written in seoul", null, 2));
+        }
+        finally
+        {
+            host.HealAll();
+        }
+
+        await Eventually.WaitUntilAsync(async () => (await host.Http[KnownRegions.Osaka].GetJsonAsync("/api/sync/conflicts?limit=1000")).EnumerateArray()
+            .Any(c => c.GetProperty("entityId").GetString() == id), "osaka logged the conflict");
+        var (page, errors) = await OpenAsync(KnownRegions.Osaka);
+        await using var _ = page.Context;
+
+        await page.Locator($"#conflicts tr[data-conflict='{id}']").ClickAsync();
+
+        var detail = page.Locator("#conflict-detail");
+        await Assertions.Expect(detail).ToContainTextAsync("last-writer-wins");
+        await Assertions.Expect(detail.Locator("[data-version='local']")).ToContainTextAsync("written in osaka");
+        await Assertions.Expect(detail.Locator("[data-version='remote']")).ToContainTextAsync("written in seoul");
+        await Assertions.Expect(detail.Locator(".version.winner")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#conflict-counts [data-type='Profile']")).ToBeVisibleAsync();
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task The_reconcile_button_starts_a_round()
+    {
+        var (page, errors) = await OpenAsync(KnownRegions.Nyc);
+        await using var _ = page.Context;
+
+        await page.Locator("#reconcile").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#reconcile-result")).ToContainTextAsync("started by nyc with osaka, seoul");
+        Assert.Empty(errors);
+    }
+
+    [SkippableFact]
+    public async Task The_console_fits_a_phone_and_a_1280_px_screen_and_is_photographed_for_the_docs()
+    {
+        foreach (var (width, height, name) in new[] { (1280, 900, "console-1280.png"), (390, 844, "console-phone.png") })
+        {
+            var (page, errors) = await OpenAsync(KnownRegions.Osaka, width, height);
+            await using var _ = page.Context;
+            await Assertions.Expect(page.Locator("#convergence")).Not.ToHaveAttributeAsync("data-converged", "unknown");
+
+            var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+            Assert.True(overflow <= 0, $"at {width} px the page is {overflow} px wider than the screen");
+            var shot = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = true });
+            Assert.True(shot.Length > 10_000, $"{name}: {shot.Length} bytes");
+            // HAUNT_SCREENSHOTS=<folder> keeps them (docs/ is where the README's come from).
+            if (Environment.GetEnvironmentVariable("HAUNT_SCREENSHOTS") is { Length: > 0 } folder)
+            {
+                await File.WriteAllBytesAsync(System.IO.Path.Combine(folder, name), shot);
+            }
+
+            Assert.Empty(errors);
+        }
+    }
+}
