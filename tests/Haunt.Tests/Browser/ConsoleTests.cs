@@ -112,6 +112,8 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
         await Assertions.Expect(detail.Locator(".version.winner")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#conflict-counts [data-type='Profile']")).ToBeVisibleAsync();
         Assert.Empty(errors);
+        await Assertions.Expect(page.Locator("#convergence")).ToHaveAttributeAsync("data-converged", "true", new() { Timeout = 30_000 }); // leaves the regions equal
+
     }
 
     [SkippableFact]
