@@ -43,7 +43,6 @@ public sealed record RegionalSiloSettings(
 {
     /// <summary>This region's own cluster.</summary>
     public string ClusterId => RegionCluster.IdOf(Region);
-
 }
 
 /// <summary>

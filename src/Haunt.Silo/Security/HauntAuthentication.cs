@@ -28,11 +28,16 @@ public static class HauntAuthentication
             };
             o.Events = new JwtBearerEvents
             {
-                // A header first; else the cookie a browser got from ?access_token=, or that query itself.
+                // The Authorization header when there is one (the handler reads it itself); else the cookie a browser
+                // got from ?access_token=, or that query itself.
                 OnMessageReceived = context =>
                 {
-                    context.Token ??= context.Request.Cookies[CookieName] is { Length: > 0 } cookie ? cookie
-                        : context.Request.Query["access_token"].FirstOrDefault();
+                    if (string.IsNullOrEmpty(context.Request.Headers.Authorization))
+                    {
+                        context.Token = context.Request.Cookies[CookieName] is { Length: > 0 } cookie ? cookie
+                            : context.Request.Query["access_token"].FirstOrDefault();
+                    }
+
                     return Task.CompletedTask;
                 },
             };

@@ -181,6 +181,20 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
     }
 
+    [SkippableFact]
+    public async Task A_header_token_wins_over_a_cookie_left_by_another_login()
+    {
+        using var browser = host.Client(KnownRegions.Seoul, null);
+        using var login = await browser.GetAsync($"/api/sync/health?access_token={TestTokens.For("frank", HauntPolicies.OperatorRole)}"); // leaves frank's cookie
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/sync/conflicts");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.For("grace"));
+        using var asGrace = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, asGrace.StatusCode); // grace has no operator role; frank's cookie did not count
+    }
+
     private async Task<string[]> DigestsAsync() =>
         await Task.WhenAll(KnownRegions.All.Select(async r => (await host.Http[r].GetJsonAsync("/api/sync/digest")).GetProperty("overall").GetString()!));
 }
