@@ -4,12 +4,14 @@ using Haunt.Silo.Hosting;
 namespace Haunt.Silo.Bench;
 
 /// <summary>
-/// One, or all three, regional silos in this process on their own ports and a fresh data folder — or, given
-/// a PostgreSQL connection string, with their stores in a fresh database on that server (dropped afterwards).
+/// One, or all three, regions in this process, each a cluster of one silo (or <c>silosPerRegion</c>) on its own
+/// ports and a fresh data folder — or, given a PostgreSQL connection string, with their stores in a fresh database
+/// on that server (dropped afterwards). Grains, stores and metrics are those of each region's first silo.
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, WebApplication> _silos = [];
+    private readonly List<WebApplication> _otherSilos = [];
     private string? _adminPostgres;
     private string? _database;
 
@@ -20,7 +22,7 @@ public sealed class BenchCluster : IAsyncDisposable
     public IReadOnlyCollection<string> Regions => _silos.Keys;
 
     public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null,
-        int? window = null)
+        int? window = null, int silosPerRegion = 1)
     {
         var cluster = new BenchCluster { _adminPostgres = postgres };
         Directory.CreateDirectory(folder);
@@ -37,14 +39,25 @@ public sealed class BenchCluster : IAsyncDisposable
         var auth = new Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
         foreach (var region in regions)
         {
-            var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset), key,
-                PeerAddresses.Loopback(region, portOffset), LogLevel: LogLevel.Error, ConfigureSync: s =>
+            for (var index = 0; index < silosPerRegion; index++)
+            {
+                var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index), key,
+                    PeerAddresses.Loopback(region, portOffset, silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region, portOffset).SiloPort,
+                    LogLevel: LogLevel.Error, ConfigureSync: s =>
+                    {
+                        s.Replicate = replicate;
+                        s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
+                    }, StorePostgres: store, Auth: auth));
+                await app.StartAsync();
+                if (index == 0)
                 {
-                    s.Replicate = replicate;
-                    s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
-                }, StorePostgres: store, Auth: auth));
-            await app.StartAsync();
-            cluster._silos[region] = app;
+                    cluster._silos[region] = app;
+                }
+                else
+                {
+                    cluster._otherSilos.Add(app);
+                }
+            }
         }
 
         return cluster;
@@ -59,9 +72,11 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
     public void Fault(string from, string to, LinkFault fault) => _silos[from].Services.GetRequiredService<LinkFaults>().Set(from, to, fault);
 
+    private IEnumerable<WebApplication> AllSilos => _silos.Values.Concat(_otherSilos);
+
     public void HealAll()
     {
-        foreach (var app in _silos.Values)
+        foreach (var app in AllSilos)
         {
             app.Services.GetRequiredService<LinkFaults>().HealAll();
         }
@@ -84,8 +99,9 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public void Cut(string region, bool cut)
     {
-        foreach (var (name, app) in _silos)
+        foreach (var app in AllSilos)
         {
+            var name = app.Services.GetRequiredService<Haunt.Grains.Replication.SiloRegion>().Name;
             var faults = app.Services.GetRequiredService<LinkFaults>();
             foreach (var peer in KnownRegions.PeersOf(name).Where(p => name == region || p == region))
             {
@@ -123,7 +139,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var app in _silos.Values.Reverse())
+        foreach (var app in AllSilos.Reverse())
         {
             await app.StopAsync();
             await app.DisposeAsync();

@@ -16,7 +16,7 @@ public static class BenchCommand
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
-        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, replicated, lag, slowlink, cut); default all." };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut); default all." };
         var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
         var window = new Option<int?>("--window") { Description = "Batches in flight per peer (default: the product's, 64); 1 shows what a stop-and-wait link does." };
@@ -56,15 +56,19 @@ public static class BenchCommand
                 results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
             }
 
+            if (Runs("twosilos"))
+            {
+                Log("2b/7 replicated with two silos per region (each silo its own store writer on the region's store), counted until all applied");
+                await using var twoSilos = await BenchCluster.StartAsync(Path.Combine(folder, "two-silos"), KnownRegions.All, replicate: true, portOffset: 40, postgres, window,
+                    silosPerRegion: 2);
+                results.TwoSilosReplicatedChangesPerSecond = await ReplicatedThroughputAsync(twoSilos, writers, phase);
+            }
+
             await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), KnownRegions.All, replicate: true, portOffset: 30, postgres, window);
             if (Runs("replicated"))
             {
                 Log("3/7 replicated: writes in all three regions, counted until every region applied everything");
-                var load = new LoadDriver(cluster);
-                var clock = Stopwatch.StartNew();
-                await load.ClosedLoopAsync(writers, phase);
-                await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
-                results.ReplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+                results.ReplicatedChangesPerSecond = await ReplicatedThroughputAsync(cluster, writers, phase);
             }
 
             if (Runs("lag"))
@@ -108,6 +112,16 @@ public static class BenchCommand
 
         results.Print(json);
         return 0;
+    }
+
+    /// <summary>Changes per second written in all three regions, counted until every region applied everything.</summary>
+    private static async Task<double> ReplicatedThroughputAsync(BenchCluster cluster, int writers, TimeSpan phase)
+    {
+        var load = new LoadDriver(cluster);
+        var clock = Stopwatch.StartNew();
+        await load.ClosedLoopAsync(writers, phase);
+        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
+        return load.Written / clock.Elapsed.TotalSeconds;
     }
 
     private static async Task<CatchUp> CutAsync(BenchCluster cluster, TimeSpan cut)

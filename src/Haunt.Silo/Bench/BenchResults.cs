@@ -20,6 +20,10 @@ public sealed class BenchResults
     // Null when a phase was left out (--only): a ratio over a phase that did not run is not a figure.
     public double? ReplicatedVsUnreplicated => Ratio(ReplicatedChangesPerSecond, UnreplicatedChangesPerSecond);
     public double? ReplicatedVsBaseline => Ratio(ReplicatedChangesPerSecond, BaselineWritesPerSecond);
+
+    /// <summary>Replicated throughput with two silos per region (on this machine's cores), and over one silo per region.</summary>
+    public double TwoSilosReplicatedChangesPerSecond { get; set; }
+    public double? TwoSilosVsOneSilo => Ratio(TwoSilosReplicatedChangesPerSecond, ReplicatedChangesPerSecond);
     /// <summary>Writes per second offered (all regions together) while <see cref="LagUnderLoad"/> was measured.</summary>
     public int LagRate { get; set; }
     public LagFigures? LagUnderLoad { get; set; }
@@ -44,6 +48,8 @@ public sealed class BenchResults
         Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
         Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
         Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
+        Row("Haunt replicated, two silos per region", string.Create(f, $"{TwoSilosReplicatedChangesPerSecond:0} changes/s") +
+            (TwoSilosVsOneSilo is { } t ? string.Create(f, $" ({t:0.00} of one silo per region)") : ""));
         Row(string.Create(f, $"lag at {LagRate:N0} writes/s p50 / p95 / p99"), Lag(LagUnderLoad));
         Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
         if (SlowLink is { } slow)
