@@ -54,7 +54,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     public async Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes)
     {
-        // JSON is built here, on the caller's thread: the single writer thread only runs SQL.
+        // JSON is built here, on the caller's thread: the writer thread only runs SQL.
         var prepared = writes.Select(w => (Write: w, Json: StateJson.Serialize(w.State), Priority: w.State.Type.Info().Priority)).ToArray();
         try
         {

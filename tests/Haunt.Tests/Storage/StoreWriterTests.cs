@@ -6,7 +6,7 @@ public sealed class SqliteStoreWriterTests() : StoreWriterTests(StoreKind.Sqlite
 
 public sealed class PostgresStoreWriterTests() : StoreWriterTests(StoreKind.Postgres);
 
-/// <summary>The single writer keeps committing whatever its subscribers and callers do.</summary>
+/// <summary>A silo's store writer keeps committing whatever its subscribers and callers do.</summary>
 public abstract class StoreWriterTests(StoreKind kind) : StoreTestsBase(kind)
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
