@@ -24,4 +24,17 @@ public sealed class RegionReach(SiloRegion region, LinkFaults faults, PeerClient
 
         return peers[target].CallAsync(call);
     }
+
+    /// <summary>A read of another region's state over the peer link; null when that region cannot be reached.</summary>
+    public async Task<T?> TryCallAsync<T>(string target, Func<IGrainFactory, Task<T>> call) where T : class
+    {
+        try
+        {
+            return await CallAsync(target, call);
+        }
+        catch (RegionUnavailableException)
+        {
+            return null;
+        }
+    }
 }

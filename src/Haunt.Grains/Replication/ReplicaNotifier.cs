@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Haunt.Grains.Replication;
 
 /// <summary>
@@ -10,10 +8,8 @@ namespace Haunt.Grains.Replication;
 /// newer vector.
 /// </summary>
 public sealed class ReplicaNotifier(IGrainFactory grains, ActiveReplicas active, SiloRegion region, IClusterMembershipService membership,
-    ILocalSiloDetails self, IServiceProvider services)
+    ILocalSiloDetails self, ReplicaRefreshClient others)
 {
-    private ReplicaRefreshClient Others => field ??= services.GetRequiredService<ReplicaRefreshClient>();
-
     public Task NotifyAsync(IReadOnlyList<EntityState> states, (EntityType Type, string Id)? except = null)
     {
         if (states.Count == 0)
@@ -25,7 +21,7 @@ public sealed class ReplicaNotifier(IGrainFactory grains, ActiveReplicas active,
         {
             if (member.Status == SiloStatus.Active && !silo.Equals(self.SiloAddress))
             {
-                Others.On(silo).RefreshAsync(states).Ignore();
+                others.On(silo).RefreshAsync(states).Ignore();
             }
         }
 

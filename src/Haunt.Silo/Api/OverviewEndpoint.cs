@@ -20,23 +20,9 @@ public sealed record SyncOverview(string AnsweredBy, long AtMs, IReadOnlyList<Re
 /// <summary>GET /api/sync/overview: what the sync console draws, in one call (each peer asked over the peer link, 1.5 s at most).</summary>
 public static class OverviewEndpoint
 {
-    private static readonly TimeSpan s_degradedAfter = TimeSpan.FromSeconds(5);
-
     public static async Task<Ok<SyncOverview>> OverviewAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, PeerClients peers, TimeProvider time)
     {
-        async Task<SyncStatus?> AskAsync(string peer)
-        {
-            try
-            {
-                return await reach.CallAsync(peer, g => g.GetGrain<ISyncQueueGrain>(peer).GetStatusAsync());
-            }
-            catch (RegionUnavailableException)
-            {
-                return null;
-            }
-        }
-
-        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p, AskAsync);
+        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p, p => reach.TryCallAsync(p, g => g.GetGrain<ISyncQueueGrain>(p).GetStatusAsync()));
         var statuses = new Dictionary<string, SyncStatus?> { [region.Name] = await grains.GetGrain<ISyncQueueGrain>(region.Name).GetStatusAsync() };
         foreach (var (peer, answer) in asked)
         {
@@ -55,7 +41,7 @@ public static class OverviewEndpoint
             var state = ours is not null && statuses[ours] is null ? "cut"
                 : views.Count == 0 ? "unknown"
                 : views.Any(v => v.NeedsSnapshot) ? "needs-snapshot"
-                : views.Any(v => v.Attempts > 1 || v.OldestPendingAgeMs > s_degradedAfter.TotalMilliseconds) ? "degraded"
+                : views.Any(SyncEndpoints.IsDegraded) ? "degraded"
                 : "healthy";
             links.Add(new LinkOverview(a, b, state, state == "cut" ? since : null));
         }

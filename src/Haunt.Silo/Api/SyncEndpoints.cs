@@ -89,19 +89,7 @@ public static class SyncEndpoints
     private static async Task<Ok<Convergence>> ConvergenceAsync(IGrainFactory grains, SiloRegion region, RegionReach reach)
     {
         // This region's digest from its own grain; each peer's from the peer's grain, through the peer link.
-        async Task<DigestReport?> AskAsync(string peer)
-        {
-            try
-            {
-                return await reach.CallAsync(peer, g => g.GetGrain<ISyncQueueGrain>(peer).GetDigestAsync());
-            }
-            catch (RegionUnavailableException)
-            {
-                return null;
-            }
-        }
-
-        var peers = KnownRegions.PeersOf(region.Name).Select(AskAsync).ToList();
+        var peers = KnownRegions.PeersOf(region.Name).Select(peer => reach.TryCallAsync(peer, g => g.GetGrain<ISyncQueueGrain>(peer).GetDigestAsync())).ToList();
         var own = await grains.GetGrain<ISyncQueueGrain>(region.Name).GetDigestAsync();
         var digests = (await Task.WhenAll(peers)).OfType<DigestReport>().Prepend(own).ToList();
         var unreachable = KnownRegions.All.Except(digests.Select(d => d.Region)).ToList();
@@ -111,9 +99,11 @@ public static class SyncEndpoints
             digests.ToDictionary(d => d.Region, d => d.Overall), differing, unreachable, digests.ToDictionary(d => d.Region, d => d.Entities)));
     }
 
-    // Degraded: a batch had to be resent, or the oldest change has waited longer than a healthy link takes.
     private static string PeerStatusOf(PeerStatus p, PeerReachability reach) =>
         !reach.Reachable ? "unreachable"
         : p.NeedsSnapshot ? "needs-snapshot"
-        : p.Attempts > 1 || p.OldestPendingAgeMs > s_degradedAfter.TotalMilliseconds ? "degraded" : "healthy";
+        : IsDegraded(p) ? "degraded" : "healthy";
+
+    /// <summary>Degraded: a batch had to be resent, or the oldest change has waited longer than a healthy link takes.</summary>
+    internal static bool IsDegraded(PeerStatus p) => p.Attempts > 1 || p.OldestPendingAgeMs > s_degradedAfter.TotalMilliseconds;
 }

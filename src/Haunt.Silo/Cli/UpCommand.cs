@@ -50,16 +50,17 @@ public static class UpCommand
         // Made before the silos start, so they all verify tokens with the same development key.
         var auth = new AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(data, ClusterKeyFile.TokenSigningKey)] };
         var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data) : null;
+        var link = tls?.Load();
         PrintConsole(auth, tls);
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, tls?.Load())
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, link)
             : new ChildProcessRegions(data, postgres, silos, tls);
         await regions.StartAsync(cancel);
         PrintTokens(auth, data, tls);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.GrainsOf(region), region, seed: i + 1)).ToList();
-        var bots = new BotRunner(BotClients(auth, tls));
+        var bots = new BotRunner(BotClients(auth, link));
         var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).Append(bots.RunAsync(stopLoad.Token)).ToList();
         Console.WriteLine("Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region, plus background writes of every entity type.");
         var view = new LiveView();
@@ -100,9 +101,8 @@ public static class UpCommand
     /// How a bot reaches its region: the API of the region's first silo, with a token of the bot's own (and, under
     /// --tls, trusting the development CA), as any user would.
     /// </summary>
-    private static Func<string, string, HttpClient> BotClients(AuthSettings auth, TlsSettings? tls)
+    private static Func<string, string, HttpClient> BotClients(AuthSettings auth, LinkTls? link)
     {
-        var link = tls?.Load();
         return (region, user) =>
         {
             var handler = new SocketsHttpHandler();

@@ -15,6 +15,7 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 {
     private readonly List<Process> _children = [];
     private readonly Dictionary<string, IHost> _clients = [];
+    private readonly LinkTls? _link = tls?.Load();
 
     public IGrainFactory GrainsOf(string region) => _clients[region].Services.GetRequiredService<IClusterClient>();
 
@@ -81,9 +82,9 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         {
             client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
             client.UseStaticClustering([.. PeerAddresses.LoopbackGateways(region, silos: silosPerRegion)]);
-            if (tls?.Load() is { } link)
+            if (_link is not null)
             {
-                client.UseTls(link.Certificate, link.Configure);
+                client.UseTls(_link.Certificate, _link.Configure);
             }
 
             // A killed silo strands the calls sent to it until they time out: keep that short.

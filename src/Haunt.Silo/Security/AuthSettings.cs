@@ -40,7 +40,7 @@ public sealed class AuthSettings
 
         for (var i = 0; i < SigningKeys.Count; i++)
         {
-            if (!IsKey(SigningKeys[i]))
+            if (!Base64Key.IsValid(SigningKeys[i]))
             {
                 yield return $"Haunt:Auth:SigningKeys:{i} must be base64 of at least 32 bytes.";
             }
@@ -50,11 +50,5 @@ public sealed class AuthSettings
         {
             yield return "Haunt:Auth:Issuer and Haunt:Auth:Audience must not be empty.";
         }
-    }
-
-    private static bool IsKey(string key)
-    {
-        Span<byte> buffer = stackalloc byte[512];
-        return Convert.TryFromBase64String(key, buffer, out var length) && length >= 32;
     }
 }
