@@ -38,9 +38,42 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
             _database = await _postgres.CreateDatabaseAsync();
         }
 
+        // A port found free can be taken by a parallel test before a silo binds it: deploy all three again on
+        // fresh ports rather than fail the whole collection (every region must know its peers' ports).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await DeployAsync();
+                break;
+            }
+            catch (Exception ex) when (attempt < 3 && IsPortTaken(ex))
+            {
+                await StopClustersAsync();
+            }
+        }
+
+        await WaitUntilLinkedAsync();
+    }
+
+    private static bool IsPortTaken(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task DeployAsync()
+    {
         // Each region's gateway ports are chosen up front (TestCluster numbers a region's silos from its base
-        // port): every region's silos are told their peers' at start.
-        var gateways = KnownRegions.All.ToDictionary(r => r, _ => SiloProcess.FreePort());
+        // port, so a range of free ports): every region's silos are told their peers' at start.
+        var gateways = KnownRegions.All.ToDictionary(r => r, r => SiloProcess.FreePorts(SilosOf(r)));
         foreach (var region in KnownRegions.All)
         {
             var builder = new TestClusterBuilder((short)SilosOf(region));
@@ -48,7 +81,7 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
             builder.Options.ServiceId = RegionCluster.ServiceId;
             // Peer clients reach a region through its gateway over real TCP (TestCluster's default is in-memory).
             builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-            builder.Options.BaseSiloPort = SiloProcess.FreePort();
+            builder.Options.BaseSiloPort = SiloProcess.FreePorts(SilosOf(region));
             builder.Options.BaseGatewayPort = gateways[region];
             builder.Properties[HauntSiloConfigurator.RegionKey] = region;
             builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
@@ -68,8 +101,6 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
             _clusters[region] = cluster;
             _silos[region] = cluster.Primary ?? throw new InvalidOperationException($"{region} has no silo.");
         }
-
-        await WaitUntilLinkedAsync();
     }
 
     private int SilosOf(string region) => region == KnownRegions.Osaka ? osakaSilos : 1;
@@ -79,13 +110,21 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
         () => Task.FromResult(KnownRegions.All.All(r => Services(r).GetRequiredService<PeerClients>().All.All(p => p.Reachability.Reachable))),
         "every region reached its peers");
 
-    public async Task DisposeAsync()
+    private async Task StopClustersAsync()
     {
         foreach (var cluster in _clusters.Values.Reverse())
         {
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }
+
+        _clusters.Clear();
+        _silos.Clear();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopClustersAsync();
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_postgres is not null && _database is not null)

@@ -73,6 +73,35 @@ public sealed class SiloProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The first of <paramref name="count"/> consecutive ports that are free now (TestCluster numbers a cluster's silos from a base port).</summary>
+    public static int FreePorts(int count)
+    {
+        while (true)
+        {
+            var first = FreePort();
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (var port = first + 1; port < first + count; port++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return first;
+            }
+            catch (SocketException)
+            {
+                // One of the next ports is taken: look elsewhere.
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+    }
+
     /// <summary>Starts the process and returns once it printed that its silo is up.</summary>
     public async Task StartAsync(TimeSpan timeout)
     {
