@@ -46,9 +46,6 @@ public static class HauntSiloExtensions
         configureRegion(region);
         KnownRegions.Require(region.Region);
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
-        // The region is also silo metadata, for placement filters and tools that read metadata rather than names.
-        Orleans.Runtime.MembershipService.SiloMetadata.SiloMetadataHostingExtensions.UseSiloMetadata(
-            silo, new Dictionary<string, string> { ["region"] = region.Region });
         var sync = silo.Services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
         if (configureSync is not null)
         {
@@ -80,18 +77,20 @@ public static class HauntSiloExtensions
         services.AddSingleton<ActiveReplicas>();
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();
-        services.AddSingleton<ReplicaRefreshClient>();
+        services.AddSingleton<IReplicaRefreshClient, ReplicaRefreshClient>();
+        services.AddOptions<ReplicaOptions>().BindConfiguration("Haunt:Replicas");
         silo.AddGrainService<ReplicaRefreshService>();
         services.AddSingleton<ReplicaServices>();
         services.AddSingleton<RegionReach>();
         services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IPriceFeed>(sp => sp.GetRequiredService<MarketFeed>());
+        services.AddOptions<TradingOptions>().BindConfiguration("Haunt:Trading");
         services.AddSingleton<BatchCodec>();
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
-        services.AddSingleton<LinkFaults>();
         AddPeers(services, region.Region, configurePeers);
-        services.AddSingleton<IReplicationLink>(sp => new FaultInjectingLink(sp.GetRequiredService<PeerReplicationLink>(), sp.GetRequiredService<LinkFaults>()));
+        services.AddSingleton<IReplicationLink>(sp => sp.GetRequiredService<PeerReplicationLink>());
         services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
 
         // The pulling agents poll each queue; Orleans' 100 ms default would add up to 100 ms per hop (batch and
@@ -106,7 +105,7 @@ public static class HauntSiloExtensions
         {
             await StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel);
             // Writes on every silo of the region wake the sync loop, wherever it lives.
-            sp.GetRequiredService<OutboxWakeup>().Enabled = true;
+            sp.GetRequiredService<OutboxWakeup>().Enable();
         });
         return silo;
     }

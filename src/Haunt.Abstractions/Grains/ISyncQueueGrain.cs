@@ -11,13 +11,12 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     [Alias("StartAsync")]
     Task StartAsync();
 
-    /// <summary>The outbox went non-empty: flush now rather than at the next tick.</summary>
-    [Alias("WakeAsync"), OneWay]
+    /// <summary>
+    /// The outbox went non-empty: flush now rather than at the next tick. Returns once that flush ran, so the
+    /// caller knows when another append needs another wake (not one-way for that reason).
+    /// </summary>
+    [Alias("WakeAsync")]
     Task WakeAsync();
-
-    /// <summary>Flushes now and returns after the batches are handed to the link.</summary>
-    [Alias("FlushAsync")]
-    Task FlushAsync();
 
     /// <summary>Per-peer link and backlog status of this region.</summary>
     [Alias("GetStatusAsync")]

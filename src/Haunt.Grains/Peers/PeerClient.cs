@@ -27,6 +27,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     private IClusterClient? _client;
     private IAsyncStream<SyncMessage>? _stream;
     private DateTimeOffset? _unreachableSince;
+    private DateTimeOffset _lastProbe = DateTimeOffset.MinValue;
     private string? _lastError = "not connected yet";
     private int _disposed;
 
@@ -111,7 +112,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call)
     {
         var client = Volatile.Read(ref _client);
-        if (client is null || Reachability.UnreachableSince is not null)
+        if (client is null || !MayCall())
         {
             throw new RegionUnavailableException(Region);
         }
@@ -176,6 +177,32 @@ public sealed partial class PeerClient : IAsyncDisposable
             .GetStream<SyncMessage>(StreamId.Create(HauntNames.SyncStreamNamespace, Region)));
         Volatile.Write(ref _client, client);
         Reached();
+    }
+
+    /// <summary>
+    /// Whether a call may go out: always while the peer answers; while it does not, one call per
+    /// <see cref="PeerOptions.ReconnectDelay"/> goes through as a probe and the rest fail fast. Without the probe a
+    /// silo that does not run the sync loop (whose posts are what normally find a peer back) would refuse every
+    /// call to a healed peer until it restarted.
+    /// </summary>
+    private bool MayCall()
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (_unreachableSince is null)
+            {
+                return true;
+            }
+
+            if (now - _lastProbe < _options.ReconnectDelay)
+            {
+                return false;
+            }
+
+            _lastProbe = now;
+            return true;
+        }
     }
 
     private void Reached()

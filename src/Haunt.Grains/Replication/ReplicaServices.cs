@@ -7,4 +7,5 @@ public sealed record ReplicaServices(
     ActiveReplicas Active,
     ReplicaNotifier Notifier,
     SiloRegion Region,
-    RegionReach Reach);
+    RegionReach Reach,
+    Microsoft.Extensions.Options.IOptions<ReplicaOptions> Options);

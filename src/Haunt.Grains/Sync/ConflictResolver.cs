@@ -1,7 +1,7 @@
 namespace Haunt.Grains.Sync;
 
 /// <summary>
-/// The apply rule and the conflict policies of ARCHITECTURE §3, in one place. Incoming newer → apply;
+/// The apply rule and the conflict policies of docs/architecture.md §4.2, in one place. Incoming newer → apply;
 /// older or equal → ignore; concurrent → the entity type's policy picks a winner, stored with the merged
 /// vector. The choice depends only on the two states, so every region resolves a pair the same way and
 /// they converge without re-broadcasting.

@@ -22,9 +22,6 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     public bool CanSend => _inFlight.Count == 0
         || (_inFlight.Count < options.MaxBatchesInFlight && _changesInFlight < options.MaxChangesInFlight);
 
-    /// <summary>The round trip to the peer (batch sent → ack), smoothed; null until the first ack.</summary>
-    public TimeSpan? SmoothedRtt => _smoothedRtt;
-
     public bool HasInFlight => _inFlight.Count > 0;
 
     /// <summary>Highest number of sends of any batch still in flight (1 = no resend yet).</summary>

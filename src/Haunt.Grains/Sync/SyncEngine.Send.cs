@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Haunt.Grains.Sync;
 
-// Sending: outbox rows in (priority, seq) order, one batch per peer in flight, the next one as soon as the
-// ack arrives; resends with backoff; heartbeats; the per-peer backlog bound.
+// Sending: outbox rows in (priority, seq) order, a window of batches in flight per peer (PeerLink), more as acks
+// free it; resends with backoff; heartbeats; the per-peer backlog bound (checked on each flush).
 public sealed partial class SyncEngine
 {
     private long _nextBatchId;
@@ -17,7 +17,6 @@ public sealed partial class SyncEngine
         }
 
         _flushing = true;
-        _onFlushStart();
         try
         {
             foreach (var peer in _peers.Values)
@@ -90,8 +89,10 @@ public sealed partial class SyncEngine
 
     /// <summary>
     /// A peer that is not acking lets its backlog grow; past the bound, stop queueing for it and let it catch
-    /// up from state (needs-snapshot), so memory and disk do not grow with the length of an outage. Only
-    /// checked while a batch waits for its ack, and at most once per flush interval.
+    /// up from state (needs-snapshot), so memory and disk do not grow with the length of an outage. A peer that
+    /// acked within the longest resend wait is working, only slower than the writes for now: releasing its
+    /// backlog would swap a short delay for a full repair round, so it is released only past twice the bound.
+    /// Only checked while a batch waits for its ack, and at most once per flush interval.
     /// </summary>
     private async Task EnforceBoundAsync(PeerLink peer)
     {
@@ -102,7 +103,9 @@ public sealed partial class SyncEngine
 
         peer.BoundChecked(Now);
         var backlog = await _store.BacklogAsync(peer.Peer);
-        if (backlog.Rows > Options.MaxBacklogRows || backlog.Bytes > Options.MaxBacklogBytes)
+        var acking = peer.LastAckAt is { } acked && Now - acked <= Options.MaxBackoff;
+        var limit = acking ? 2 : 1;
+        if (backlog.Rows > limit * Options.MaxBacklogRows || backlog.Bytes > limit * Options.MaxBacklogBytes)
         {
             var released = await _store.ReleaseBacklogAsync(peer.Peer);
             peer.Released();

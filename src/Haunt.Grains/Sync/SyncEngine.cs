@@ -19,13 +19,11 @@ public sealed partial class SyncEngine
     private readonly Reconciler _reconciler;
     private readonly ILogger _log;
     private readonly Func<IReadOnlyList<EntityState>, Task> _onStored;
-    private readonly Action _onFlushStart;
 
     /// <param name="onStored">Called with the states a batch stored (the product refreshes active grains).</param>
-    /// <param name="onFlushStart">Called as a flush starts (the product re-arms its outbox wake-up).</param>
     public SyncEngine(string region, IRegionalStore store, IReplicationLink link, BatchCodec codec, SyncMetrics metrics,
         HybridLogicalClock clock, SyncOptions options, ILogger log, Random random,
-        Func<IReadOnlyList<EntityState>, Task>? onStored = null, Action? onFlushStart = null)
+        Func<IReadOnlyList<EntityState>, Task>? onStored = null)
     {
         Region = region;
         Options = options;
@@ -37,7 +35,6 @@ public sealed partial class SyncEngine
         _log = log;
         _reconciler = new Reconciler(store);
         _onStored = onStored ?? (_ => Task.CompletedTask);
-        _onFlushStart = onFlushStart ?? (() => { });
         foreach (var peer in KnownRegions.PeersOf(region))
         {
             _peers[peer] = new PeerLink(peer, options, random);

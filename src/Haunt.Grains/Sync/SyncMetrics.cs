@@ -30,6 +30,13 @@ public sealed class SyncMetrics
         _meter.CreateObservableCounter("haunt.sync.conflicts", () => new Measurement<long>(Conflicts, tags));
         _meter.CreateObservableCounter("haunt.sync.bytes_sent", () => new Measurement<long>(BytesSent, tags));
         _meter.CreateObservableCounter("haunt.sync.messages_not_sent", () => new Measurement<long>(MessagesNotSent, tags));
+        _meter.CreateObservableCounter("haunt.sync.changes_ignored", () => new Measurement<long>(ChangesIgnored, tags));
+        _meter.CreateObservableCounter("haunt.sync.batches_forged", () => new Measurement<long>(BatchesForged, tags));
+        _meter.CreateObservableCounter("haunt.sync.conflict_notices_received", () => new Measurement<long>(ConflictNoticesReceived, tags));
+        _meter.CreateObservableCounter("haunt.sync.changes_repaired", () => new Measurement<long>(ChangesRepaired, tags));
+        _meter.CreateObservableCounter("haunt.sync.reconcile_rounds", () => new Measurement<long>(ReconcileRounds, tags));
+        _meter.CreateObservableCounter("haunt.sync.backlogs_released", () => new Measurement<long>(BacklogsReleased, tags));
+        _meter.CreateObservableCounter("haunt.sync.refreshes_lost", () => new Measurement<long>(RefreshesLost, tags));
         Region = region.Name;
     }
 
@@ -46,6 +53,8 @@ public sealed class SyncMetrics
     public long ChangesRepaired;
     public long ReconcileRounds;
     public long BacklogsReleased;
+    /// <summary>Refresh messages to another silo of the region that failed (its grains re-read within the cache age).</summary>
+    public long RefreshesLost;
     /// <summary>Sync messages the peer link dropped before sending (peer not connected, or its send window full); the outbox resends.</summary>
     public long MessagesNotSent;
 

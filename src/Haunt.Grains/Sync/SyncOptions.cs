@@ -45,7 +45,7 @@ public sealed class SyncOptions
     /// </summary>
     public List<string> AcceptedKeys { get; set; } = [];
 
-    /// <summary>How often each peer gets a Heartbeat (and the backlog bound is checked).</summary>
+    /// <summary>How often each peer gets a Heartbeat (watermark and queue depth; a needs-snapshot peer is caught up on it).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Anti-entropy period (a reminder; reminders tick at most once a minute).</summary>

@@ -5,7 +5,7 @@ namespace Haunt.Grains.Trading;
 /// Each silo runs its own feed; orders always execute in their portfolio's home region, so a price
 /// only has to be the same within one region.
 /// </summary>
-public sealed class MarketFeed(TimeProvider time, int seed = 42)
+public sealed class MarketFeed(TimeProvider time, int seed = 42) : IPriceFeed
 {
     public static readonly IReadOnlyDictionary<string, decimal> StartingPrices = new Dictionary<string, decimal>
     {

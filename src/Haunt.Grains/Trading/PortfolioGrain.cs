@@ -2,6 +2,8 @@ using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
 using Haunt.Trading;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Haunt.Grains.Trading;
 
@@ -9,12 +11,15 @@ namespace Haunt.Grains.Trading;
 /// A portfolio in its home region, and the single writer of its orders, positions and trades: a fill
 /// commits portfolio, order, trade and position in one transaction (with their outbox rows), so no crash
 /// can leave cash and holdings disagreeing. Calls that reach another region's copy are forwarded home.
+/// While limit orders rest, a timer that keeps the grain active matches them, and a reminder brings the grain
+/// back if it is deactivated anyway or its silo dies: an order fills whether or not its trader is online.
 /// </summary>
 [RegionPlacement]
-public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) : ReplicatedEntityGrain<Portfolio>(services), IPortfolioGrain
+public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed market, IOptions<TradingOptions> trading, ILogger<PortfolioGrain> log)
+    : ReplicatedEntityGrain<Portfolio>(services), IPortfolioGrain, IRemindable
 {
     private const int MaxAttempts = 8;
-    private static readonly TimeSpan s_matchInterval = TimeSpan.FromMilliseconds(500);
+    private const string RestingOrdersReminder = "resting-orders";
     private readonly HashSet<string> _restingOrders = [];
     private IGrainTimer? _matchTimer;
 
@@ -29,9 +34,19 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
                 _restingOrders.Add(order.Id);
             }
 
-            EnsureMatching();
+            if (_restingOrders.Count > 0)
+            {
+                await EnsureMatchingAsync();
+            }
         }
     }
+
+    /// <summary>
+    /// The resting-orders reminder: activating the grain (which resumes matching) is what it is for; one that
+    /// finds no order resting any more is removed.
+    /// </summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        _restingOrders.Count == 0 ? EnsureMatchingAsync() : Task.CompletedTask;
 
     public async Task<Portfolio> CreateAsync(string owner, decimal startingCash)
     {
@@ -51,6 +66,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
 
     public async Task<Portfolio> DepositAsync(decimal amount)
     {
+        await EnsureFreshAsync();
         if (HomeElsewhere() is { } home)
         {
             return await ForwardAsync(home, portfolio => portfolio.DepositAsync(amount));
@@ -70,6 +86,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
 
     public async Task<Order> PlaceOrderAsync(PlaceOrder request)
     {
+        await EnsureFreshAsync();
         if (HomeElsewhere() is { } home)
         {
             return await ForwardAsync(home, portfolio => portfolio.PlaceOrderAsync(request));
@@ -97,7 +114,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         {
             await CommitOrRetryAsync(() => Task.FromResult<IReadOnlyList<LocalWrite>>([Services.States.Next(null, order)]));
             _restingOrders.Add(order.Id);
-            EnsureMatching();
+            await EnsureMatchingAsync();
             return order;
         }
 
@@ -106,6 +123,7 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
 
     public async Task<Order> CancelOrderAsync(string orderId)
     {
+        await EnsureFreshAsync();
         if (HomeElsewhere() is { } home)
         {
             return await ForwardAsync(home, portfolio => portfolio.CancelOrderAsync(orderId));
@@ -140,31 +158,64 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         var filled = 0;
         foreach (var orderId in _restingOrders.ToList())
         {
-            var stored = await Services.Store.ReadAsync(EntityType.Order, orderId);
-            var order = stored is { Deleted: false } ? StateJson.Deserialize<Order>(stored.Payload) : null;
-            if (order is not { Status: OrderStatus.Open })
+            // One order that cannot be matched (bad data, a store error) must not hold up the others.
+            try
             {
-                _restingOrders.Remove(orderId);
-                continue;
+                filled += await MatchAsync(orderId) ? 1 : 0;
             }
-
-            if (TradeExecution.Crosses(order, market.PriceOf(order.Symbol)))
+            catch (System.Text.Json.JsonException ex)
             {
-                var result = await FillAsync(order, stored, order.LimitPrice!.Value);
                 _restingOrders.Remove(orderId);
-                filled += result.Status == OrderStatus.Filled ? 1 : 0;
+                LogUnreadableOrder(log, orderId, EntityId, ex);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogMatchFailed(log, orderId, EntityId, ex);
             }
         }
 
         return filled;
     }
 
+    /// <summary>Fills one resting order if the price crosses its limit; whether it filled.</summary>
+    private async Task<bool> MatchAsync(string orderId)
+    {
+        var stored = await Services.Store.ReadAsync(EntityType.Order, orderId);
+        var order = stored is { Deleted: false } ? StateJson.Deserialize<Order>(stored.Payload) : null;
+        if (order is not { Status: OrderStatus.Open })
+        {
+            _restingOrders.Remove(orderId);
+            return false;
+        }
+
+        if (!TradeExecution.Crosses(order, market.PriceOf(order.Symbol)))
+        {
+            return false;
+        }
+
+        var result = await FillAsync(order, stored, order.LimitPrice!.Value);
+        _restingOrders.Remove(orderId);
+        return result.Status == OrderStatus.Filled;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="order"/> at <paramref name="price"/>. <paramref name="storedOrder"/> is the resting
+    /// order's row as matched (null for a new order); a retry reads it again, since a version that moved is why
+    /// the attempt before failed, and stops if the order is no longer open.
+    /// </summary>
     private async Task<Order> FillAsync(Order order, EntityState? storedOrder, decimal price)
     {
         Order outcome = order;
+        var attempt = 0;
         await CommitOrRetryAsync(async () =>
         {
-            var orderState = storedOrder ?? await Services.Store.ReadAsync(EntityType.Order, order.Id);
+            var orderState = attempt++ == 0 || storedOrder is null ? storedOrder : await Services.Store.ReadAsync(EntityType.Order, order.Id);
+            if (storedOrder is not null && (orderState is not { Deleted: false } || StateJson.Deserialize<Order>(orderState.Payload) is not { Status: OrderStatus.Open }))
+            {
+                outcome = orderState is { Deleted: false } ? StateJson.Deserialize<Order>(orderState.Payload) : order;
+                return [];
+            }
+
             var positionId = Position.IdFor(EntityId, order.Symbol);
             var positionState = await Services.Store.ReadAsync(EntityType.Position, positionId);
             var position = positionState is { Deleted: false } ? StateJson.Deserialize<Position>(positionState.Payload) : null;
@@ -192,7 +243,8 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            if (await CommitAsync(await build()))
+            var writes = await build();
+            if (writes.Count == 0 || await CommitAsync(writes))
             {
                 return;
             }
@@ -201,20 +253,41 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
         throw new OperationRefusedException($"Portfolio '{EntityId}' kept changing; the operation was abandoned after {MaxAttempts} attempts.");
     }
 
-    private void EnsureMatching()
+    /// <summary>
+    /// Starts matching while orders rest: a timer that keeps the grain active (idle collection would otherwise
+    /// stop it) and a reminder that reactivates the grain after a deactivation or the loss of its silo. Both go
+    /// once no order rests.
+    /// </summary>
+    private async Task EnsureMatchingAsync()
     {
-        if (_restingOrders.Count > 0 && _matchTimer is null)
+        if (_restingOrders.Count == 0)
         {
-            _matchTimer = this.RegisterGrainTimer(async _ =>
+            if (await this.GetReminder(RestingOrdersReminder) is { } stale)
             {
-                await MatchRestingOrdersAsync();
-                if (_restingOrders.Count == 0)
-                {
-                    _matchTimer?.Dispose();
-                    _matchTimer = null;
-                }
-            }, new GrainTimerCreationOptions { DueTime = s_matchInterval, Period = s_matchInterval });
+                await this.UnregisterReminder(stale);
+            }
+
+            return;
         }
+
+        if (_matchTimer is not null)
+        {
+            return;
+        }
+
+        var every = trading.Value.RestingOrderReminder;
+        await this.RegisterOrUpdateReminder(RestingOrdersReminder, every, every);
+        var interval = trading.Value.MatchInterval;
+        _matchTimer = this.RegisterGrainTimer(async _ =>
+        {
+            await MatchRestingOrdersAsync();
+            if (_restingOrders.Count == 0)
+            {
+                _matchTimer?.Dispose();
+                _matchTimer = null;
+                await EnsureMatchingAsync();
+            }
+        }, new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
     }
 
     /// <summary>The portfolio's home region when it is not this one (its trading happens there).</summary>
@@ -244,4 +317,10 @@ public sealed class PortfolioGrain(ReplicaServices services, MarketFeed market) 
             throw new ArgumentOutOfRangeException(nameof(request), "A limit order needs a positive limit price.");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Resting order {OrderId} of portfolio {PortfolioId} cannot be read and is no longer matched")]
+    private static partial void LogUnreadableOrder(ILogger logger, string orderId, string portfolioId, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Matching resting order {OrderId} of portfolio {PortfolioId} failed; it is tried again on the next round")]
+    private static partial void LogMatchFailed(ILogger logger, string orderId, string portfolioId, Exception ex);
 }

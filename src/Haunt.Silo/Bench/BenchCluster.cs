@@ -47,7 +47,7 @@ public sealed class BenchCluster : IAsyncDisposable
                     {
                         s.Replicate = replicate;
                         s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
-                    }, StorePostgres: store, Auth: auth));
+                    }, StorePostgres: store, Auth: auth, ConfigureSilo: silo => silo.AddLinkFaults()));
                 await app.StartAsync();
                 if (index == 0)
                 {

@@ -39,7 +39,8 @@ public sealed record RegionalSiloSettings(
     Action<PeerOptions>? ConfigurePeers = null,
     AuthSettings? Auth = null,
     RateLimitSettings? RateLimits = null,
-    LinkTls? Tls = null)
+    LinkTls? Tls = null,
+    Action<ISiloBuilder>? ConfigureSilo = null)
 {
     /// <summary>This region's own cluster.</summary>
     public string ClusterId => RegionCluster.IdOf(Region);
@@ -55,12 +56,10 @@ public static class RegionalSilo
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(settings.LogLevel);
-        // Stream pulling agents log every failed poll while peers are still starting or are down; the sync
-        // layer counts and reports undelivered batches itself.
-        builder.Logging.AddFilter("Orleans.Streams", LogLevel.Critical);
+        // Orleans' messaging and streams keep their warnings and errors: they are how an operator learns that a
+        // silo of the region cannot reach another. Only the watchdog's warnings about slow timer turns, which a
+        // loaded two-core machine gives all the time, are left out.
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
-        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
-        builder.Logging.AddFilter("Orleans.Providers.MemoryAdapterReceiver", LogLevel.Critical);
         // On loopback unless the silo advertises a routable address (containers, separate hosts); HTTPS with the
         // silo's certificate when TLS is on.
         var scheme = settings.Tls is null ? "http" : "https";
@@ -102,6 +101,7 @@ public static class RegionalSilo
 
                     settings.ConfigurePeers?.Invoke(p);
                 });
+            settings.ConfigureSilo?.Invoke(silo);
         });
 
         builder.Services.AddHauntAuthentication(settings.Auth ?? throw new ArgumentException("A silo's HTTP API needs its token settings (Auth).", nameof(settings)));

@@ -1,3 +1,4 @@
+using Haunt.Grains.Sync;
 using Microsoft.AspNetCore.Builder;
 using Haunt.Silo.Hosting;
 using Haunt.Tests.Cluster;
@@ -111,7 +112,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers,
             // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
             ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database,
-            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings, Tls: Tls));
+            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings, Tls: Tls,
+            ConfigureSilo: silo => silo.AddLinkFaults()));
         try
         {
             await app.StartAsync();
