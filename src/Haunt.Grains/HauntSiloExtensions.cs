@@ -52,7 +52,8 @@ public static class HauntSiloExtensions
             sync.Configure(configureSync);
         }
 
-        sync.Validate(o => TryKey(o.ClusterKey), "Haunt:Sync:ClusterKey must be a base64 key of at least 32 bytes.").ValidateOnStart();
+        sync.ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
 
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
@@ -148,11 +149,5 @@ public static class HauntSiloExtensions
                 await Task.Delay(500, cancel);
             }
         }
-    }
-
-    private static bool TryKey(string key)
-    {
-        Span<byte> buffer = stackalloc byte[512];
-        return Convert.TryFromBase64String(key, buffer, out var length) && length >= 32;
     }
 }

@@ -20,6 +20,9 @@ public enum ClusterMode { Localhost, SqliteFile, Postgres }
 /// <summary>
 /// Settings for one regional silo process or in-process instance. <paramref name="Peers"/> are the gateways of
 /// the other regions' clusters; <paramref name="PrimarySiloPort"/> (development clustering) 0 = this silo.
+/// <paramref name="ClusterKey"/> signs sync batches unless <paramref name="Configuration"/> sets Haunt:Sync:ClusterKey.
+/// <paramref name="Configuration"/> is the configuration the silo command read (its JSON files, the environment,
+/// its flags): every option of the silo binds from it, and a reload of it reaches them.
 /// </summary>
 public sealed record RegionalSiloSettings(
     string Region,
@@ -40,7 +43,8 @@ public sealed record RegionalSiloSettings(
     AuthSettings? Auth = null,
     RateLimitSettings? RateLimits = null,
     LinkTls? Tls = null,
-    Action<ISiloBuilder>? ConfigureSilo = null)
+    Action<ISiloBuilder>? ConfigureSilo = null,
+    IConfiguration? Configuration = null)
 {
     /// <summary>This region's own cluster.</summary>
     public string ClusterId => RegionCluster.IdOf(Region);
@@ -55,6 +59,12 @@ public static class RegionalSilo
     public static WebApplication Build(RegionalSiloSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (settings.Configuration is { } configuration)
+        {
+            // One configuration for the whole silo: what the command read comes last, so it wins.
+            builder.Configuration.AddConfiguration(configuration);
+        }
+
         builder.Logging.SetMinimumLevel(settings.LogLevel);
         // Orleans' messaging and streams keep their warnings and errors: they are how an operator learns that a
         // silo of the region cannot reach another. Only the watchdog's warnings about slow timer turns, which a
@@ -87,7 +97,8 @@ public static class RegionalSilo
                 r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; r.StorePostgres = settings.StorePostgres; },
                 s =>
                 {
-                    s.ClusterKey = settings.ClusterKey;
+                    // A key in the configuration wins (and rotates when the configuration reloads).
+                    s.ClusterKey = string.IsNullOrWhiteSpace(s.ClusterKey) ? settings.ClusterKey : s.ClusterKey;
                     settings.ConfigureSync?.Invoke(s);
                 },
                 p =>

@@ -35,7 +35,6 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
             },
             s =>
             {
-                s.ClusterKey = ClusterKey;
                 s.AckTimeout = TimeSpan.FromMilliseconds(500);
                 s.MaxBackoff = TimeSpan.FromSeconds(2);
                 s.MaxBacklogRows = 2000;
@@ -52,6 +51,10 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 p.ReconnectDelay = TimeSpan.FromMilliseconds(200);
             });
         siloBuilder.AddLinkFaults();
+        // The sync keys come from a configuration of their own that tests rotate and reload (KeyRotationTests).
+        var keys = new SyncKeySettings(ClusterKey);
+        siloBuilder.Services.AddSingleton(keys);
+        siloBuilder.Services.Configure<SyncOptions>(keys.Configuration.GetSection("Haunt:Sync"));
         WrapStore(siloBuilder.Services);
         WrapRefreshes(siloBuilder.Services);
         siloBuilder.Services.Configure<ReplicaOptions>(o => o.MaxCacheAge = TimeSpan.FromSeconds(1));
