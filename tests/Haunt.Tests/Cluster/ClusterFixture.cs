@@ -167,6 +167,15 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
 
     public void ResumeCommits(string region) => ((PausableStore)(object)Store(region)).Pause = null;
 
+    /// <summary>Records what a region's store applies from its peers until the result is disposed (one recorder per region at a time).</summary>
+    public AppliedChanges RecordApplies(string region)
+    {
+        var store = (PausableStore)(object)Store(region);
+        var applies = new AppliedChanges(() => store.Applies = null);
+        store.Applies = applies;
+        return applies;
+    }
+
     public SyncMetrics Metrics(string region) => Services(region).GetRequiredService<SyncMetrics>();
 
     public T Grain<T>(string region, string id) where T : IGrainWithStringKey => GrainsOf(region).GetGrain<T>(EntityKey.Of(region, id));
