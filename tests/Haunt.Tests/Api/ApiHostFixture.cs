@@ -57,6 +57,10 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         _silos[b].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(b, a, Haunt.Grains.Sync.LinkFault.Severed);
     }
 
+    /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
+    public void Fault(string from, string to, Haunt.Grains.Sync.LinkFault fault) =>
+        _silos[from].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(from, to, fault);
+
     public void HealAll()
     {
         foreach (var app in _silos.Values)
@@ -64,6 +68,9 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
             app.Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().HealAll();
         }
     }
+
+    /// <summary>A region's store, to read rows past the API.</summary>
+    public IRegionalStore Store(string region) => _silos[region].Services.GetRequiredService<IRegionalStore>();
 
     /// <summary>A region's own silo's grain factory (each region is its own cluster).</summary>
     public IGrainFactory GrainsOf(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
