@@ -1,4 +1,4 @@
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 /// <summary>The 13 replicated entity types. Numeric values are stored and sent: never renumber.</summary>
 [GenerateSerializer, Alias("haunt.EntityType")]

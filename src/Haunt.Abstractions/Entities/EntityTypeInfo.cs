@@ -1,4 +1,4 @@
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 /// <summary>What the sync layer needs to know about an entity type: priority (0 = first), class, table.</summary>
 public sealed record EntityTypeInfo(EntityType Type, int Priority, Consistency Consistency, string Table, Type ClrType)

@@ -1,7 +1,7 @@
-using Haunt.Sync;
-using Haunt.Versioning;
+using Haunt.Abstractions.Sync;
+using Haunt.Abstractions.Versioning;
 
-namespace Haunt.Grains;
+namespace Haunt.Abstractions.Grains;
 
 /// <summary>What every replicated entity grain offers the sync layer.</summary>
 [Alias("haunt.IReplicaGrain")]

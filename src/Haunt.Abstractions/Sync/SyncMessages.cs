@@ -1,4 +1,4 @@
-namespace Haunt.Sync;
+namespace Haunt.Abstractions.Sync;
 
 // The sync protocol (docs/architecture.md §3). Every message names its origin and destination region; the stream it
 // travels on is keyed by the destination.

@@ -10,7 +10,7 @@ namespace Haunt.Grains.Replication;
 /// their cache is older than <see cref="ReplicaOptions.MaxCacheAge"/>, so a lost refresh heals by itself.
 /// </summary>
 public sealed partial class ReplicaNotifier(IGrainFactory grains, ActiveReplicas active, SiloRegion region, IClusterMembershipService membership,
-    ILocalSiloDetails self, IReplicaRefreshClient others, Sync.SyncMetrics metrics, ILogger<ReplicaNotifier> log)
+    ILocalSiloDetails self, IReplicaRefreshClient others, SyncMetrics metrics, ILogger<ReplicaNotifier> log)
 {
     public Task NotifyAsync(IReadOnlyList<EntityState> states, (EntityType Type, string Id)? except = null)
     {

@@ -1,7 +1,7 @@
 using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

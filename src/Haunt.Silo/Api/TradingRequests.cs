@@ -1,5 +1,5 @@
 using Haunt.Grains.Trading;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Silo.Api;
 

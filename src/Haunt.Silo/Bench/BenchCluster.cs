@@ -101,7 +101,7 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         foreach (var app in AllSilos)
         {
-            var name = app.Services.GetRequiredService<Haunt.Grains.Replication.SiloRegion>().Name;
+            var name = app.Services.GetRequiredService<SiloRegion>().Name;
             var faults = app.Services.GetRequiredService<LinkFaults>();
             foreach (var peer in KnownRegions.PeersOf(name).Where(p => name == region || p == region))
             {

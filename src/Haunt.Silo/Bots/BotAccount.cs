@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Silo.Bots;
 

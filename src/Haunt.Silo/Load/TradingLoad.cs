@@ -1,6 +1,6 @@
-using Haunt.Entities;
+using Haunt.Abstractions.Entities;
 using Haunt.Grains.Trading;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Silo.Load;
 

@@ -40,7 +40,7 @@ public sealed class AuthSettings
 
         for (var i = 0; i < SigningKeys.Count; i++)
         {
-            if (!Haunt.Grains.Sync.Base64Key.IsValid(SigningKeys[i]))
+            if (!Base64Key.IsValid(SigningKeys[i]))
             {
                 yield return $"Haunt:Auth:SigningKeys:{i} must be base64 of at least 32 bytes.";
             }

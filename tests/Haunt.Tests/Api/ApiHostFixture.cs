@@ -53,19 +53,19 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>Cuts both directions between two regions at the link seam (replication and forwarded calls).</summary>
     public void Cut(string a, string b)
     {
-        _silos[a].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(a, b, Haunt.Grains.Sync.LinkFault.Severed);
-        _silos[b].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(b, a, Haunt.Grains.Sync.LinkFault.Severed);
+        _silos[a].Services.GetRequiredService<LinkFaults>().Set(a, b, LinkFault.Severed);
+        _silos[b].Services.GetRequiredService<LinkFaults>().Set(b, a, LinkFault.Severed);
     }
 
     /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
-    public void Fault(string from, string to, Haunt.Grains.Sync.LinkFault fault) =>
-        _silos[from].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(from, to, fault);
+    public void Fault(string from, string to, LinkFault fault) =>
+        _silos[from].Services.GetRequiredService<LinkFaults>().Set(from, to, fault);
 
     public void HealAll()
     {
         foreach (var app in _silos.Values)
         {
-            app.Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().HealAll();
+            app.Services.GetRequiredService<LinkFaults>().HealAll();
         }
     }
 

@@ -1,6 +1,6 @@
 using Haunt.Grains.Sync;
 using Haunt.Tests.Cluster;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Tests.Replication;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Haunt.Grains.Replication;
 using Haunt.Tests.Cluster;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 using Orleans.Core.Internal;
 
 namespace Haunt.Tests.Trading;

@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Links;
 
 /// <summary>
 /// The seam that simulates the network between regions: cuts, drops, duplicates, delays (and so reorders)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 // Every 10 s: one node_metrics row with the region's sync figures (old rows pruned).
 public sealed partial class SyncEngine

@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 /// <summary>
 /// The sender's view of one peer: a window of batches in flight (at most <see cref="SyncOptions.MaxBatchesInFlight"/>

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Protocol;
 
 /// <summary>Why a batch was refused. Nothing of a refused batch is applied.</summary>
 public enum BatchFault { None, Forged, Corrupt, Malformed }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 /// <summary>Checks <see cref="SyncOptions"/> at start and on every reload: every problem at once, each naming its setting.</summary>
 public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>

@@ -1,7 +1,6 @@
-using Haunt.Grains.Reconciliation;
 using Microsoft.Extensions.Logging;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 // Anti-entropy: DigestRequest → DigestResponse → (buckets differ) RepairRequest → RepairResponse both ways.
 // Repairs go through the same apply path as live changes, so the conflict policy holds for them too.

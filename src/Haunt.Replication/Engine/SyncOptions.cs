@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 /// <summary>Settings of the sync loops (section "Haunt:Sync").</summary>
 public sealed class SyncOptions

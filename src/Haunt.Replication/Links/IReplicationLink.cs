@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Links;
 
 /// <summary>
 /// The network between regions as the sync layer sees it: best-effort delivery of one message to the

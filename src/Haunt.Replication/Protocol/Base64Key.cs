@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Protocol;
 
 /// <summary>What every key setting must be: base64 of at least 32 bytes (HMAC-SHA256 keys).</summary>
 public static class Base64Key

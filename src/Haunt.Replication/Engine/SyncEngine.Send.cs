@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 // Sending: outbox rows in (priority, seq) order, a window of batches in flight per peer (PeerLink), more as acks
 // free it; resends with backoff; heartbeats; the per-peer backlog bound (checked on each flush).

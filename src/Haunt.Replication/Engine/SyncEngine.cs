@@ -1,7 +1,6 @@
-using Haunt.Grains.Reconciliation;
 using Microsoft.Extensions.Logging;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 /// <summary>
 /// The sync protocol of one region, free of Orleans: sending (Send), receiving (Receive), anti-entropy

@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Links;
 
 /// <summary>Faults on the link from one region to another: what tests inject at the replication seam.</summary>
 public sealed record LinkFault

@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
-using Haunt.Grains.Replication;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 /// <summary>
 /// Counters and replication lag of this silo's region, kept in memory and published through the

@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Reconciliation;
+namespace Haunt.Replication.Reconciliation;
 
 /// <summary>Reads a region's side of an anti-entropy round from its store.</summary>
 public sealed class Reconciler(IRegionalStore store)

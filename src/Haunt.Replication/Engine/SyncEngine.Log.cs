@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 // The sync engine's log lines, source-generated: no boxing or template parsing on the hot paths, and a
 // disabled level costs one check.

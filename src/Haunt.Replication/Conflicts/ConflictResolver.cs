@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Conflicts;
 
 /// <summary>
 /// The apply rule and the conflict policies of docs/architecture.md §4.2, in one place. Incoming newer → apply;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Haunt.Grains.Reconciliation;
+namespace Haunt.Replication.Reconciliation;
 
 /// <summary>
 /// Anti-entropy digests: the rows of an entity type are spread over a fixed number of buckets by a stable

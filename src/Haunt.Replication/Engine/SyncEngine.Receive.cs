@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Haunt.Grains.Sync;
+namespace Haunt.Replication.Engine;
 
 // Receiving: verify a batch whole before applying anything, apply it in one store transaction through the
 // conflict policy, refresh the active grains it touched, ack.
