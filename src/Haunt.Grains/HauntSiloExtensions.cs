@@ -2,7 +2,6 @@ using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
-using Haunt.Grains.Trading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -83,9 +82,6 @@ public static class HauntSiloExtensions
         silo.AddGrainService<ReplicaRefreshService>();
         services.AddSingleton<ReplicaServices>();
         services.AddSingleton<RegionReach>();
-        services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<IPriceFeed>(sp => sp.GetRequiredService<MarketFeed>());
-        services.AddOptions<TradingOptions>().BindConfiguration("Haunt:Trading");
         services.AddSingleton<BatchCodec>();
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();

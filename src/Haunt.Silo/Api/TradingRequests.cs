@@ -1,4 +1,5 @@
-using Haunt.Grains.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 using Haunt.Abstractions.Trading;
 
 namespace Haunt.Silo.Api;

@@ -1,3 +1,4 @@
+using Haunt.Trading;
 using System.Net;
 using System.Text.Json.Serialization;
 using Haunt.Silo.Api;
@@ -112,6 +113,7 @@ public static class RegionalSilo
 
                     settings.ConfigurePeers?.Invoke(p);
                 });
+            silo.AddHauntTrading();
             settings.ConfigureSilo?.Invoke(silo);
         });
 

@@ -195,7 +195,7 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
     {
         foreach (var (_, services) in SilosOfRegion(region))
         {
-            ((SteerablePrices)services.GetRequiredService<Haunt.Grains.Trading.IPriceFeed>()).Set(symbol, price);
+            ((SteerablePrices)services.GetRequiredService<Haunt.Trading.Market.IPriceFeed>()).Set(symbol, price);
         }
     }
 
@@ -204,7 +204,7 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
     {
         foreach (var (_, services) in SilosOfRegion(region))
         {
-            ((SteerablePrices)services.GetRequiredService<Haunt.Grains.Trading.IPriceFeed>()).Release(symbol);
+            ((SteerablePrices)services.GetRequiredService<Haunt.Trading.Market.IPriceFeed>()).Release(symbol);
         }
     }
 

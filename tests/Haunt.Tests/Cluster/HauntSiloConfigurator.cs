@@ -1,6 +1,8 @@
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
-using Haunt.Grains.Trading;
+using Haunt.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -50,6 +52,7 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 // Quick to notice a cut peer and to find it back, so fault tests heal in seconds.
                 p.ReconnectDelay = TimeSpan.FromMilliseconds(200);
             });
+        siloBuilder.AddHauntTrading();
         siloBuilder.AddLinkFaults();
         // The sync keys come from a configuration of their own that tests rotate and reload (KeyRotationTests).
         var keys = new SyncKeySettings(ClusterKey);

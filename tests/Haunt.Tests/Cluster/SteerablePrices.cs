@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using Haunt.Grains.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 
 namespace Haunt.Tests.Cluster;
 

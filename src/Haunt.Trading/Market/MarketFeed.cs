@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Trading;
+namespace Haunt.Trading.Market;
 
 /// <summary>
 /// Simulated prices: a seeded random walk per symbol, one step per tick of the feed's clock (250 ms).

@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Trading;
+namespace Haunt.Trading;
 
 /// <summary>How resting limit orders are matched (section "Haunt:Trading").</summary>
 public sealed class TradingOptions

@@ -1,9 +1,6 @@
 using Haunt.Abstractions.Trading;
 
-namespace Haunt.Grains.Trading;
-
-/// <summary>The outcome of filling an order: every record it changes, or why it was refused.</summary>
-public sealed record Fill(Portfolio Portfolio, Position Position, Trade Trade, Order Order);
+namespace Haunt.Trading.Portfolios;
 
 /// <summary>
 /// Paper-trading rules, pure: buys need the cash, sells need the holding (no shorting), cost basis follows

@@ -5,7 +5,7 @@ using Haunt.Abstractions.Trading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Haunt.Grains.Trading;
+namespace Haunt.Trading.Portfolios;
 
 /// <summary>
 /// A portfolio in its home region, and the single writer of its orders, positions and trades: a fill

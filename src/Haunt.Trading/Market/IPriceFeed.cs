@@ -1,4 +1,4 @@
-namespace Haunt.Grains.Trading;
+namespace Haunt.Trading.Market;
 
 /// <summary>
 /// The price an order executes at in this silo's region. <see cref="MarketFeed"/> (a simulated random walk) is

@@ -1,7 +1,8 @@
-using Haunt.Grains.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 using Haunt.Abstractions.Trading;
 
-namespace Haunt.Silo.Bots;
+namespace Haunt.Trading.Bots;
 
 /// <summary>
 /// A paper trader with its own portfolio in one region, trading through that region's HTTP API with a token

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Haunt.Abstractions.Trading;
 
-namespace Haunt.Silo.Bots;
+namespace Haunt.Trading.Bots;
 
 /// <summary>
 /// A bot's way in: its region's HTTP API with a token of its own, like any user (so it goes through

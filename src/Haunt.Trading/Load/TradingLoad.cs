@@ -1,8 +1,9 @@
 using Haunt.Abstractions.Entities;
-using Haunt.Grains.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 using Haunt.Abstractions.Trading;
 
-namespace Haunt.Silo.Load;
+namespace Haunt.Trading.Load;
 
 /// <summary>
 /// A steady stream of trading writes in one region: portfolios created there, market and limit orders on

@@ -1,6 +1,7 @@
-using Haunt.Grains.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 
-namespace Haunt.Silo.Bots;
+namespace Haunt.Trading.Bots;
 
 /// <summary>
 /// The four bots in every region, each a user with its own portfolio there, trading through that region's
