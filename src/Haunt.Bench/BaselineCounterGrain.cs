@@ -1,6 +1,6 @@
 using Orleans.Runtime;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>The plain-Orleans baseline: a grain that durably writes its state on every call.</summary>
 [Alias("haunt.bench.IBaselineCounterGrain")]

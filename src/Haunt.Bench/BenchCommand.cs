@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>
 /// `bench`: every figure of the benchmark issue measured side by side in one run on this machine —

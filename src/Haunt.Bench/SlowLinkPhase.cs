@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Haunt.Grains.Sync;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>Replication across a WAN: what the slow-link phase measured.</summary>
 public sealed record SlowLink(

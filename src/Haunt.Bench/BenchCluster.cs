@@ -1,7 +1,7 @@
 using Haunt.Grains.Sync;
 using Haunt.Silo.Hosting;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>
 /// One, or all three, regions in this process, each a cluster of one silo (or <c>silosPerRegion</c>) on its own
@@ -36,7 +36,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
         var key = ClusterKeyFile.LoadOrCreate(folder);
         // The benchmark drives grains, not HTTP: its silos' APIs only need some key.
-        var auth = new Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
+        var auth = new Haunt.Silo.Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
         foreach (var region in regions)
         {
             for (var index = 0; index < silosPerRegion; index++)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>
 /// Writes for the benchmark: profile updates over a fixed pool of ids per region (one grain call = one

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Haunt.Grains.Sync;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>Collects every replication-lag measurement of the "Haunt.Sync" meter while enabled, by link (origin → region).</summary>
 public sealed class LagListener : IDisposable

@@ -4,7 +4,7 @@ using Haunt.Grains.Placement;
 using Microsoft.Data.Sqlite;
 using Orleans.Configuration;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 /// <summary>
 /// What a user gets from plain Orleans for durable writes on one machine: ADO.NET grain storage on a SQLite

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Haunt.Silo.Bench;
+namespace Haunt.Bench;
 
 public sealed record LagFigures(int Samples, double P50Ms, double P95Ms, double P99Ms);
 
