@@ -58,22 +58,14 @@ public static class HauntSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new SiloRegion(region.Region));
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRegionalStore>(sp =>
-        {
-            var store = region.OpenStore(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Haunt.Storage"));
-            try
-            {
-                store.InitializeAsync().GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
-            {
-                // Names the store, so an operator sees which database refused rather than a grain activation failure.
-                throw new StoreOpenException(region.Region, store.Location, ex);
-            }
-
-            return store;
-        });
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RegionStoreOpener>();
+        // Constructed here, opened (schema, writer) asynchronously by RegionStoreOpener as the silo starts.
+        services.AddSingleton<IRegionalStore>(sp => region.OpenStore(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Haunt.Storage")));
+        services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<ISyncLedger>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<IOperatorQueries>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new RegionStoreOpener(sp.GetRequiredService<IRegionalStore>()));
         services.AddSingleton<ActiveReplicas>();
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();

@@ -2,7 +2,7 @@ namespace Haunt.Grains.Replication;
 
 /// <summary>What every replicated entity grain needs, injected as one.</summary>
 public sealed record ReplicaServices(
-    IRegionalStore Store,
+    IEntityStore Store,
     LocalStates States,
     ActiveReplicas Active,
     ReplicaNotifier Notifier,

@@ -19,6 +19,8 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
     private readonly Dictionary<(EntityType Type, string Id), VersionVector> _tombstones = [];
     private long _seq;
 
+    public string Location => "memory";
+
     public string Region => region;
 
     /// <summary>Invariant violations seen while running (empty when the product behaved).</summary>
@@ -143,12 +145,12 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
         _rows[key] = state;
     }
 
-    public Task<EntityState?> ReadAsync(EntityType type, string id) => Task.FromResult(_rows.GetValueOrDefault((type, id)));
+    public Task<EntityState?> ReadAsync(EntityType type, string id, CancellationToken cancellationToken = default) => Task.FromResult(_rows.GetValueOrDefault((type, id)));
 
-    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId) =>
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values.Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted).OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
 
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null)
+    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default)
     {
         var skip = inFlight?.ToHashSet() ?? [];
         return Task.FromResult<IReadOnlyList<OutboxRow>>(_outbox.Where(o => o.Value.Pending.Contains(peer) && !skip.Contains(o.Key))
@@ -174,18 +176,18 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
         return Task.CompletedTask;
     }
 
-    public Task<Backlog> BacklogAsync(string peer)
+    public Task<Backlog> BacklogAsync(string peer, CancellationToken cancellationToken = default)
     {
         var rows = _outbox.Values.Where(o => o.Pending.Contains(peer)).ToList();
         return Task.FromResult(new Backlog(rows.Count, rows.Sum(r => (long)r.Row.Bytes), rows.Count == 0 ? null : rows.Min(r => r.CommittedAt), _seq));
     }
 
-    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit) =>
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ConflictRecord>>(_conflicts.Where(c => c.Id > after).Take(limit).ToList());
 
-    public Task<long> ConflictCountAsync() => Task.FromResult((long)_conflicts.Count);
+    public Task<long> ConflictCountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_conflicts.Count);
 
-    public Task<RegionDigest> DigestAsync()
+    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default)
     {
         using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var perType = new Dictionary<EntityType, string>();
@@ -205,18 +207,18 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
         return Task.FromResult(new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), _rows.Values.Count(s => !s.Deleted), perType));
     }
 
-    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type) =>
+    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<VersionStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => new VersionStamp(s.Id, s.Vector, s.Deleted)).ToList());
 
-    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids) =>
+    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<EntityState>>(ids.Select(id => _rows.GetValueOrDefault((type, id))).OfType<EntityState>().ToList());
 
-    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit) =>
+    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<OutboxRow>>(_outbox.Where(o => o.Key > afterSeq && (peer is null || o.Value.Pending.Contains(peer)))
             .Take(limit).Select(o => o.Value.Row).ToList());
 
-    public Task<PeerState> PeerStateAsync(string peer) => Task.FromResult(_peers[peer]);
+    public Task<PeerState> PeerStateAsync(string peer, CancellationToken cancellationToken = default) => Task.FromResult(_peers[peer]);
 
     public Task<long> ReleaseBacklogAsync(string peer)
     {
@@ -245,7 +247,7 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
 
     public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Task.CompletedTask;
 
-    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit) => Task.FromResult<IReadOnlyList<MetricsRow>>([]);
+    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<MetricsRow>>([]);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
