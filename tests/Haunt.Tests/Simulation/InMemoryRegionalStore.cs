@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Haunt.Tests.Simulation;
 
 /// <summary>
@@ -11,7 +8,7 @@ namespace Haunt.Tests.Simulation;
 /// than the one it replaces (versions only go up, nothing comes back without a newer version), and a
 /// received change never replaces a state with an equal vector (duplicates apply once).
 /// </summary>
-public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRegionalStore
+public sealed partial class InMemoryRegionalStore(string region, Func<long> nowMs) : IRegionalStore
 {
     private const int MaxApplyAttempts = 16;
     private readonly Dictionary<(EntityType Type, string Id), EntityState> _rows = [];
@@ -231,145 +228,6 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
 
         _rows[key] = state;
     }
-
-    public Task<EntityState?> ReadAsync(EntityType type, string id, CancellationToken cancellationToken = default) => Task.FromResult(_rows.GetValueOrDefault((type, id)));
-
-    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values.Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted).OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
-
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default) => Run<IReadOnlyList<OutboxRow>>(() =>
-    {
-        KnownRegions.Require(peer);
-        var skip = inFlight?.ToHashSet() ?? [];
-        return _outbox.Where(o => o.Value.Pending.Contains(peer) && !skip.Contains(o.Key))
-            .OrderBy(o => o.Value.Priority).ThenBy(o => o.Key).Take(limit).Select(o => o.Value.Row).ToList();
-    });
-
-    public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Run(() =>
-    {
-        KnownRegions.Require(peer);
-        foreach (var seq in seqs)
-        {
-            if (_outbox.TryGetValue(seq, out var entry))
-            {
-                entry.Pending.Remove(peer);
-                if (entry.Pending.Count == 0)
-                {
-                    _outbox.Remove(seq);
-                }
-            }
-        }
-
-        if (_peers.TryGetValue(peer, out var state))
-        {
-            var lowest = _outbox.Where(o => o.Value.Pending.Contains(peer)).Select(o => o.Key).DefaultIfEmpty(_seq + 1).Min();
-            _peers[peer] = state with { Watermark = lowest - 1, LastAckAtMs = nowMs() };
-        }
-    });
-
-    public Task<Backlog> BacklogAsync(string peer, CancellationToken cancellationToken = default) => Run(() =>
-    {
-        KnownRegions.Require(peer);
-        var rows = _outbox.Values.Where(o => o.Pending.Contains(peer)).ToList();
-        return new Backlog(rows.Count, rows.Sum(r => (long)r.Row.Bytes), rows.Count == 0 ? null : rows.Min(r => r.CommittedAt), _seq);
-    });
-
-    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<ConflictRecord>>(_conflicts.Where(c => c.Id > after).Take(limit).ToList());
-
-    public Task<long> ConflictCountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_conflicts.Count);
-
-    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default)
-    {
-        using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var perType = new Dictionary<EntityType, string>();
-        foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
-        {
-            using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (var state in _rows.Values.Where(s => s.Type == info.Type).OrderBy(s => s.Id, StringComparer.Ordinal))
-            {
-                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{state.Id}|{state.Vector}|{(state.Deleted ? 1 : 0)}\n");
-                typeHash.AppendData(line);
-                overall.AppendData(line);
-            }
-
-            perType[info.Type] = Convert.ToHexStringLower(typeHash.GetHashAndReset());
-        }
-
-        return Task.FromResult(new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), _rows.Values.Count(s => !s.Deleted), perType));
-    }
-
-    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<VersionStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => new VersionStamp(s.Id, s.Vector, s.Deleted)).ToList());
-
-    /// <summary>The stored ones of <paramref name="ids"/>, each once, in id order (as SELECT ... WHERE id IN (...) ORDER BY id).</summary>
-    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<EntityState>>(ids.Distinct().Select(id => _rows.GetValueOrDefault((type, id))).OfType<EntityState>()
-            .OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
-
-    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit, CancellationToken cancellationToken = default) => Run<IReadOnlyList<OutboxRow>>(() =>
-    {
-        if (peer is not null)
-        {
-            KnownRegions.Require(peer);
-        }
-
-        return _outbox.Where(o => o.Key > afterSeq && (peer is null || o.Value.Pending.Contains(peer))).Take(limit).Select(o => o.Value.Row).ToList();
-    });
-
-    /// <summary>The peer's sync_state row and what was applied from it; the store's own region has no such row.</summary>
-    public Task<PeerState> PeerStateAsync(string peer, CancellationToken cancellationToken = default) => Run(() =>
-    {
-        if (!_peers.TryGetValue(KnownRegions.Require(peer), out var state))
-        {
-            return new PeerState(peer, 0, null, false, 0, 0);
-        }
-
-        var (lastSeq, changes) = _applied.GetValueOrDefault(peer);
-        return state with { LastSeqApplied = lastSeq, ChangesApplied = changes };
-    });
-
-    public Task<long> ReleaseBacklogAsync(string peer) => Run(() =>
-    {
-        KnownRegions.Require(peer);
-        long released = 0;
-        foreach (var (seq, entry) in _outbox.ToList())
-        {
-            if (entry.Pending.Remove(peer))
-            {
-                released++;
-                if (entry.Pending.Count == 0)
-                {
-                    _outbox.Remove(seq);
-                }
-            }
-        }
-
-        if (_peers.TryGetValue(peer, out var state))
-        {
-            _peers[peer] = state with { NeedsSnapshot = true };
-        }
-
-        return released;
-    });
-
-    public Task ClearNeedsSnapshotAsync(string peer) => Run(() =>
-    {
-        if (_peers.TryGetValue(KnownRegions.Require(peer), out var state))
-        {
-            _peers[peer] = state with { NeedsSnapshot = false };
-        }
-    });
-
-    public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Run(() =>
-    {
-        _metrics.Add(new MetricsRow(++_metricsId, Region, atMs, metricsJson));
-        _metrics.RemoveAll(m => m.RecordedAtMs < pruneBeforeMs);
-    });
-
-    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<MetricsRow>>(_metrics.Where(m => m.RecordedAtMs >= sinceMs).OrderBy(m => m.RecordedAtMs).Take(limit).ToList());
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
