@@ -27,7 +27,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     private IClusterClient? _client;
     private IAsyncStream<SyncMessage>? _stream;
     private DateTimeOffset? _unreachableSince;
-    private DateTimeOffset _lastProbe = DateTimeOffset.MinValue;
+    private int _probing;
     private string? _lastError = "not connected yet";
     private int _disposed;
 
@@ -112,7 +112,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call)
     {
         var client = Volatile.Read(ref _client);
-        if (client is null || !MayCall())
+        if (client is null || Reachability.UnreachableSince is not null)
         {
             throw new RegionUnavailableException(Region);
         }
@@ -180,29 +180,57 @@ public sealed partial class PeerClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether a call may go out: always while the peer answers; while it does not, one call per
-    /// <see cref="PeerOptions.ReconnectDelay"/> goes through as a probe and the rest fail fast. Without the probe a
-    /// silo that does not run the sync loop (whose posts are what normally find a peer back) would refuse every
-    /// call to a healed peer until it restarted.
+    /// While the peer is unreachable, asks it every <see cref="PeerOptions.ReconnectDelay"/> for its status (a
+    /// cheap read it answers on whichever silo is asked) until it answers. Calls from users fail fast meanwhile
+    /// ("not made"); without the probe, a silo that does not run the sync loop (whose posts are what otherwise
+    /// find a peer back) would refuse every call to a healed peer until it restarted.
     /// </summary>
-    private bool MayCall()
+    private void ProbeUntilReached()
     {
-        lock (_gate)
+        if (Interlocked.Exchange(ref _probing, 1) == 1)
         {
-            var now = _time.GetUtcNow();
-            if (_unreachableSince is null)
-            {
-                return true;
-            }
-
-            if (now - _lastProbe < _options.ReconnectDelay)
-            {
-                return false;
-            }
-
-            _lastProbe = now;
-            return true;
+            return;
         }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (!_stopping.IsCancellationRequested && Reachability.UnreachableSince is not null)
+                {
+                    await Task.Delay(_options.ReconnectDelay, _stopping.Token);
+                    if (Volatile.Read(ref _client) is not { } client)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await client.GetGrain<IRegionStatusGrain>(Region).GetStatusAsync().WaitAsync(_options.CallTimeout, _stopping.Token);
+                        Reached();
+                    }
+                    catch (Exception ex) when (ex is TimeoutException or OrleansException)
+                    {
+                        // Still unreachable: the next probe comes a reconnect delay later.
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
+            {
+                // The silo is stopping.
+                return;
+            }
+            finally
+            {
+                Volatile.Write(ref _probing, 0);
+            }
+
+            // Missed again between the last check and the flag's reset: that call found the flag still set.
+            if (Reachability.UnreachableSince is not null)
+            {
+                ProbeUntilReached();
+            }
+        });
     }
 
     private void Reached()
@@ -230,6 +258,8 @@ public sealed partial class PeerClient : IAsyncDisposable
 
             _lastError = $"{ex.GetType().Name}: {ex.Message}";
         }
+
+        ProbeUntilReached();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Peer region {Peer} unreachable ({Kind}: {Reason})")]
