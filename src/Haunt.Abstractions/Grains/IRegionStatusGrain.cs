@@ -11,10 +11,14 @@ namespace Haunt.Abstractions.Grains;
 public interface IRegionStatusGrain : IGrainWithStringKey
 {
     /// <summary>Per-peer link and backlog status of this region, as its sync loop last published it (at most a status interval old).</summary>
-    [Alias("GetStatusAsync")]
+    [Alias("GetStatusAsync"), AlwaysInterleave]
     Task<SyncStatus> GetStatusAsync();
 
-    /// <summary>This region's data digest, overall and per entity type, read from its store.</summary>
+    /// <summary>
+    /// This region's data digest, overall and per entity type, read from its store: a scan of every table, so one at
+    /// a time per silo (status reads interleave with it). Callers that give up on one (a peer's 1.5 s call timeout)
+    /// must not start scans faster than they finish.
+    /// </summary>
     [Alias("GetDigestAsync")]
     Task<DigestReport> GetDigestAsync();
 }

@@ -1,12 +1,12 @@
 namespace Haunt.Grains.Sync;
 
 /// <summary>
-/// Answers status and digest reads on the silo that is asked (a stateless worker: no single activation, no queue
-/// behind the sync loop): each link's state from this silo's <see cref="SyncStatusBoard"/> (what the loop last
+/// Answers status and digest reads on the silo that is asked (a stateless worker, one per silo: no queue behind the
+/// sync loop, and digest scans one at a time, status reads interleaving with them): each link's state from this silo's <see cref="SyncStatusBoard"/> (what the loop last
 /// published), the store's figures and the digest read from the store now. Only before the loop has published
 /// anything does a status read go to the loop itself.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker(1)]
 public sealed class RegionStatusGrain(SyncStatusBoard board, IRegionalStore store, TimeProvider time) : Grain, IRegionStatusGrain
 {
     public Task<SyncStatus> GetStatusAsync() => board.Latest is { } links

@@ -1,8 +1,8 @@
 namespace Haunt.Replication.Engine;
 
 /// <summary>
-/// The part of a region's status that lives in its store (backlog, watermark, catch-up flag, applied seq, conflict
-/// count), read fresh on top of a status whose link part (state, last ack, window, counters) came from the sync
+/// The part of a region's status that lives in its store (backlog, watermark and last ack, catch-up flag, applied
+/// seq, conflict count), read fresh on top of a status whose link part (state, last ack, window, counters) came from the sync
 /// loop: by the loop itself, or by whoever answers status reads from the loop's last published status.
 /// </summary>
 public static class StoredStatus
@@ -20,6 +20,8 @@ public static class StoredStatus
             peers.Add(peer with
             {
                 BacklogRows = backlog.Rows, BacklogBytes = backlog.Bytes, OldestPendingAgeMs = oldest, Watermark = state.Watermark,
+                // The ack time recorded with the watermark it moved (a silo's own memory of it starts empty after a failover).
+                LastAckAt = state.LastAckAtMs is { } acked ? DateTimeOffset.FromUnixTimeMilliseconds(acked) : peer.LastAckAt,
                 NeedsSnapshot = state.NeedsSnapshot, LastSeqApplied = state.LastSeqApplied, ChangesAppliedFrom = state.ChangesApplied,
             });
         }
