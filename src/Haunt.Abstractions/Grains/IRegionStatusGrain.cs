@@ -14,6 +14,10 @@ public interface IRegionStatusGrain : IGrainWithStringKey
     [Alias("GetStatusAsync"), AlwaysInterleave]
     Task<SyncStatus> GetStatusAsync();
 
+    /// <summary>Answers at once, touching nothing: how a peer that stopped answering is found back (a probe costs no store read).</summary>
+    [Alias("PingAsync"), AlwaysInterleave]
+    Task PingAsync();
+
     /// <summary>
     /// This region's data digest, overall and per entity type, read from its store: a scan of every table, so one at
     /// a time per silo (status reads interleave with it). Callers that give up on one (a peer's 1.5 s call timeout)

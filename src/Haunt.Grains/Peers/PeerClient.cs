@@ -27,6 +27,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     private IClusterClient? _client;
     private IAsyncStream<SyncMessage>? _stream;
     private DateTimeOffset? _unreachableSince;
+    private static readonly TimeSpan s_maxProbeInterval = TimeSpan.FromSeconds(8);
     private int _probing;
     private string? _lastError = "not connected yet";
     private int _disposed;
@@ -180,8 +181,9 @@ public sealed partial class PeerClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// While the peer is unreachable, asks it every <see cref="PeerOptions.ReconnectDelay"/> for its status (a
-    /// cheap read it answers on whichever silo is asked) until it answers. Calls from users fail fast meanwhile
+    /// While the peer is unreachable, pings it (<see cref="IRegionStatusGrain.PingAsync"/>, answered on whichever
+    /// silo is asked, touching nothing) until it answers: first after <see cref="PeerOptions.ReconnectDelay"/>, then
+    /// backing off to 8 s, so that probes add little to an overloaded peer. Calls from users fail fast meanwhile
     /// ("not made"); without the probe, a silo that does not run the sync loop (whose posts are what otherwise
     /// find a peer back) would refuse every call to a healed peer until it restarted.
     /// </summary>
@@ -196,9 +198,11 @@ public sealed partial class PeerClient : IAsyncDisposable
         {
             try
             {
+                var wait = _options.ReconnectDelay;
                 while (!_stopping.IsCancellationRequested && Reachability.UnreachableSince is not null)
                 {
-                    await Task.Delay(_options.ReconnectDelay, _stopping.Token);
+                    await Task.Delay(wait, _stopping.Token);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, s_maxProbeInterval.Ticks));
                     if (Volatile.Read(ref _client) is not { } client)
                     {
                         continue;
@@ -206,7 +210,7 @@ public sealed partial class PeerClient : IAsyncDisposable
 
                     try
                     {
-                        await client.GetGrain<IRegionStatusGrain>(Region).GetStatusAsync().WaitAsync(_options.CallTimeout, _stopping.Token);
+                        await client.GetGrain<IRegionStatusGrain>(Region).PingAsync().WaitAsync(_options.CallTimeout, _stopping.Token);
                         Reached();
                     }
                     catch (Exception ex) when (ex is TimeoutException or OrleansException)

@@ -13,6 +13,8 @@ public sealed class RegionStatusGrain(SyncStatusBoard board, IRegionalStore stor
         ? StoredStatus.ReadIntoAsync(links, store, time.GetUtcNow())
         : GrainFactory.GetGrain<ISyncQueueGrain>(this.GetPrimaryKeyString()).GetStatusAsync();
 
+    public Task PingAsync() => Task.CompletedTask;
+
     public async Task<DigestReport> GetDigestAsync()
     {
         var digest = await store.DigestAsync();
