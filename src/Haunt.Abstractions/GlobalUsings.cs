@@ -1,3 +1,2 @@
 global using Orleans;
 global using Orleans.Concurrency;
-global using Haunt.Abstractions.Grains;

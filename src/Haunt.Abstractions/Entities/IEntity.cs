@@ -1,4 +1,4 @@
-namespace Haunt.Abstractions.Entities;
+namespace Haunt.Entities;
 
 /// <summary>A replicated entity: a serializable record with a stable id.</summary>
 public interface IEntity

@@ -1,6 +1,6 @@
-using Haunt.Abstractions.Trading;
+using Haunt.Trading;
 
-namespace Haunt.Abstractions.Entities;
+namespace Haunt.Entities;
 
 // The nine entity types outside the order flow. Each is written through its own grain.
 

@@ -1,6 +1,6 @@
-using Haunt.Abstractions.Trading;
+using Haunt.Trading;
 
-namespace Haunt.Abstractions.Entities;
+namespace Haunt.Entities;
 
 // The four entities that trading writes. Money is decimal: paper trading still has to add up to the cent.
 

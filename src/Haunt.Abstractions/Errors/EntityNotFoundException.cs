@@ -1,4 +1,4 @@
-namespace Haunt.Abstractions.Errors;
+namespace Haunt.Errors;
 
 /// <summary>The entity asked for does not exist in this region (never written here, or deleted). The API answers 404.</summary>
 [GenerateSerializer, Alias("haunt.EntityNotFoundException")]

@@ -1,6 +1,6 @@
-using Haunt.Abstractions.Entities;
+using Haunt.Entities;
 
-namespace Haunt.Abstractions.Grains;
+namespace Haunt.Grains;
 
 // One grain interface per replicated entity type; Portfolio adds trading (IPortfolioGrain.cs).
 // Orders, positions and trades are read-only to callers: their portfolio is their single writer, so no

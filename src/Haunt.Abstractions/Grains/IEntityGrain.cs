@@ -1,7 +1,7 @@
-using Haunt.Abstractions.Entities;
-using Haunt.Abstractions.Sync;
+using Haunt.Entities;
+using Haunt.Sync;
 
-namespace Haunt.Abstractions.Grains;
+namespace Haunt.Grains;
 
 /// <summary>
 /// A replicated entity of type <typeparamref name="T"/>, keyed "&lt;region&gt;/&lt;entityId&gt;" and active only on

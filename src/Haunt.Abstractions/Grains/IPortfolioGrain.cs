@@ -1,7 +1,7 @@
-using Haunt.Abstractions.Entities;
-using Haunt.Abstractions.Trading;
+using Haunt.Entities;
+using Haunt.Trading;
 
-namespace Haunt.Abstractions.Grains;
+namespace Haunt.Grains;
 
 /// <summary>A paper-trading portfolio. It is the single writer of its orders, positions and trades.</summary>
 [Alias("haunt.IPortfolioGrain")]

@@ -1,7 +1,6 @@
-using Haunt.Abstractions.Sync;
-using Haunt.Abstractions.Versioning;
+using Haunt.Sync;
 
-namespace Haunt.Abstractions.Grains;
+namespace Haunt.Grains;
 
 /// <summary>What every replicated entity grain offers the sync layer.</summary>
 [Alias("haunt.IReplicaGrain")]
@@ -9,11 +8,10 @@ public interface IReplicaGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Tells an active grain that its row changed underneath it (a remote change or a multi-entity local
-    /// commit) to version <paramref name="changed"/>: a grain whose cache is older reads its row again from the
-    /// store. A caller can make a grain re-read, never hand it a state. Interleaves: it only swaps in a newer version.
+    /// commit) so it never serves stale state. Interleaves: it only swaps in a newer version.
     /// </summary>
     [Alias("RefreshAsync"), AlwaysInterleave]
-    Task RefreshAsync(VersionVector changed);
+    Task RefreshAsync(EntityState state);
 
     /// <summary>The stored state with its replication metadata, or null if never written here.</summary>
     [Alias("GetStateAsync")]

@@ -1,6 +1,6 @@
-using Haunt.Abstractions.Entities;
+using Haunt.Entities;
 
-namespace Haunt.Abstractions.Sync;
+namespace Haunt.Sync;
 
 /// <summary>A row of the conflict log: a concurrent pair as one region saw and resolved it.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.ConflictRecord")]

@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using Haunt.Abstractions.Entities;
-using Haunt.Abstractions.Versioning;
+using Haunt.Entities;
+using Haunt.Versioning;
 
-namespace Haunt.Abstractions.Sync;
+namespace Haunt.Sync;
 
 /// <summary>
 /// One region's copy of one entity: the record as JSON plus what replication needs. Replication is

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Haunt.Abstractions.Versioning;
+using Haunt.Versioning;
 
-namespace Haunt.Abstractions.Sync;
+namespace Haunt.Sync;
 
 /// <summary>
 /// The one JSON shape of entity records and replicated states: the outbox, the wire and the entity tables

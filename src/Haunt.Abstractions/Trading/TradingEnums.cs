@@ -1,4 +1,4 @@
-namespace Haunt.Abstractions.Trading;
+namespace Haunt.Trading;
 
 [GenerateSerializer, Alias("haunt.OrderSide")]
 public enum OrderSide { Buy = 1, Sell = 2 }

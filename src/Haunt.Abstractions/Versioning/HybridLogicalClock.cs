@@ -1,4 +1,4 @@
-namespace Haunt.Abstractions.Versioning;
+namespace Haunt.Versioning;
 
 /// <summary>
 /// Hybrid logical clock (Kulkarni et al.): readings never go backwards, follow wall time when it moves,

@@ -1,4 +1,4 @@
-namespace Haunt.Abstractions.Versioning;
+namespace Haunt.Versioning;
 
 /// <summary>
 /// A hybrid logical clock reading: wall-clock milliseconds plus a logical counter that orders events in

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Haunt.Abstractions.Regions;
+using Haunt.Regions;
 
-namespace Haunt.Abstractions.Versioning;
+namespace Haunt.Versioning;
 
 /// <summary>How two version vectors relate.</summary>
 public enum VectorOrder

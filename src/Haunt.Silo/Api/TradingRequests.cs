@@ -1,6 +1,5 @@
-using Haunt.Trading.Market;
-using Haunt.Trading.Portfolios;
-using Haunt.Abstractions.Trading;
+using Haunt.Grains.Trading;
+using Haunt.Trading;
 
 namespace Haunt.Silo.Api;
 

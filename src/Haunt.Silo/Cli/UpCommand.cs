@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Haunt.Trading.Bots;
+using Haunt.Silo.Bots;
 using Haunt.Silo.Hosting;
-using Haunt.Trading.Load;
+using Haunt.Silo.Load;
 using Haunt.Silo.Security;
 
 namespace Haunt.Silo.Cli;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Haunt.Abstractions.Regions;
+using Haunt.Regions;
 
 namespace Haunt.Storage.Sql;
 

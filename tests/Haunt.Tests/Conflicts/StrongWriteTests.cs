@@ -1,5 +1,5 @@
 using Haunt.Tests.Cluster;
-using Haunt.Abstractions.Trading;
+using Haunt.Trading;
 
 namespace Haunt.Tests.Conflicts;
 

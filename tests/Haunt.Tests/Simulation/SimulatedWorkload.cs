@@ -1,4 +1,4 @@
-using Haunt.Abstractions.Trading;
+using Haunt.Trading;
 
 namespace Haunt.Tests.Simulation;
 
