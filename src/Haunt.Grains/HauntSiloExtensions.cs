@@ -2,7 +2,6 @@ using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
-using Haunt.Grains.Trading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -46,52 +45,41 @@ public static class HauntSiloExtensions
         configureRegion(region);
         KnownRegions.Require(region.Region);
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
-        // The region is also silo metadata, for placement filters and tools that read metadata rather than names.
-        Orleans.Runtime.MembershipService.SiloMetadata.SiloMetadataHostingExtensions.UseSiloMetadata(
-            silo, new Dictionary<string, string> { ["region"] = region.Region });
         var sync = silo.Services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
         if (configureSync is not null)
         {
             sync.Configure(configureSync);
         }
 
-        sync.Validate(o => TryKey(o.ClusterKey), "Haunt:Sync:ClusterKey must be a base64 key of at least 32 bytes.").ValidateOnStart();
+        sync.ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
 
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new SiloRegion(region.Region));
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IRegionalStore>(sp =>
-        {
-            var store = region.OpenStore(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Haunt.Storage"));
-            try
-            {
-                store.InitializeAsync().GetAwaiter().GetResult();
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or InvalidOperationException)
-            {
-                // Names the store, so an operator sees which database refused rather than a grain activation failure.
-                throw new StoreOpenException(region.Region, store.Location, ex);
-            }
-
-            return store;
-        });
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RegionStoreOpener>();
+        // Constructed here, opened (schema, writer) asynchronously by RegionStoreOpener as the silo starts.
+        services.AddSingleton<IRegionalStore>(sp => region.OpenStore(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Haunt.Storage")));
+        services.AddSingleton<IEntityStore>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<ISyncLedger>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<IOperatorQueries>(sp => sp.GetRequiredService<IRegionalStore>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new RegionStoreOpener(sp.GetRequiredService<IRegionalStore>()));
         services.AddSingleton<ActiveReplicas>();
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();
-        services.AddSingleton<ReplicaRefreshClient>();
+        services.AddSingleton<IReplicaRefreshClient, ReplicaRefreshClient>();
+        services.AddOptions<ReplicaOptions>().BindConfiguration("Haunt:Replicas");
         silo.AddGrainService<ReplicaRefreshService>();
         services.AddSingleton<ReplicaServices>();
         services.AddSingleton<RegionReach>();
-        services.AddSingleton<MarketFeed>(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<BatchCodec>();
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
-        services.AddSingleton<LinkFaults>();
         AddPeers(services, region.Region, configurePeers);
-        services.AddSingleton<IReplicationLink>(sp => new FaultInjectingLink(sp.GetRequiredService<PeerReplicationLink>(), sp.GetRequiredService<LinkFaults>()));
+        services.AddSingleton<IReplicationLink>(sp => sp.GetRequiredService<PeerReplicationLink>());
         services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
 
         // The pulling agents poll each queue; Orleans' 100 ms default would add up to 100 ms per hop (batch and
@@ -106,7 +94,7 @@ public static class HauntSiloExtensions
         {
             await StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel);
             // Writes on every silo of the region wake the sync loop, wherever it lives.
-            sp.GetRequiredService<OutboxWakeup>().Enabled = true;
+            sp.GetRequiredService<OutboxWakeup>().Enable();
         });
         return silo;
     }
@@ -149,11 +137,5 @@ public static class HauntSiloExtensions
                 await Task.Delay(500, cancel);
             }
         }
-    }
-
-    private static bool TryKey(string key)
-    {
-        Span<byte> buffer = stackalloc byte[512];
-        return Convert.TryFromBase64String(key, buffer, out var length) && length >= 32;
     }
 }

@@ -1,12 +1,10 @@
 using System.CommandLine;
-using Haunt.Silo.Bench;
 using Haunt.Silo.Cli;
 
 var root = new RootCommand("Haunt: a paper-trading backend replicated across osaka, seoul and nyc.")
 {
     UpCommand.Create(),
     SiloCommand.Create(),
-    BenchCommand.Create(),
     TokenCommand.Create(),
 };
 // Ctrl+C cancels the command's token; `up` then stops the bots and its silos and prints where things stand,

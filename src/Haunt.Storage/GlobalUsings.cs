@@ -1,4 +1,4 @@
-global using Haunt.Entities;
-global using Haunt.Sync;
-global using Haunt.Versioning;
-global using Haunt.Regions;
+global using Haunt.Abstractions.Entities;
+global using Haunt.Abstractions.Sync;
+global using Haunt.Abstractions.Versioning;
+global using Haunt.Abstractions.Regions;

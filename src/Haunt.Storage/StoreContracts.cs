@@ -47,9 +47,8 @@ public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictio
 /// <summary>An entity's identity and version, what reconciliation compares between regions.</summary>
 public sealed record VersionStamp(string Id, VersionVector Vector, bool Deleted);
 
-/// <summary>The sync_state row of a peer.</summary>
 /// <summary>
-/// Our side of the link with a peer: what the peer acked of our outbox (Watermark), and what we applied of
+/// The sync_state row of a peer: our side of the link with a peer: what the peer acked of our outbox (Watermark), and what we applied of
 /// its outbox (the highest seq of its we applied and how many of its changes we stored; for operators, since
 /// double apply is prevented by the vector compare, not by this seq).
 /// </summary>

@@ -1,4 +1,4 @@
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 /// <summary>The 13 replicated entity types. Numeric values are stored and sent: never renumber.</summary>
 [GenerateSerializer, Alias("haunt.EntityType")]
@@ -19,7 +19,7 @@ public enum EntityType
     PredictionHistory = 13,
 }
 
-/// <summary>How concurrent writes to one entity are prevented or resolved (ARCHITECTURE §3).</summary>
+/// <summary>How concurrent writes to one entity are prevented or resolved (docs/architecture.md §4).</summary>
 [GenerateSerializer, Alias("haunt.Consistency")]
 public enum Consistency
 {

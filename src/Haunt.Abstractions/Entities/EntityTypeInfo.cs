@@ -1,4 +1,4 @@
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 /// <summary>What the sync layer needs to know about an entity type: priority (0 = first), class, table.</summary>
 public sealed record EntityTypeInfo(EntityType Type, int Priority, Consistency Consistency, string Table, Type ClrType)
@@ -6,7 +6,7 @@ public sealed record EntityTypeInfo(EntityType Type, int Priority, Consistency C
     public bool IsAppendOnly => Consistency == Consistency.AppendOnly;
 }
 
-/// <summary>The table of ARCHITECTURE §3, in one place.</summary>
+/// <summary>The table of docs/architecture.md §4.1, in one place.</summary>
 public static class EntityTypes
 {
     private static readonly Dictionary<EntityType, EntityTypeInfo> s_byType = new[]

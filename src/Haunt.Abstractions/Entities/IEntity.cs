@@ -1,4 +1,4 @@
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 /// <summary>A replicated entity: a serializable record with a stable id.</summary>
 public interface IEntity

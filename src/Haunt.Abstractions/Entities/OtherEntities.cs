@@ -1,6 +1,6 @@
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 // The nine entity types outside the order flow. Each is written through its own grain.
 

@@ -1,6 +1,6 @@
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
-namespace Haunt.Entities;
+namespace Haunt.Abstractions.Entities;
 
 // The four entities that trading writes. Money is decimal: paper trading still has to add up to the cent.
 

@@ -1,4 +1,4 @@
-namespace Haunt.Errors;
+namespace Haunt.Abstractions.Errors;
 
 /// <summary>The entity asked for does not exist in this region (never written here, or deleted). The API answers 404.</summary>
 [GenerateSerializer, Alias("haunt.EntityNotFoundException")]

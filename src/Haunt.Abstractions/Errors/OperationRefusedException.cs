@@ -1,4 +1,4 @@
-namespace Haunt.Errors;
+namespace Haunt.Abstractions.Errors;
 
 /// <summary>
 /// The entity's current state forbids the operation (it already exists, the order is no longer open, the cash

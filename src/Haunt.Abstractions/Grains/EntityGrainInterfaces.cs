@@ -1,6 +1,6 @@
-using Haunt.Entities;
+using Haunt.Abstractions.Entities;
 
-namespace Haunt.Grains;
+namespace Haunt.Abstractions.Grains;
 
 // One grain interface per replicated entity type; Portfolio adds trading (IPortfolioGrain.cs).
 // Orders, positions and trades are read-only to callers: their portfolio is their single writer, so no

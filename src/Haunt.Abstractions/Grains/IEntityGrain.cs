@@ -1,7 +1,7 @@
-using Haunt.Entities;
-using Haunt.Sync;
+using Haunt.Abstractions.Entities;
+using Haunt.Abstractions.Sync;
 
-namespace Haunt.Grains;
+namespace Haunt.Abstractions.Grains;
 
 /// <summary>
 /// A replicated entity of type <typeparamref name="T"/>, keyed "&lt;region&gt;/&lt;entityId&gt;" and active only on

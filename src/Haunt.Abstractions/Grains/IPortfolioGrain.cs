@@ -1,7 +1,7 @@
-using Haunt.Entities;
-using Haunt.Trading;
+using Haunt.Abstractions.Entities;
+using Haunt.Abstractions.Trading;
 
-namespace Haunt.Grains;
+namespace Haunt.Abstractions.Grains;
 
 /// <summary>A paper-trading portfolio. It is the single writer of its orders, positions and trades.</summary>
 [Alias("haunt.IPortfolioGrain")]

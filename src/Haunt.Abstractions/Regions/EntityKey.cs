@@ -1,4 +1,4 @@
-namespace Haunt.Regions;
+namespace Haunt.Abstractions.Regions;
 
 /// <summary>
 /// Grain key of a replicated entity: "&lt;region&gt;/&lt;entityId&gt;". Every region holds its own grain for the

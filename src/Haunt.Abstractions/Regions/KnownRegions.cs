@@ -1,4 +1,4 @@
-namespace Haunt.Regions;
+namespace Haunt.Abstractions.Regions;
 
 /// <summary>The three regions of Haunt. osaka is the primary: it wins ties and concurrent strong writes.</summary>
 public static class KnownRegions

@@ -1,4 +1,4 @@
-namespace Haunt.Regions;
+namespace Haunt.Abstractions.Regions;
 
 /// <summary>
 /// Raised when a call must reach a region that cannot be reached (cut off or down). Refused before sending,

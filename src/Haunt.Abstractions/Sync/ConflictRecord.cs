@@ -1,6 +1,6 @@
-using Haunt.Entities;
+using Haunt.Abstractions.Entities;
 
-namespace Haunt.Sync;
+namespace Haunt.Abstractions.Sync;
 
 /// <summary>A row of the conflict log: a concurrent pair as one region saw and resolved it.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.ConflictRecord")]

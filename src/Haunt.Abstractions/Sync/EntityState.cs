@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using Haunt.Entities;
-using Haunt.Versioning;
+using Haunt.Abstractions.Entities;
+using Haunt.Abstractions.Versioning;
 
-namespace Haunt.Sync;
+namespace Haunt.Abstractions.Sync;
 
 /// <summary>
 /// One region's copy of one entity: the record as JSON plus what replication needs. Replication is

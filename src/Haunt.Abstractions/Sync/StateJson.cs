@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Haunt.Versioning;
+using Haunt.Abstractions.Versioning;
 
-namespace Haunt.Sync;
+namespace Haunt.Abstractions.Sync;
 
 /// <summary>
 /// The one JSON shape of entity records and replicated states: the outbox, the wire and the entity tables

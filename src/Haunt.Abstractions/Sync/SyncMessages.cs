@@ -1,6 +1,6 @@
-namespace Haunt.Sync;
+namespace Haunt.Abstractions.Sync;
 
-// The sync protocol (ARCHITECTURE §4). Every message names its origin and destination region; the stream it
+// The sync protocol (docs/architecture.md §3). Every message names its origin and destination region; the stream it
 // travels on is keyed by the destination.
 
 [GenerateSerializer, Immutable, Alias("haunt.SyncMessage")]

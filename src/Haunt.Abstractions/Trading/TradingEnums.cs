@@ -1,4 +1,4 @@
-namespace Haunt.Trading;
+namespace Haunt.Abstractions.Trading;
 
 [GenerateSerializer, Alias("haunt.OrderSide")]
 public enum OrderSide { Buy = 1, Sell = 2 }

@@ -1,4 +1,4 @@
-namespace Haunt.Versioning;
+namespace Haunt.Abstractions.Versioning;
 
 /// <summary>
 /// Hybrid logical clock (Kulkarni et al.): readings never go backwards, follow wall time when it moves,

@@ -1,4 +1,4 @@
-namespace Haunt.Versioning;
+namespace Haunt.Abstractions.Versioning;
 
 /// <summary>
 /// A hybrid logical clock reading: wall-clock milliseconds plus a logical counter that orders events in

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Haunt.Regions;
+using Haunt.Abstractions.Regions;
 
-namespace Haunt.Versioning;
+namespace Haunt.Abstractions.Versioning;
 
 /// <summary>How two version vectors relate.</summary>
 public enum VectorOrder

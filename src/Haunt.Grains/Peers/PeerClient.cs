@@ -27,6 +27,8 @@ public sealed partial class PeerClient : IAsyncDisposable
     private IClusterClient? _client;
     private IAsyncStream<SyncMessage>? _stream;
     private DateTimeOffset? _unreachableSince;
+    private static readonly TimeSpan s_maxProbeInterval = TimeSpan.FromSeconds(8);
+    private int _probing;
     private string? _lastError = "not connected yet";
     private int _disposed;
 
@@ -178,6 +180,63 @@ public sealed partial class PeerClient : IAsyncDisposable
         Reached();
     }
 
+    /// <summary>
+    /// While the peer is unreachable, pings it (its cluster's management grain lists its hosts, touching no store)
+    /// until it answers: first after <see cref="PeerOptions.ReconnectDelay"/>, then backing off to 8 s, so that
+    /// probes add little to an overloaded peer. Calls from users fail fast meanwhile ("not made"); without the
+    /// probe, a silo that does not run the sync loop (whose posts are what otherwise find a peer back) would refuse
+    /// every call to a healed peer until it restarted.
+    /// </summary>
+    private void ProbeUntilReached()
+    {
+        if (Interlocked.Exchange(ref _probing, 1) == 1)
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var wait = _options.ReconnectDelay;
+                while (!_stopping.IsCancellationRequested && Reachability.UnreachableSince is not null)
+                {
+                    await Task.Delay(wait, _stopping.Token);
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, s_maxProbeInterval.Ticks));
+                    if (Volatile.Read(ref _client) is not { } client)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(_options.CallTimeout, _stopping.Token);
+                        Reached();
+                    }
+                    catch (Exception ex) when (ex is TimeoutException or OrleansException)
+                    {
+                        // Still unreachable: the next probe comes later.
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && _stopping.IsCancellationRequested)
+            {
+                // The silo is stopping.
+                return;
+            }
+            finally
+            {
+                Volatile.Write(ref _probing, 0);
+            }
+
+            // Missed again between the last check and the flag's reset: that call found the flag still set.
+            if (Reachability.UnreachableSince is not null)
+            {
+                ProbeUntilReached();
+            }
+        });
+    }
+
     private void Reached()
     {
         lock (_gate)
@@ -203,6 +262,8 @@ public sealed partial class PeerClient : IAsyncDisposable
 
             _lastError = $"{ex.GetType().Name}: {ex.Message}";
         }
+
+        ProbeUntilReached();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Peer region {Peer} unreachable ({Kind}: {Reason})")]

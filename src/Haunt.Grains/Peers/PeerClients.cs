@@ -21,8 +21,6 @@ public sealed class PeerClients : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
             StringComparer.Ordinal);
     }
 
-    public IReadOnlyCollection<PeerClient> All => _clients.Values;
-
     /// <summary>The client into <paramref name="region"/>'s cluster.</summary>
     public PeerClient this[string region] => _clients.TryGetValue(region, out var client)
         ? client

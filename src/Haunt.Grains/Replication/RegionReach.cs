@@ -8,7 +8,8 @@ namespace Haunt.Grains.Replication;
 /// same network as replication, so a cut on the link seam cuts these too. An unreachable region fails fast
 /// with <see cref="RegionUnavailableException"/> naming it (within the peer call timeout).
 /// </summary>
-public sealed class RegionReach(SiloRegion region, LinkFaults faults, PeerClients peers)
+/// <param name="faults">The fault seam, only where a test or the benchmark added it (<see cref="LinkFaultsHostingExtensions.AddLinkFaults"/>).</param>
+public sealed class RegionReach(SiloRegion region, PeerClients peers, LinkFaults? faults = null)
 {
     public Task<T> CallAsync<T>(string target, Func<IGrainFactory, Task<T>> call)
     {
@@ -17,7 +18,7 @@ public sealed class RegionReach(SiloRegion region, LinkFaults faults, PeerClient
             throw new ArgumentException($"'{target}' is this region: call its grains directly.", nameof(target));
         }
 
-        if (faults.For(region.Name, target) is { Cut: true })
+        if (faults?.For(region.Name, target) is { Cut: true })
         {
             throw new RegionUnavailableException(target);
         }

@@ -4,11 +4,11 @@ using Orleans.Services;
 
 namespace Haunt.Grains.Replication;
 
-/// <summary>One per silo: takes states committed elsewhere in the region to the grains active on this silo.</summary>
+/// <summary>One per silo: tells the grains active on this silo that rows committed elsewhere in the region changed.</summary>
 public interface IReplicaRefreshService : IGrainService
 {
-    [OneWay]
-    Task RefreshAsync(IReadOnlyList<EntityState> states);
+    /// <summary>Answers once the grains were told (not one-way: the sender logs a refresh that failed).</summary>
+    Task RefreshAsync(IReadOnlyList<ReplicaChange> changes);
 }
 
 /// <summary>
@@ -18,16 +18,5 @@ public interface IReplicaRefreshService : IGrainService
 public sealed class ReplicaRefreshService(GrainId id, Silo silo, ILoggerFactory loggers, ReplicaNotifier notifier)
     : GrainService(id, silo, loggers), IReplicaRefreshService
 {
-    public Task RefreshAsync(IReadOnlyList<EntityState> states) => notifier.NotifyLocalAsync(states);
-}
-
-public interface IReplicaRefreshClient : IGrainServiceClient<IReplicaRefreshService>
-{
-    IReplicaRefreshService On(SiloAddress silo);
-}
-
-/// <summary>Addresses the <see cref="ReplicaRefreshService"/> of a given silo.</summary>
-public sealed class ReplicaRefreshClient(IServiceProvider services) : GrainServiceClient<IReplicaRefreshService>(services), IReplicaRefreshClient
-{
-    public IReplicaRefreshService On(SiloAddress silo) => GetGrainService(silo);
+    public Task RefreshAsync(IReadOnlyList<ReplicaChange> changes) => notifier.NotifyLocalAsync(changes);
 }

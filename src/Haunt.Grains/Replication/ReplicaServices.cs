@@ -2,9 +2,10 @@ namespace Haunt.Grains.Replication;
 
 /// <summary>What every replicated entity grain needs, injected as one.</summary>
 public sealed record ReplicaServices(
-    IRegionalStore Store,
+    IEntityStore Store,
     LocalStates States,
     ActiveReplicas Active,
     ReplicaNotifier Notifier,
     SiloRegion Region,
-    RegionReach Reach);
+    RegionReach Reach,
+    Microsoft.Extensions.Options.IOptions<ReplicaOptions> Options);

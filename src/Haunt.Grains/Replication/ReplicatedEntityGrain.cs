@@ -22,6 +22,9 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
     protected EntityState? State { get; private set; }
 
+    /// <summary>When <see cref="State"/> was last known to match the store (read, refreshed or written).</summary>
+    private DateTimeOffset _checkedAt;
+
     protected T? Value => State is { Deleted: false } s ? StateJson.Deserialize<T>(s.Payload) : null;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -33,7 +36,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         }
 
         services.Active.Add(Info.Type, EntityId);
-        State = await services.Store.ReadAsync(Info.Type, EntityId);
+        await ReloadAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -42,14 +45,32 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         return Task.CompletedTask;
     }
 
-    public Task<T?> GetAsync() => Task.FromResult(Value);
-
-    public Task<EntityState?> GetStateAsync() => Task.FromResult(State);
-
-    public Task RefreshAsync(EntityState state)
+    public async Task<T?> GetAsync()
     {
-        Adopt(state);
-        return Task.CompletedTask;
+        await EnsureFreshAsync();
+        return Value;
+    }
+
+    public async Task<EntityState?> GetStateAsync()
+    {
+        await EnsureFreshAsync();
+        return State;
+    }
+
+    public Task RefreshAsync(VersionVector changed) =>
+        State is { } cached && changed.Compare(cached.Vector) is VectorOrder.Older or VectorOrder.Equal
+            ? Task.CompletedTask
+            : ReloadAsync();
+
+    /// <summary>Reads the row again if the cache is older than <see cref="ReplicaOptions.MaxCacheAge"/> (a refresh may have been lost).</summary>
+    protected Task EnsureFreshAsync() =>
+        services.States.Clock.Time.GetUtcNow() - _checkedAt > services.Options.Value.MaxCacheAge ? ReloadAsync() : Task.CompletedTask;
+
+    private async Task ReloadAsync()
+    {
+        var checkedAt = services.States.Clock.Time.GetUtcNow();
+        Adopt(await services.Store.ReadAsync(Info.Type, EntityId));
+        _checkedAt = checkedAt;
     }
 
     public virtual async Task<EntityState> PutAsync(T value)
@@ -59,6 +80,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             throw new ArgumentException($"Value id '{value.Id}' does not match grain id '{EntityId}'.", nameof(value));
         }
 
+        await EnsureFreshAsync();
         var home = await HomeRegionAsync(value);
         if (Info.Consistency == Consistency.Strong && home != Region)
         {
@@ -80,6 +102,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
     public virtual async Task<EntityState?> DeleteAsync()
     {
+        await EnsureFreshAsync();
         if (State is { } s && Info.Consistency == Consistency.Strong && s.HomeRegion != Region)
         {
             return await ForwardAsync(s.HomeRegion, grain => grain.DeleteAsync());
@@ -111,7 +134,9 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
     /// <summary>
     /// Where a strong entity may be written: its recorded home; for a new one, its portfolio's home region
-    /// (orders, positions and options follow their portfolio), osaka for the insurance fund, else here.
+    /// (orders, positions and options follow their portfolio), the primary for the insurance fund, else here.
+    /// A new strong entity of a portfolio this region does not hold (not created, or not replicated here yet) is
+    /// refused: homing it here would give the portfolio's entities a second home.
     /// </summary>
     protected async Task<string> HomeRegionAsync(T value)
     {
@@ -127,7 +152,8 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
         if (value is IPortfolioOwned owned)
         {
-            return (await services.Store.ReadAsync(EntityType.Portfolio, owned.PortfolioId))?.HomeRegion ?? Region;
+            return (await services.Store.ReadAsync(EntityType.Portfolio, owned.PortfolioId))?.HomeRegion
+                ?? throw new EntityNotFoundException($"Portfolio '{owned.PortfolioId}' of {Info.Type} '{EntityId}' is not known in region '{Region}' (not created, or not replicated here yet).");
         }
 
         return KnownRegions.Primary;
@@ -148,6 +174,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             if (result.Status == CommitStatus.Committed)
             {
                 Adopt(write.State);
+                _checkedAt = services.States.Clock.Time.GetUtcNow();
                 return write.State;
             }
 

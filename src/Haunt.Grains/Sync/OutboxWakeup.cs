@@ -3,35 +3,62 @@ using Haunt.Grains.Replication;
 namespace Haunt.Grains.Sync;
 
 /// <summary>
-/// Turns "the outbox got rows" into one wake-up of the region's SyncQueueGrain, so an idle system
-/// replicates in milliseconds instead of waiting for the next tick. Every silo of the region has one, for the
-/// writes its own writer commits; at most one wake per silo is in flight. The sync grain re-arms its own silo's
-/// at the start of a flush (<see cref="Consumed"/>); another silo's re-arms when its wake returns.
+/// Turns "the outbox got rows" into a wake-up of the region's SyncQueueGrain, so an idle system replicates in
+/// milliseconds instead of waiting for the next tick. Every silo of the region has one, for the writes its own
+/// writer commits. At most one wake per silo is in flight (the call returns once the woken flush is done); rows
+/// appended meanwhile may have missed that flush's read of the outbox, so they earn exactly one more wake when
+/// it returns. Silent until the silo has started its sync loop (<see cref="Enable"/>).
 /// </summary>
 public sealed class OutboxWakeup
 {
-    private readonly IGrainFactory _grains;
-    private readonly SiloRegion _region;
-    private int _pending;
+    private const int Idle = 0;
+    private const int InFlight = 1;
+    private const int InFlightAndAppended = 2;
+    private readonly Func<Task> _wake;
+    private int _state;
+    private volatile bool _enabled;
 
     public OutboxWakeup(IRegionalStore store, IGrainFactory grains, SiloRegion region)
+        : this(() => grains.GetGrain<ISyncQueueGrain>(region.Name).WakeAsync()) => store.OutboxAppended += Signal;
+
+    /// <param name="wake">Wakes the sync loop; its task ends when the woken flush has run.</param>
+    public OutboxWakeup(Func<Task> wake) => _wake = wake;
+
+    /// <summary>From now on appends wake the sync loop (set once the silo has started it).</summary>
+    public void Enable() => _enabled = true;
+
+    /// <summary>Rows were appended to the outbox.</summary>
+    public void Signal()
     {
-        _grains = grains;
-        _region = region;
-        store.OutboxAppended += Signal;
+        if (!_enabled)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            switch (Volatile.Read(ref _state))
+            {
+                case Idle when Interlocked.CompareExchange(ref _state, InFlight, Idle) == Idle:
+                    Send();
+                    return;
+                case InFlight when Interlocked.CompareExchange(ref _state, InFlightAndAppended, InFlight) == InFlight:
+                case InFlightAndAppended:
+                    return;
+            }
+        }
     }
 
-    public bool Enabled { get; set; }
+    private void Send() =>
+        _wake().ContinueWith(_ => Returned(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
-    /// <summary>Called by the sync grain when it starts a flush: the next append may wake it again.</summary>
-    public void Consumed() => Interlocked.Exchange(ref _pending, 0);
-
-    private void Signal()
+    private void Returned()
     {
-        if (Enabled && Interlocked.Exchange(ref _pending, 1) == 0)
+        if (Interlocked.CompareExchange(ref _state, Idle, InFlight) != InFlight)
         {
-            _grains.GetGrain<ISyncQueueGrain>(_region.Name).WakeAsync()
-                .ContinueWith(_ => Consumed(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            // Appended while the wake was in flight: one more, covering every append up to now.
+            Volatile.Write(ref _state, InFlight);
+            Send();
         }
     }
 }

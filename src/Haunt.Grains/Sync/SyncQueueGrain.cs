@@ -21,7 +21,6 @@ public sealed class SyncQueueGrain(
     BatchCodec codec,
     ReplicaNotifier notifier,
     SyncMetrics metrics,
-    OutboxWakeup wakeup,
     HybridLogicalClock clock,
     IOptions<SyncOptions> options,
     ILogger<SyncQueueGrain> log) : Grain, ISyncQueueGrain, IStreamSubscriptionObserver, IRemindable
@@ -32,21 +31,18 @@ public sealed class SyncQueueGrain(
     {
         var region = this.GetPrimaryKeyString();
         _engine = new SyncEngine(region, store, link, codec, metrics, clock, options.Value, log, Random.Shared,
-            states => notifier.NotifyAsync(states), wakeup.Consumed);
+            states => notifier.NotifyAsync(states));
         Timer(_engine.FlushAllAsync, options.Value.FlushInterval);
         Timer(_engine.HeartbeatAsync, options.Value.HeartbeatInterval);
         Timer(_engine.RecordMetricsAsync, options.Value.MetricsInterval);
         await this.RegisterOrUpdateReminder(HauntNames.KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         var reconcileEvery = options.Value.ReconcileInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.ReconcileInterval;
         await this.RegisterOrUpdateReminder(HauntNames.ReconcileReminder, reconcileEvery, reconcileEvery);
-        wakeup.Enabled = true;
     }
 
     public Task StartAsync() => _engine.FlushAllAsync();
 
     public Task WakeAsync() => _engine.FlushAllAsync();
-
-    public Task FlushAsync() => _engine.FlushAllAsync();
 
     public Task<SyncStatus> GetStatusAsync() => _engine.GetStatusAsync();
 

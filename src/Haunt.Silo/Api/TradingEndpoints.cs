@@ -1,5 +1,5 @@
 using Haunt.Grains.Replication;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 using System.Security.Claims;
 using Haunt.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
-using Haunt.Grains.Trading;
-using Haunt.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Silo.Api;
 

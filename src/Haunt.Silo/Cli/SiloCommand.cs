@@ -61,8 +61,8 @@ public static class SiloCommand
     private static async Task<int> RunAsync(Dictionary<string, string?> overrides, CancellationToken cancel)
     {
         var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true, reloadOnChange: true)
             .AddEnvironmentVariables()
             .AddInMemoryCollection(overrides)
             .Build();
@@ -101,7 +101,8 @@ public static class SiloCommand
             ClusterPostgres: options.ClusterPostgres is null ? null : ClusterDatabase.ForRegionPostgres(options.ClusterPostgres, options.Region),
             AdvertisedHost: options.AdvertisedHost,
             FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres,
-            Auth: options.EffectiveAuth(options.DataDirectory), RateLimits: options.RateLimits, Tls: options.Tls.Load()));
+            Auth: options.EffectiveAuth(options.DataDirectory), RateLimits: options.RateLimits, Tls: options.Tls.Load(),
+            Configuration: configuration));
         try
         {
             await app.StartAsync(cancel);

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Haunt.Silo.Bots;
+using Haunt.Trading.Bots;
 using Haunt.Silo.Hosting;
-using Haunt.Silo.Load;
+using Haunt.Trading.Load;
 using Haunt.Silo.Security;
 
 namespace Haunt.Silo.Cli;

@@ -1,3 +1,4 @@
+using Haunt.Trading;
 using System.Net;
 using System.Text.Json.Serialization;
 using Haunt.Silo.Api;
@@ -20,6 +21,9 @@ public enum ClusterMode { Localhost, SqliteFile, Postgres }
 /// <summary>
 /// Settings for one regional silo process or in-process instance. <paramref name="Peers"/> are the gateways of
 /// the other regions' clusters; <paramref name="PrimarySiloPort"/> (development clustering) 0 = this silo.
+/// <paramref name="ClusterKey"/> signs sync batches unless <paramref name="Configuration"/> sets Haunt:Sync:ClusterKey.
+/// <paramref name="Configuration"/> is the configuration the silo command read (its JSON files, the environment,
+/// its flags): every option of the silo binds from it, and a reload of it reaches them.
 /// </summary>
 public sealed record RegionalSiloSettings(
     string Region,
@@ -39,7 +43,9 @@ public sealed record RegionalSiloSettings(
     Action<PeerOptions>? ConfigurePeers = null,
     AuthSettings? Auth = null,
     RateLimitSettings? RateLimits = null,
-    LinkTls? Tls = null)
+    LinkTls? Tls = null,
+    Action<ISiloBuilder>? ConfigureSilo = null,
+    IConfiguration? Configuration = null)
 {
     /// <summary>This region's own cluster.</summary>
     public string ClusterId => RegionCluster.IdOf(Region);
@@ -54,13 +60,17 @@ public static class RegionalSilo
     public static WebApplication Build(RegionalSiloSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (settings.Configuration is { } configuration)
+        {
+            // One configuration for the whole silo: what the command read comes last, so it wins.
+            builder.Configuration.AddConfiguration(configuration);
+        }
+
         builder.Logging.SetMinimumLevel(settings.LogLevel);
-        // Stream pulling agents log every failed poll while peers are still starting or are down; the sync
-        // layer counts and reports undelivered batches itself.
-        builder.Logging.AddFilter("Orleans.Streams", LogLevel.Critical);
+        // Orleans' messaging and streams keep their warnings and errors: they are how an operator learns that a
+        // silo of the region cannot reach another. Only the watchdog's warnings about slow timer turns, which a
+        // loaded two-core machine gives all the time, are left out.
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
-        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Critical);
-        builder.Logging.AddFilter("Orleans.Providers.MemoryAdapterReceiver", LogLevel.Critical);
         // On loopback unless the silo advertises a routable address (containers, separate hosts); HTTPS with the
         // silo's certificate when TLS is on.
         var scheme = settings.Tls is null ? "http" : "https";
@@ -88,7 +98,8 @@ public static class RegionalSilo
                 r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; r.StorePostgres = settings.StorePostgres; },
                 s =>
                 {
-                    s.ClusterKey = settings.ClusterKey;
+                    // A key in the configuration wins (and rotates when the configuration reloads).
+                    s.ClusterKey = string.IsNullOrWhiteSpace(s.ClusterKey) ? settings.ClusterKey : s.ClusterKey;
                     settings.ConfigureSync?.Invoke(s);
                 },
                 p =>
@@ -102,6 +113,8 @@ public static class RegionalSilo
 
                     settings.ConfigurePeers?.Invoke(p);
                 });
+            silo.AddHauntTrading();
+            settings.ConfigureSilo?.Invoke(silo);
         });
 
         builder.Services.AddHauntAuthentication(settings.Auth ?? throw new ArgumentException("A silo's HTTP API needs its token settings (Auth).", nameof(settings)));

@@ -129,7 +129,7 @@ public sealed class SiloHostOptions
             yield return "Haunt:Sync:ClusterKey is required outside development: set it (base64, ≥ 32 bytes) through " +
                 "the environment variable Haunt__Sync__ClusterKey or a secret, or pass --development to generate a local key.";
         }
-        else if (!string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Security.Base64Key.IsValid(Sync.ClusterKey))
+        else if (!string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Base64Key.IsValid(Sync.ClusterKey))
         {
             yield return "Haunt:Sync:ClusterKey must be base64 of at least 32 bytes.";
         }

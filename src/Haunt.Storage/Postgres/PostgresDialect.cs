@@ -49,14 +49,14 @@ public sealed class PostgresDialect : SqlDialect
     public static string WriterApplicationName(string schema) => "haunt-writer " + schema;
 
     /// <summary>Creates the region's schema; the transaction-scoped lock serialises silos migrating at once.</summary>
-    public override void BeforeMigrate(DbConnection connection)
+    public override async Task BeforeMigrateAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"SELECT pg_advisory_xact_lock(4242); CREATE SCHEMA IF NOT EXISTS {_schema};";
-        command.ExecuteNonQuery();
-        transaction.Commit();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     // Every silo of the region migrates at start: one at a time per schema, so a script runs once.

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Haunt.Regions;
+using Haunt.Abstractions.Regions;
 
 namespace Haunt.Storage.Sql;
 

@@ -7,10 +7,10 @@ internal static class SchemaMigrator
 {
     private static string ScriptsFolder(string dialect) => Path.Combine(AppContext.BaseDirectory, "sql", dialect);
 
-    public static void Migrate(SqlDialect dialect, DbConnection connection)
+    public static async Task MigrateAsync(SqlDialect dialect, DbConnection connection, CancellationToken cancellationToken)
     {
-        dialect.BeforeMigrate(connection);
-        Execute(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at_ms BIGINT NOT NULL)");
+        await dialect.BeforeMigrateAsync(connection, cancellationToken);
+        await ExecuteAsync(connection, null, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at_ms BIGINT NOT NULL)", cancellationToken);
 
         var folder = ScriptsFolder(dialect.Name);
         var scripts = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).ToList() : [];
@@ -22,43 +22,43 @@ internal static class SchemaMigrator
         foreach (var script in scripts)
         {
             var name = Path.GetFileName(script);
-            using var transaction = connection.BeginTransaction();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             if (dialect.MigrationLock is { } gate)
             {
-                Execute(connection, transaction, gate);
+                await ExecuteAsync(connection, transaction, gate, cancellationToken);
             }
 
-            using (var check = connection.CreateCommand())
+            await using (var check = connection.CreateCommand())
             {
                 check.Transaction = transaction;
                 check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE name = @name";
                 EntityRows.Add(check, "@name", name);
-                if (Convert.ToInt64(check.ExecuteScalar()) > 0)
+                if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
                 {
                     continue;
                 }
             }
 
             // A script and its record commit together: a crash mid-script leaves it to run again whole.
-            Execute(connection, transaction, File.ReadAllText(script));
-            using (var record = connection.CreateCommand())
+            await ExecuteAsync(connection, transaction, await File.ReadAllTextAsync(script, cancellationToken), cancellationToken);
+            await using (var record = connection.CreateCommand())
             {
                 record.Transaction = transaction;
                 record.CommandText = "INSERT INTO schema_migrations (name, applied_at_ms) VALUES (@name, @now)";
                 EntityRows.Add(record, "@name", name);
                 EntityRows.Add(record, "@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-                record.ExecuteNonQuery();
+                await record.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            transaction.Commit();
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 
-    private static void Execute(DbConnection connection, DbTransaction? transaction, string sql)
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        command.ExecuteNonQuery();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -32,9 +32,7 @@ public abstract class SqlDialect : IAsyncDisposable
     }
 
     /// <summary>Runs before the schema scripts, on the migrating connection (create folder or schema, take a lock).</summary>
-    public virtual void BeforeMigrate(DbConnection connection)
-    {
-    }
+    public virtual Task BeforeMigrateAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A statement run first in each migration transaction so that silos starting at once migrate one at a time (null: the engine serialises writers anyway).</summary>
     public virtual string? MigrationLock => null;

@@ -8,33 +8,33 @@ namespace Haunt.Storage.Sql;
 // without waiting for the writer.
 public sealed partial class SqlRegionalStore
 {
-    public Task<EntityState?> ReadAsync(EntityType type, string id) => ReadOnly(connection =>
+    public Task<EntityState?> ReadAsync(EntityType type, string id, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = EntityRows.SelectById(type);
         EntityRows.Add(command, "@id", id);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? EntityRows.Read(type, reader) : null;
-    });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? EntityRows.Read(type, reader) : null;
+    }, cancellationToken);
 
-    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId) => ReadOnly<IReadOnlyList<EntityState>>(connection =>
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<EntityState>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE portfolio_id = @pid AND deleted = 0 ORDER BY id";
         EntityRows.Add(command, "@pid", portfolioId);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<EntityState>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             list.Add(EntityRows.Read(type, reader));
         }
 
         return list;
-    });
+    }, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null) => ReadOnly<IReadOnlyList<OutboxRow>>(connection =>
+    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         // In-flight rows sit at the front of the (priority, seq) index: skipping them costs a short scan.
         var skip = inFlight is { Count: > 0 } ? " AND " + dialect.NotInList("seq", "@inflight") : "";
         command.CommandText =
@@ -45,38 +45,38 @@ public sealed partial class SqlRegionalStore
             EntityRows.Add(command, "@inflight", dialect.ListValue(inFlight!));
         }
 
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<OutboxRow>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             rows.Add(EntityRows.ReadOutbox(reader));
         }
 
         return rows;
-    });
+    }, cancellationToken);
 
-    public Task<Backlog> BacklogAsync(string peer) => ReadOnly(connection =>
+    public Task<Backlog> BacklogAsync(string peer, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText =
             $"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(committed_at_ms), " +
             $"{dialect.LastOutboxSeq} FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
-        using var reader = command.ExecuteReader();
-        reader.Read();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
         return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3));
-    });
+    }, cancellationToken);
 
-    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit) => ReadOnly<IReadOnlyList<ConflictRecord>>(connection =>
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<ConflictRecord>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText =
             "SELECT id, entity_type, entity_id, local_vector, remote_vector, local_payload, remote_payload, local_region, remote_region, winner, policy, detected_in, detected_at_ms " +
             "FROM sync_conflicts WHERE id > @after ORDER BY id LIMIT @limit";
         EntityRows.Add(command, "@after", after);
         EntityRows.Add(command, "@limit", limit);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<ConflictRecord>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             list.Add(new ConflictRecord(reader.GetInt64(0), (EntityType)reader.GetInt32(1), reader.GetString(2), reader.GetString(3),
                 reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
@@ -84,10 +84,10 @@ public sealed partial class SqlRegionalStore
         }
 
         return list;
-    });
+    }, cancellationToken);
 
     /// <summary>SHA-256 over every row's (type, id, vector, deleted) in id order: equal digests mean equal data.</summary>
-    public Task<RegionDigest> DigestAsync() => ReadOnly(connection =>
+    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
         using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var perType = new Dictionary<EntityType, string>();
@@ -95,10 +95,10 @@ public sealed partial class SqlRegionalStore
         foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
         {
             using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var command = connection.CreateCommand();
+            await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT id, version_vector, deleted FROM {info.Table} ORDER BY id";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
             {
                 var deleted = reader.GetInt64(2) != 0;
                 live += deleted ? 0 : 1;
@@ -111,7 +111,7 @@ public sealed partial class SqlRegionalStore
         }
 
         return new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), live, perType);
-    });
+    }, cancellationToken);
 
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>
     {
@@ -128,10 +128,11 @@ public sealed partial class SqlRegionalStore
         ]);
     }, urgent: true);
 
-    private Task<T> ReadOnly<T>(Func<DbConnection, T> read) => Task.Run(() =>
+    /// <summary>A read on a pooled connection of its own, asynchronous end to end (Npgsql's I/O is; SQLite's completes at once).</summary>
+    private async Task<T> ReadOnlyAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        using var connection = dialect.CreateConnection();
-        connection.Open();
-        return read(connection);
-    });
+        await using var connection = dialect.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        return await read(connection, cancellationToken);
+    }
 }

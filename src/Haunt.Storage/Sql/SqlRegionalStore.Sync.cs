@@ -3,71 +3,71 @@ namespace Haunt.Storage.Sql;
 // Reconciliation, peer state and metrics: the operator-facing side of the store.
 public sealed partial class SqlRegionalStore
 {
-    public Task<long> ConflictCountAsync() => ReadOnly(connection =>
+    public Task<long> ConflictCountAsync(CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM sync_conflicts";
-        return (long)command.ExecuteScalar()!;
-    });
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }, cancellationToken);
 
-    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type) => ReadOnly<IReadOnlyList<VersionStamp>>(connection =>
+    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<VersionStamp>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT id, version_vector, deleted FROM {type.Info().Table} ORDER BY id";
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<VersionStamp>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             list.Add(new VersionStamp(reader.GetString(0), VersionVector.Parse(reader.GetString(1)), reader.GetInt64(2) != 0));
         }
 
         return list;
-    });
+    }, cancellationToken);
 
-    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids) => ReadOnly<IReadOnlyList<EntityState>>(connection =>
+    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<EntityState>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = $"{EntityRows.SelectMany(dialect, type)} ORDER BY id";
         EntityRows.Add(command, "@ids", dialect.ListValue(ids));
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<EntityState>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             list.Add(EntityRows.Read(type, reader));
         }
 
         return list;
-    });
+    }, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit) => ReadOnly<IReadOnlyList<OutboxRow>>(connection =>
+    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         var filter = peer is null ? "" : $" AND {EntityRows.PendingColumn(peer)} = 1";
         command.CommandText = $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE seq > @after{filter} ORDER BY seq LIMIT @limit";
         EntityRows.Add(command, "@after", afterSeq);
         EntityRows.Add(command, "@limit", limit);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<OutboxRow>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             rows.Add(EntityRows.ReadOutbox(reader));
         }
 
         return rows;
-    });
+    }, cancellationToken);
 
-    public Task<PeerState> PeerStateAsync(string peer) => ReadOnly(connection =>
+    public Task<PeerState> PeerStateAsync(string peer, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT s.watermark, s.last_ack_at_ms, s.needs_snapshot, v.last_seq_applied, v.changes_applied " +
             "FROM sync_state s LEFT JOIN sync_versions v ON v.origin_region = s.peer WHERE s.peer = @peer";
         EntityRows.Add(command, "@peer", KnownRegions.Require(peer));
-        using var reader = command.ExecuteReader();
-        return reader.Read()
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
             ? new PeerState(peer, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2) != 0,
                 reader.IsDBNull(3) ? 0 : reader.GetInt64(3), reader.IsDBNull(4) ? 0 : reader.GetInt64(4))
             : new PeerState(peer, 0, null, false, 0, 0);
-    });
+    }, cancellationToken);
 
     public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
     {
@@ -92,19 +92,19 @@ public sealed partial class SqlRegionalStore
         new SqlStatement("DELETE FROM node_metrics WHERE recorded_at_ms < @before").Add("@before", pruneBeforeMs),
     ]));
 
-    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit) => ReadOnly<IReadOnlyList<MetricsRow>>(connection =>
+    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<MetricsRow>>(async (connection, ct) =>
     {
-        using var command = connection.CreateCommand();
+        await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, region, recorded_at_ms, metrics FROM node_metrics WHERE recorded_at_ms >= @since ORDER BY recorded_at_ms LIMIT @limit";
         EntityRows.Add(command, "@since", sinceMs);
         EntityRows.Add(command, "@limit", limit);
-        using var reader = command.ExecuteReader();
+        await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<MetricsRow>();
-        while (reader.Read())
+        while (await reader.ReadAsync(ct))
         {
             rows.Add(new MetricsRow(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
         }
 
         return rows;
-    });
+    }, cancellationToken);
 }

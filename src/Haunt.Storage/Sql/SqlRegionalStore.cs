@@ -31,12 +31,12 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default)
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        using (var connection = dialect.CreateConnection())
+        await using (var connection = dialect.CreateConnection())
         {
-            connection.Open();
-            SchemaMigrator.Migrate(dialect, connection);
+            await connection.OpenAsync(cancellationToken);
+            await SchemaMigrator.MigrateAsync(dialect, connection, cancellationToken);
         }
 
         _writer = new StoreWriter(dialect, logger ?? NullLogger.Instance);
@@ -47,7 +47,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
                 OutboxAppended?.Invoke();
             }
         };
-        return Writer.RunAsync(w => w.ExecuteAll(KnownRegions.PeersOf(Region).Select(peer =>
+        await Writer.RunAsync(w => w.ExecuteAll(KnownRegions.PeersOf(Region).Select(peer =>
             new SqlStatement("INSERT INTO sync_state (peer, watermark, needs_snapshot, updated_at_ms) VALUES (@peer, 0, 0, @now) ON CONFLICT (peer) DO NOTHING")
                 .Add("@peer", peer).Add("@now", NowMs)).ToList()));
     }

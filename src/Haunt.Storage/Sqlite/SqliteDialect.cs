@@ -33,7 +33,12 @@ public sealed class SqliteDialect(string path) : SqlDialect
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
     }
 
-    public override void BeforeMigrate(DbConnection connection) => Execute(connection, "PRAGMA journal_mode=WAL;");
+    public override async Task BeforeMigrateAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     // Lists travel as one JSON array parameter, so a statement's text (and its prepared plan) never depends on the list's length.
     public override string InList(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";

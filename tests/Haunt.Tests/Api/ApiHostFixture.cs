@@ -1,3 +1,4 @@
+using Haunt.Grains.Sync;
 using Microsoft.AspNetCore.Builder;
 using Haunt.Silo.Hosting;
 using Haunt.Tests.Cluster;
@@ -52,17 +53,24 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>Cuts both directions between two regions at the link seam (replication and forwarded calls).</summary>
     public void Cut(string a, string b)
     {
-        _silos[a].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(a, b, Haunt.Grains.Sync.LinkFault.Severed);
-        _silos[b].Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().Set(b, a, Haunt.Grains.Sync.LinkFault.Severed);
+        _silos[a].Services.GetRequiredService<LinkFaults>().Set(a, b, LinkFault.Severed);
+        _silos[b].Services.GetRequiredService<LinkFaults>().Set(b, a, LinkFault.Severed);
     }
+
+    /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
+    public void Fault(string from, string to, LinkFault fault) =>
+        _silos[from].Services.GetRequiredService<LinkFaults>().Set(from, to, fault);
 
     public void HealAll()
     {
         foreach (var app in _silos.Values)
         {
-            app.Services.GetRequiredService<Haunt.Grains.Sync.LinkFaults>().HealAll();
+            app.Services.GetRequiredService<LinkFaults>().HealAll();
         }
     }
+
+    /// <summary>A region's store, to read rows past the API.</summary>
+    public IRegionalStore Store(string region) => _silos[region].Services.GetRequiredService<IRegionalStore>();
 
     /// <summary>A region's own silo's grain factory (each region is its own cluster).</summary>
     public IGrainFactory GrainsOf(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
@@ -111,7 +119,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers,
             // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
             ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database,
-            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings, Tls: Tls));
+            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings, Tls: Tls,
+            ConfigureSilo: silo => silo.AddLinkFaults()));
         try
         {
             await app.StartAsync();

@@ -11,36 +11,12 @@ public sealed class SqliteApiTests(SqliteApiHost host) : ApiTests(host);
 [Collection(PostgresApiCollection.Name)]
 public sealed class PostgresApiTests(PostgresApiHost host) : ApiTests(host);
 
-/// <summary>The sync endpoints, the OpenAPI document, its UI and the dashboard over real HTTP in each region.</summary>
+/// <summary>
+/// The sync endpoints, the OpenAPI document, its UI and the dashboard over real HTTP in each region (health in
+/// <see cref="HealthTests"/>, the outbox and conflict log in <see cref="QueueAndConflictsTests"/>).
+/// </summary>
 public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
 {
-    [SkippableTheory]
-    [InlineData(KnownRegions.Osaka)]
-    [InlineData(KnownRegions.Seoul)]
-    [InlineData(KnownRegions.Nyc)]
-    public async Task Health_names_this_region_its_own_cluster_and_silo_and_both_peer_links(string region)
-    {
-        var health = await host.Http[region].GetJsonAsync("/api/sync/health");
-
-        Assert.Equal(region, health.GetProperty("region").GetString());
-        Assert.Equal($"haunt-{region}", health.GetProperty("cluster").GetString());
-        var silo = Assert.Single(health.GetProperty("silos").EnumerateArray());
-        Assert.Equal((region, "Active"), (silo.GetProperty("name").GetString(), silo.GetProperty("status").GetString()));
-        Assert.Contains(health.GetProperty("status").GetString(), new[] { "healthy", "degraded", "needs-snapshot" });
-        Assert.True(health.GetProperty("lagP99Ms").GetDouble() >= 0);
-        var peers = health.GetProperty("peers").EnumerateArray().ToList();
-        Assert.Equal(KnownRegions.PeersOf(region).Order(), peers.Select(p => p.GetProperty("peer").GetString()!).Order());
-        foreach (var peer in peers)
-        {
-            Assert.False(string.IsNullOrEmpty(peer.GetProperty("linkState").GetString()));
-            Assert.True(peer.GetProperty("watermark").GetInt64() >= 0);
-            Assert.True(peer.GetProperty("backlogRows").GetInt64() >= 0);
-            Assert.Equal(JsonValueKind.False, peer.GetProperty("needsSnapshot").ValueKind);
-            Assert.True(peer.GetProperty("reachable").GetBoolean());
-            Assert.Equal(JsonValueKind.Null, peer.GetProperty("unreachableSince").ValueKind);
-        }
-    }
-
     [SkippableFact]
     public async Task A_cut_peer_is_reported_unreachable_by_convergence_and_forwarded_writes_fail_fast_naming_it()
     {
@@ -84,22 +60,6 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.True(row.GetProperty("metrics").TryGetProperty("lagP99Ms", out _));
         var future = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds();
         Assert.Equal(0, (await http.GetJsonAsync($"/api/sync/metrics?since={future}")).GetArrayLength());
-    }
-
-    [SkippableTheory]
-    [InlineData(KnownRegions.Osaka)]
-    [InlineData(KnownRegions.Seoul)]
-    [InlineData(KnownRegions.Nyc)]
-    public async Task Queue_and_conflicts_are_paged_lists(string region)
-    {
-        var http = host.Http[region];
-        var page = await http.GetJsonAsync($"/api/sync/queue?peer={KnownRegions.PeersOf(region).First()}&limit=2");
-        Assert.True(page.GetArrayLength() <= 2);
-        // Paging: the next page starts after the last seq of this one.
-        var last = page.EnumerateArray().Select(i => i.GetProperty("seq").GetInt64()).DefaultIfEmpty(0).Max();
-        var next = await http.GetJsonAsync($"/api/sync/queue?limit=1000&after={last}");
-        Assert.All(next.EnumerateArray(), i => Assert.True(i.GetProperty("seq").GetInt64() > last));
-        Assert.Equal(JsonValueKind.Array, (await http.GetJsonAsync("/api/sync/conflicts?limit=10&after=0")).ValueKind);
     }
 
     [SkippableTheory]

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Haunt.Silo.Bots;
+using Haunt.Trading.Bots;
 using Haunt.Tests.Cluster;
 
 namespace Haunt.Tests.Api;

@@ -107,7 +107,7 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
 
     /// <summary>Every region's clients into its peers have connected (they connect in the background).</summary>
     private Task WaitUntilLinkedAsync() => Eventually.WaitUntilAsync(
-        () => Task.FromResult(KnownRegions.All.All(r => Services(r).GetRequiredService<PeerClients>().All.All(p => p.Reachability.Reachable))),
+        () => Task.FromResult(KnownRegions.All.All(r => KnownRegions.PeersOf(r).All(p => Services(r).GetRequiredService<PeerClients>()[p].Reachability.Reachable))),
         "every region reached its peers");
 
     private async Task StopClustersAsync()
@@ -167,6 +167,15 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
 
     public void ResumeCommits(string region) => ((PausableStore)(object)Store(region)).Pause = null;
 
+    /// <summary>Records what a region's store applies from its peers until the result is disposed (one recorder per region at a time).</summary>
+    public AppliedChanges RecordApplies(string region)
+    {
+        var store = (PausableStore)(object)Store(region);
+        var applies = new AppliedChanges(() => store.Applies = null);
+        store.Applies = applies;
+        return applies;
+    }
+
     public SyncMetrics Metrics(string region) => Services(region).GetRequiredService<SyncMetrics>();
 
     public T Grain<T>(string region, string id) where T : IGrainWithStringKey => GrainsOf(region).GetGrain<T>(EntityKey.Of(region, id));
@@ -179,6 +188,24 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
     {
         Fault(a, b, LinkFault.Severed);
         Fault(b, a, LinkFault.Severed);
+    }
+
+    /// <summary>Sets the price of <paramref name="symbol"/> on every silo of a region (see <see cref="SteerablePrices"/>).</summary>
+    public void SetPrice(string region, string symbol, decimal price)
+    {
+        foreach (var (_, services) in SilosOfRegion(region))
+        {
+            ((SteerablePrices)services.GetRequiredService<Haunt.Trading.Market.IPriceFeed>()).Set(symbol, price);
+        }
+    }
+
+    /// <summary>Gives <paramref name="symbol"/> back to the simulated market on every silo of a region.</summary>
+    public void ReleasePrice(string region, string symbol)
+    {
+        foreach (var (_, services) in SilosOfRegion(region))
+        {
+            ((SteerablePrices)services.GetRequiredService<Haunt.Trading.Market.IPriceFeed>()).Release(symbol);
+        }
     }
 
     /// <summary>Moves a region's clock ahead (or back) of real time.</summary>

@@ -1,4 +1,8 @@
+using Haunt.Grains.Replication;
 using Haunt.Grains.Sync;
+using Haunt.Trading;
+using Haunt.Trading.Market;
+using Haunt.Trading.Portfolios;
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -33,7 +37,6 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
             },
             s =>
             {
-                s.ClusterKey = ClusterKey;
                 s.AckTimeout = TimeSpan.FromMilliseconds(500);
                 s.MaxBackoff = TimeSpan.FromSeconds(2);
                 s.MaxBacklogRows = 2000;
@@ -49,13 +52,34 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 // Quick to notice a cut peer and to find it back, so fault tests heal in seconds.
                 p.ReconnectDelay = TimeSpan.FromMilliseconds(200);
             });
+        siloBuilder.AddHauntTrading();
+        siloBuilder.AddLinkFaults();
+        // The sync keys come from a configuration of their own that tests rotate and reload (KeyRotationTests).
+        var keys = new SyncKeySettings(ClusterKey);
+        siloBuilder.Services.AddSingleton(keys);
+        siloBuilder.Services.Configure<SyncOptions>(keys.Configuration.GetSection("Haunt:Sync"));
         WrapStore(siloBuilder.Services);
+        WrapRefreshes(siloBuilder.Services);
+        siloBuilder.Services.Configure<ReplicaOptions>(o => o.MaxCacheAge = TimeSpan.FromSeconds(1));
+        siloBuilder.Services.AddSingleton<IPriceFeed>(sp => new SteerablePrices(sp.GetRequiredService<MarketFeed>()));
+        // Resting orders come back after a deactivation within seconds, not Orleans' one-minute reminder minimum.
+        siloBuilder.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        siloBuilder.Services.Configure<TradingOptions>(o => o.RestingOrderReminder = TimeSpan.FromSeconds(2));
         siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
             o.NumMissedProbesLimit = 2;
             o.NumVotesForDeathDeclaration = 1;
         });
+    }
+
+    /// <summary>Puts <see cref="LossyRefreshClient"/> around the silo's refresh messages (a pass-through until a test marks an entity).</summary>
+    private static void WrapRefreshes(IServiceCollection services)
+    {
+        var real = services.Single(d => d.ServiceType == typeof(IReplicaRefreshClient));
+        services.Remove(real);
+        services.AddSingleton(sp => new LossyRefreshClient((IReplicaRefreshClient)ActivatorUtilities.CreateInstance(sp, real.ImplementationType!)));
+        services.AddSingleton<IReplicaRefreshClient>(sp => sp.GetRequiredService<LossyRefreshClient>());
     }
 
     /// <summary>Puts <see cref="PausableStore"/> around the region's store (a pass-through until a test arms a pause).</summary>

@@ -6,13 +6,16 @@ namespace Haunt.Tests.Cluster;
 /// <summary>
 /// Test seam around a region's store: passes every call through, except that a local commit touching the
 /// entity named by an armed <see cref="CommitPause"/> is held after it committed and before its caller sees
-/// the result, so a test can make another call interleave exactly there.
+/// the result, so a test can make another call interleave exactly there; and that remote applies are told to
+/// an attached <see cref="AppliedChanges"/>.
 /// </summary>
 public class PausableStore : DispatchProxy
 {
     public IRegionalStore Inner { get; private set; } = null!;
 
     public CommitPause? Pause { get; set; }
+
+    public AppliedChanges? Applies { get; set; }
 
     public static IRegionalStore Wrap(IRegionalStore inner)
     {
@@ -26,6 +29,11 @@ public class PausableStore : DispatchProxy
         try
         {
             var result = targetMethod!.Invoke(Inner, args);
+            if (targetMethod.Name == nameof(IRegionalStore.ApplyRemoteAsync) && Applies is { } applies)
+            {
+                return applies.RecordAsync((IReadOnlyList<ChangeItem>)args![1]!, (Task<ApplyResult>)result!);
+            }
+
             return targetMethod.Name == nameof(IRegionalStore.CommitLocalAsync) && Pause is { } pause
                 && ((IReadOnlyList<LocalWrite>)args![0]!).Any(w => w.State.Id == pause.EntityId)
                 ? pause.HoldAsync((Task<CommitResult>)result!)

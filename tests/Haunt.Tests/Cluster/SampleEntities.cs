@@ -1,4 +1,4 @@
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Tests.Cluster;
 
@@ -27,13 +27,24 @@ public static class SampleEntities
         };
     }
 
-    /// <summary>Writes a sample through its grain, or for orders, positions and trades through the portfolio's side door.</summary>
-    public static Task<EntityState> PutAsync(ClusterFixture fixture, EntityType type, string region, string id)
+    /// <summary>
+    /// Writes a sample through its grain, or for orders, positions and trades through the portfolio's side door.
+    /// An options position gets a portfolio of its own in that region first (a strong entity of a portfolio the
+    /// region does not hold is refused).
+    /// </summary>
+    public static async Task<EntityState> PutAsync(ClusterFixture fixture, EntityType type, string region, string id)
     {
         var grains = fixture.GrainsOf(region);
-        var value = Create(type, id);
+        var portfolioId = "p-1";
+        if (type == EntityType.OptionsPosition)
+        {
+            portfolioId = Guid.CreateVersion7().ToString("N");
+            await grains.GetGrain<IPortfolioGrain>(EntityKey.Of(region, portfolioId)).CreateAsync("owner", 50_000m);
+        }
+
+        var value = Create(type, id, portfolioId);
         var key = EntityKey.Of(region, id);
-        return value switch
+        return await (value switch
         {
             Portfolio v => grains.GetGrain<IPortfolioGrain>(key).PutAsync(v),
             Order or Position or Trade => fixture.WriteAsync(region, (IPortfolioOwned)value),
@@ -47,6 +58,6 @@ public static class SampleEntities
             InsuranceFund v => grains.GetGrain<IInsuranceFundGrain>(key).PutAsync(v),
             PredictionHistory v => grains.GetGrain<IPredictionHistoryGrain>(key).PutAsync(v),
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
-        };
+        });
     }
 }

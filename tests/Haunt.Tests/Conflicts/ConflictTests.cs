@@ -149,7 +149,7 @@ public abstract class ConflictTests(ClusterFixture fixture) : ClusterTests(fixtu
 
         // A late redelivery of nyc's update must not bring the profile back.
         var late = await fixture.Store(KnownRegions.Osaka).ApplyRemoteAsync(KnownRegions.Nyc,
-            [new ChangeItem(1, SyncOperation.Update, nycUpdate, 0)], Haunt.Grains.Sync.ConflictResolver.Instance);
+            [new ChangeItem(1, SyncOperation.Update, nycUpdate, 0)], ConflictResolver.Instance);
         Assert.Empty(late.Stored);
         Assert.True((await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Profile, id))!.Deleted);
     }

@@ -1,5 +1,5 @@
 using Haunt.Tests.Cluster;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Tests.Conflicts;
 

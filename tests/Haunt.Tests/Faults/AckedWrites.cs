@@ -15,6 +15,9 @@ public sealed class AckedWrites
 
     public int Count => _writes.Values.Sum(r => r.Values.Sum());
 
+    /// <summary>Whether <paramref name="state"/> is of an entity this test wrote.</summary>
+    public bool Wrote(EntityState state) => _writes.ContainsKey((state.Type, state.Id));
+
     public void Record(EntityType type, string id, string region) =>
         _writes.GetOrAdd((type, id), _ => new()).AddOrUpdate(region, 1, (_, n) => n + 1);
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
-using static Haunt.Regions.KnownRegions;
+using static Haunt.Abstractions.Regions.KnownRegions;
 
 namespace Haunt.Tests.Partitions;
 

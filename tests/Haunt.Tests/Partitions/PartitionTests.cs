@@ -3,7 +3,7 @@ using System.Net;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 using Xunit.Abstractions;
-using static Haunt.Regions.KnownRegions;
+using static Haunt.Abstractions.Regions.KnownRegions;
 
 namespace Haunt.Tests.Partitions;
 

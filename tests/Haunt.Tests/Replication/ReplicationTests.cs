@@ -1,6 +1,6 @@
 using Haunt.Grains.Sync;
 using Haunt.Tests.Cluster;
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Tests.Replication;
 
@@ -92,26 +92,45 @@ public abstract class ReplicationTests(ClusterFixture fixture) : ClusterTests(fi
     public async Task Duplicated_batch_is_applied_once()
     {
         var id = NewId();
-        fixture.Fault(KnownRegions.Osaka, KnownRegions.Seoul, new LinkFault { DuplicateRate = 1.0 });
+        // Nothing of an earlier test still on its way: what seoul applies from osaka from here on is this test's.
+        await fixture.ConvergedAsync();
+        var seoulStore = fixture.Store(KnownRegions.Seoul);
+        var appliedFromOsakaBefore = (await seoulStore.PeerStateAsync(KnownRegions.Osaka)).ChangesApplied;
         var ignoredBefore = fixture.Metrics(KnownRegions.Seoul).ChangesIgnored;
+        using var seoul = fixture.RecordApplies(KnownRegions.Seoul);
+        fixture.Fault(KnownRegions.Osaka, KnownRegions.Seoul, new LinkFault { DuplicateRate = 1.0 });
+        EntityState origin;
         try
         {
             await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "v1", null, 1));
             await fixture.Grain<IProfileGrain>(KnownRegions.Osaka, id).PutAsync(new Profile(id, "v2", null, 2));
-            var origin = await fixture.ReplicatedAsync(EntityType.Profile, id);
+            origin = await fixture.ReplicatedAsync(EntityType.Profile, id);
 
-            // Every batch reached seoul twice: the second copy of each change was recognised and skipped.
-            await Eventually.WaitUntilAsync(() => Task.FromResult(fixture.Metrics(KnownRegions.Seoul).ChangesIgnored > ignoredBefore),
-                "seoul skipped a duplicate");
-            var copy = await fixture.Store(KnownRegions.Seoul).ReadAsync(EntityType.Profile, id);
-            Assert.Equal(origin, copy);
-            Assert.Equal(2, copy!.Version);
-            Assert.DoesNotContain(await fixture.Store(KnownRegions.Seoul).ConflictsAsync(0, 10_000), c => c.EntityId == id);
+            // Every batch reaches seoul twice: wait for the second copy of each change too.
+            await Eventually.WaitUntilAsync(() => Task.FromResult(seoul.ReceivedOf(id) is var received
+                && received.Any(s => s.Vector == origin.Vector) && received.GroupBy(s => s.Vector).All(g => g.Count() >= 2)),
+                "seoul received each of osaka's changes twice");
         }
         finally
         {
             fixture.HealAll();
         }
+
+        // A state stored twice leaves the same row as one stored once: count what seoul stored, change by change.
+        var receivedVectors = seoul.ReceivedOf(id).Select(s => s.Vector).ToList();
+        var stored = seoul.StoredOf(id);
+        Assert.Equal(receivedVectors.Distinct(), stored.Select(s => s.Vector));
+        Assert.Equal(new VersionVector(2, 0, 0), stored[^1].Vector);
+        var skipped = receivedVectors.Count - stored.Count;
+        Assert.True(skipped >= stored.Count, $"seoul received {receivedVectors.Count} copies of {stored.Count} changes");
+        Assert.True(fixture.Metrics(KnownRegions.Seoul).ChangesIgnored - ignoredBefore >= skipped, $"seoul counted the {skipped} copies it skipped as ignored");
+        Assert.Equal(stored.Count, (await seoulStore.PeerStateAsync(KnownRegions.Osaka)).ChangesApplied - appliedFromOsakaBefore);
+
+        var copy = await seoulStore.ReadAsync(EntityType.Profile, id);
+        Assert.Equal(origin, copy);
+        Assert.Equal(new VersionVector(2, 0, 0), copy!.Vector);
+        Assert.Equal("v2", StateJson.Deserialize<Profile>(copy.Payload).DisplayName);
+        Assert.DoesNotContain(await seoulStore.ConflictsAsync(0, 10_000), c => c.EntityId == id);
     }
 
     [SkippableFact]

@@ -1,25 +1,30 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Haunt.Tests.Simulation;
 
 /// <summary>
 /// The regional store's semantics in memory, for the seeded simulation only (thousands of schedules a run
-/// cannot afford a file each). It also watches the invariants as they happen: every stored vector is newer
+/// cannot afford a file each). <see cref="Storage.RegionalStoreContract"/> holds it to the SQL store's behaviour:
+/// the same version check, batches all or nothing, the same outbox bookkeeping. Single-threaded, and every call
+/// completes synchronously (the simulation never waits), reporting failures through its task. It also watches the invariants as they happen: every stored vector is newer
 /// than the one it replaces (versions only go up, nothing comes back without a newer version), and a
 /// received change never replaces a state with an equal vector (duplicates apply once).
 /// </summary>
-public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRegionalStore
+public sealed partial class InMemoryRegionalStore(string region, Func<long> nowMs) : IRegionalStore
 {
+    private const int MaxApplyAttempts = 16;
     private readonly Dictionary<(EntityType Type, string Id), EntityState> _rows = [];
     private readonly SortedDictionary<long, (int Priority, OutboxRow Row, HashSet<string> Pending, long CommittedAt)> _outbox = [];
     private readonly Dictionary<string, PeerState> _peers = KnownRegions.PeersOf(region).ToDictionary(p => p, p => new PeerState(p, 0, null, false, 0, 0));
     private readonly List<ConflictRecord> _conflicts = [];
     private readonly HashSet<(EntityType, string, string)> _pairs = [];
     private readonly Dictionary<(EntityType Type, string Id), VersionVector> _tombstones = [];
+    private readonly Dictionary<string, (long LastSeq, long Changes)> _applied = [];
+    private readonly List<MetricsRow> _metrics = [];
     private long _seq;
+    private long _metricsId;
 
-    public string Region => region;
+    public string Location => "memory";
+
+    public string Region { get; } = KnownRegions.Require(region);
 
     /// <summary>Invariant violations seen while running (empty when the product behaved).</summary>
     public List<string> Violations { get; } = [];
@@ -37,77 +42,158 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-    public Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes)
+    public Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes) => Run(() =>
     {
-        foreach (var write in writes)
+        if (!Unchanged(writes, out var current))
         {
-            var current = _rows.GetValueOrDefault((write.State.Type, write.State.Id));
-            if ((current?.Version ?? 0) != write.ExpectedVersion)
-            {
-                return Task.FromResult(new CommitResult(CommitStatus.VersionMismatch, current));
-            }
+            return new CommitResult(CommitStatus.VersionMismatch, current);
         }
 
+        var now = nowMs();
         foreach (var write in writes)
         {
             Store(write.State);
             var seq = ++_seq;
             var json = StateJson.Serialize(write.State);
-            var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, nowMs()), json.Length);
-            _outbox[seq] = (write.State.Type.Info().Priority, row, KnownRegions.PeersOf(region).ToHashSet(), nowMs());
+            var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now), json.Length);
+            _outbox[seq] = (write.State.Type.Info().Priority, row, KnownRegions.PeersOf(Region).ToHashSet(), now);
         }
 
-        OutboxAppended?.Invoke();
-        return Task.FromResult(new CommitResult(CommitStatus.Committed, null));
-    }
+        RaiseOutboxAppended();
+        return new CommitResult(CommitStatus.Committed, null);
+    });
 
-    public Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver)
+    /// <summary>
+    /// The version check, as the SQL store's statements make it in one transaction: each write in order, against
+    /// what the writes before it left. Expected version 0 inserts only where no row exists (INSERT ... ON CONFLICT
+    /// DO NOTHING), any other replaces only that version (UPDATE ... WHERE version = @expected). False, with the
+    /// state the first refused write found, if any write would not land.
+    /// </summary>
+    private bool Unchanged(IReadOnlyList<LocalWrite> writes, out EntityState? current)
     {
-        var stored = new List<EntityState>();
-        var conflicts = new List<ConflictRecord>();
-        var ignored = 0;
-        foreach (var item in items)
+        var staged = new Dictionary<(EntityType, string), EntityState>();
+        foreach (var write in writes)
         {
-            var local = _rows.GetValueOrDefault((item.State.Type, item.State.Id));
-            var resolution = resolver.Resolve(local, item.State);
-            if (local is not null && local.Vector.Compare(item.State.Vector) == VectorOrder.Concurrent)
+            var key = (write.State.Type, write.State.Id);
+            current = staged.TryGetValue(key, out var earlier) ? earlier : _rows.GetValueOrDefault(key);
+            if (write.ExpectedVersion == 0 ? current is not null : current?.Version != write.ExpectedVersion)
             {
-                ConcurrentSeen.Add((item.State.Type, item.State.Id, PairKey(local.Vector, item.State.Vector)));
-                var expected = item.State.Type.Info().IsAppendOnly ? ApplyOutcome.Applied : ApplyOutcome.Conflict;
-                if (resolution.Outcome != expected)
-                {
-                    Violations.Add($"{region}: concurrent {item.State.Type} {item.State.Id} resolved as {resolution.Outcome}, expected {expected}");
-                }
+                return false;
             }
 
-            if (resolution.ToStore is null || resolution.Outcome == ApplyOutcome.Ignored)
+            staged[key] = write.State;
+        }
+
+        current = null;
+        return true;
+    }
+
+    /// <summary>The SQL store raises the event from its writer, which logs a subscriber's exception and goes on: the commit stands.</summary>
+    private void RaiseOutboxAppended()
+    {
+        try
+        {
+            OutboxAppended?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            Violations.Add($"{Region}: an OutboxAppended subscriber threw: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// As the SQL store: read what the batch touches, resolve every item in order (each against what the earlier
+    /// ones left), then write each only over the version the resolver saw; if one moved (a write made from inside
+    /// the resolver), nothing of the batch is written and it is resolved again on what is stored now.
+    /// </summary>
+    public Task<ApplyResult> ApplyRemoteAsync(string origin, IReadOnlyList<ChangeItem> items, IChangeResolver resolver) => Run(() =>
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var decisions = Decide(items, resolver);
+            var writes = decisions.Where(d => Stores(d.Resolution))
+                .Select(d => new LocalWrite(d.Resolution.ToStore!, d.Item.Operation, d.Local?.Version ?? 0)).ToList();
+            if (!Unchanged(writes, out _))
             {
-                ignored++;
+                if (attempt == MaxApplyAttempts)
+                {
+                    throw new InvalidOperationException($"{Region}: a batch from {origin} kept finding its entities moved; gave up after {attempt} attempts.");
+                }
+
                 continue;
             }
 
-            if (local is not null && resolution.ToStore.Vector == local.Vector)
+            foreach (var (local, item, resolution) in decisions)
             {
-                Violations.Add($"{region}: {item.State.Type} {item.State.Id} applied twice at {local.Vector}");
+                Watch(local, item.State, resolution);
             }
 
-            Store(resolution.ToStore);
-            stored.Add(resolution.ToStore);
-            if (resolution.Outcome == ApplyOutcome.Conflict && local is not null)
+            foreach (var write in writes)
             {
-                // One row per pair, as the SQLite store's unique pair_key makes it.
-                if (_pairs.Add((local.Type, local.Id, PairKey(local.Vector, item.State.Vector))))
-                {
-                    var record = new ConflictRecord(_conflicts.Count + 1, local.Type, local.Id, local.Vector.ToString(), item.State.Vector.ToString(),
-                        local.Payload, item.State.Payload,
-                        local.ModifiedBy, item.State.ModifiedBy, resolution.Winner ?? "?", resolution.Policy ?? "?", region, nowMs());
-                    _conflicts.Add(record);
-                    conflicts.Add(record);
-                }
+                Store(write.State);
+            }
+
+            var conflicts = decisions.Where(d => d.Resolution.Outcome == ApplyOutcome.Conflict && d.Local is not null && Stores(d.Resolution))
+                .Select(d => RecordConflict(d.Local!, d.Item.State, d.Resolution)).OfType<ConflictRecord>().ToList();
+            var (lastSeq, changes) = _applied.GetValueOrDefault(origin);
+            _applied[origin] = (Math.Max(lastSeq, items.Count == 0 ? 0 : items.Max(i => i.Seq)), changes + writes.Count);
+            return new ApplyResult([.. writes.Select(w => w.State)], decisions.Count - writes.Count, conflicts);
+        }
+    });
+
+    /// <summary>The resolver's decision for each item, against the stored state as the earlier items of the batch left it.</summary>
+    private List<(EntityState? Local, ChangeItem Item, Resolution Resolution)> Decide(IReadOnlyList<ChangeItem> items, IChangeResolver resolver)
+    {
+        var locals = new Dictionary<(EntityType, string), EntityState?>();
+        var decisions = new List<(EntityState? Local, ChangeItem Item, Resolution Resolution)>();
+        foreach (var item in items)
+        {
+            var key = (item.State.Type, item.State.Id);
+            var local = locals.TryGetValue(key, out var earlier) ? earlier : _rows.GetValueOrDefault(key);
+            var resolution = resolver.Resolve(local, item.State);
+            decisions.Add((local, item, resolution));
+            if (Stores(resolution))
+            {
+                locals[key] = resolution.ToStore;
             }
         }
 
-        return Task.FromResult(new ApplyResult(stored, ignored, conflicts));
+        return decisions;
+    }
+
+    private static bool Stores(Resolution resolution) => resolution is { Outcome: not ApplyOutcome.Ignored, ToStore: not null };
+
+    /// <summary>The invariants of one applied decision: a concurrent pair gets its type's outcome, nothing is applied twice.</summary>
+    private void Watch(EntityState? local, EntityState incoming, Resolution resolution)
+    {
+        if (local is not null && local.Vector.Compare(incoming.Vector) == VectorOrder.Concurrent)
+        {
+            ConcurrentSeen.Add((incoming.Type, incoming.Id, PairKey(local.Vector, incoming.Vector)));
+            var expected = incoming.Type.Info().IsAppendOnly ? ApplyOutcome.Applied : ApplyOutcome.Conflict;
+            if (resolution.Outcome != expected)
+            {
+                Violations.Add($"{Region}: concurrent {incoming.Type} {incoming.Id} resolved as {resolution.Outcome}, expected {expected}");
+            }
+        }
+
+        if (Stores(resolution) && local is not null && resolution.ToStore!.Vector == local.Vector)
+        {
+            Violations.Add($"{Region}: {incoming.Type} {incoming.Id} applied twice at {local.Vector}");
+        }
+    }
+
+    /// <summary>One row per pair, as the SQL store's unique pair_key makes it; null when the pair is already logged.</summary>
+    private ConflictRecord? RecordConflict(EntityState local, EntityState remote, Resolution resolution)
+    {
+        if (!_pairs.Add((local.Type, local.Id, PairKey(local.Vector, remote.Vector))))
+        {
+            return null;
+        }
+
+        var record = new ConflictRecord(_conflicts.Count + 1, local.Type, local.Id, local.Vector.ToString(), remote.Vector.ToString(), local.Payload,
+            remote.Payload, local.ModifiedBy, remote.ModifiedBy, resolution.Winner ?? "?", resolution.Policy ?? "?", Region, nowMs());
+        _conflicts.Add(record);
+        return record;
     }
 
     /// <summary>The logged pair key of two vectors, whichever side each is on.</summary>
@@ -125,14 +211,14 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
             VersionsChecked++;
             if (state.Vector.Compare(old.Vector) != VectorOrder.Newer)
             {
-                Violations.Add($"{region}: {state.Type} {state.Id} went from {old.Vector} to {state.Vector}");
+                Violations.Add($"{Region}: {state.Type} {state.Id} went from {old.Vector} to {state.Vector}");
             }
         }
 
         // Nothing deleted comes back unless a write that saw the delete brings it back.
         if (!state.Deleted && _tombstones.TryGetValue(key, out var tombstone) && state.Vector.Compare(tombstone) != VectorOrder.Newer)
         {
-            Violations.Add($"{region}: {state.Type} {state.Id} came back at {state.Vector} after its delete at {tombstone}");
+            Violations.Add($"{Region}: {state.Type} {state.Id} came back at {state.Vector} after its delete at {tombstone}");
         }
 
         if (state.Deleted)
@@ -143,109 +229,24 @@ public sealed class InMemoryRegionalStore(string region, Func<long> nowMs) : IRe
         _rows[key] = state;
     }
 
-    public Task<EntityState?> ReadAsync(EntityType type, string id) => Task.FromResult(_rows.GetValueOrDefault((type, id)));
-
-    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId) =>
-        Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values.Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted).OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
-
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null)
-    {
-        var skip = inFlight?.ToHashSet() ?? [];
-        return Task.FromResult<IReadOnlyList<OutboxRow>>(_outbox.Where(o => o.Value.Pending.Contains(peer) && !skip.Contains(o.Key))
-            .OrderBy(o => o.Value.Priority).ThenBy(o => o.Key).Take(limit).Select(o => o.Value.Row).ToList());
-    }
-
-    public Task AckAsync(string peer, IReadOnlyList<long> seqs)
-    {
-        foreach (var seq in seqs)
-        {
-            if (_outbox.TryGetValue(seq, out var entry))
-            {
-                entry.Pending.Remove(peer);
-                if (entry.Pending.Count == 0)
-                {
-                    _outbox.Remove(seq);
-                }
-            }
-        }
-
-        var lowest = _outbox.Where(o => o.Value.Pending.Contains(peer)).Select(o => o.Key).DefaultIfEmpty(_seq + 1).Min();
-        _peers[peer] = _peers[peer] with { Watermark = lowest - 1, LastAckAtMs = nowMs() };
-        return Task.CompletedTask;
-    }
-
-    public Task<Backlog> BacklogAsync(string peer)
-    {
-        var rows = _outbox.Values.Where(o => o.Pending.Contains(peer)).ToList();
-        return Task.FromResult(new Backlog(rows.Count, rows.Sum(r => (long)r.Row.Bytes), rows.Count == 0 ? null : rows.Min(r => r.CommittedAt), _seq));
-    }
-
-    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit) =>
-        Task.FromResult<IReadOnlyList<ConflictRecord>>(_conflicts.Where(c => c.Id > after).Take(limit).ToList());
-
-    public Task<long> ConflictCountAsync() => Task.FromResult((long)_conflicts.Count);
-
-    public Task<RegionDigest> DigestAsync()
-    {
-        using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var perType = new Dictionary<EntityType, string>();
-        foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
-        {
-            using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (var state in _rows.Values.Where(s => s.Type == info.Type).OrderBy(s => s.Id, StringComparer.Ordinal))
-            {
-                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{state.Id}|{state.Vector}|{(state.Deleted ? 1 : 0)}\n");
-                typeHash.AppendData(line);
-                overall.AppendData(line);
-            }
-
-            perType[info.Type] = Convert.ToHexStringLower(typeHash.GetHashAndReset());
-        }
-
-        return Task.FromResult(new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), _rows.Values.Count(s => !s.Deleted), perType));
-    }
-
-    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type) =>
-        Task.FromResult<IReadOnlyList<VersionStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => new VersionStamp(s.Id, s.Vector, s.Deleted)).ToList());
-
-    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids) =>
-        Task.FromResult<IReadOnlyList<EntityState>>(ids.Select(id => _rows.GetValueOrDefault((type, id))).OfType<EntityState>().ToList());
-
-    public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit) =>
-        Task.FromResult<IReadOnlyList<OutboxRow>>(_outbox.Where(o => o.Key > afterSeq && (peer is null || o.Value.Pending.Contains(peer)))
-            .Take(limit).Select(o => o.Value.Row).ToList());
-
-    public Task<PeerState> PeerStateAsync(string peer) => Task.FromResult(_peers[peer]);
-
-    public Task<long> ReleaseBacklogAsync(string peer)
-    {
-        long released = 0;
-        foreach (var (seq, entry) in _outbox.ToList())
-        {
-            if (entry.Pending.Remove(peer))
-            {
-                released++;
-                if (entry.Pending.Count == 0)
-                {
-                    _outbox.Remove(seq);
-                }
-            }
-        }
-
-        _peers[peer] = _peers[peer] with { NeedsSnapshot = true };
-        return Task.FromResult(released);
-    }
-
-    public Task ClearNeedsSnapshotAsync(string peer)
-    {
-        _peers[peer] = _peers[peer] with { NeedsSnapshot = false };
-        return Task.CompletedTask;
-    }
-
-    public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Task.CompletedTask;
-
-    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit) => Task.FromResult<IReadOnlyList<MetricsRow>>([]);
-
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs at once (the simulation never waits) and reports a failure through the task, as the SQL store's calls do.</summary>
+    private static Task<T> Run<T>(Func<T> work)
+    {
+        try
+        {
+            return Task.FromResult(work());
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    private static Task Run(Action work) => Run(() =>
+    {
+        work();
+        return true;
+    });
 }

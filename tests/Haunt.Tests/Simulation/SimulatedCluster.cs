@@ -26,6 +26,7 @@ public sealed partial class SimulatedCluster : IDisposable
     private readonly Dictionary<string, long> _maxBacklog = [];
     private int _faults;
     private int _restarts;
+    private int _periodicRounds;
 
     public SimulatedCluster(int seed, SyncOptions? options = null)
     {
@@ -99,7 +100,8 @@ public sealed partial class SimulatedCluster : IDisposable
         return new ScheduleResult(Seed, _acked.Values.Sum(w => w.Count), _deletes, _mismatches, lost,
             _nodes.Values.Sum(n => n.Store.VersionsChecked), _network.Sent, _network.Dropped, _network.Duplicated, _network.Corrupted,
             _faults, _restarts, metrics.Sum(m => m.BatchesRejected), metrics.Sum(m => m.BacklogsReleased), metrics.Sum(m => m.ChangesRepaired),
-            _nodes.Values.Sum(n => Wait(n.Store.ConflictCountAsync())), FinalDigest(), violations);
+            _nodes.Values.Sum(n => Wait(n.Store.ConflictCountAsync())), FinalDigest(), violations,
+            _periodicRounds, metrics.Sum(m => m.ReconcileRounds));
     }
 
     private void Step(bool faults)
@@ -162,6 +164,7 @@ public sealed partial class SimulatedCluster : IDisposable
             if (periodicRounds && round % 100 == 99)
             {
                 Wait(_nodes[KnownRegions.All[round / 100 % 3]].Engine.StartRoundAsync());
+                _periodicRounds++;
             }
 
             DeliverDue();
@@ -272,7 +275,12 @@ public sealed partial class SimulatedCluster : IDisposable
     }
 }
 
-/// <summary>What one schedule did and what it broke (nothing, when the product is right).</summary>
+/// <summary>
+/// What one schedule did and what it broke (nothing, when the product is right). PeriodicRounds: rounds the
+/// periodic timer started while settling; Rounds: reconciliation rounds completed (digest responses handled),
+/// whoever started them.
+/// </summary>
 public sealed record ScheduleResult(
     int Seed, int Writes, int Deletes, int Mismatches, int Lost, long VersionsChecked, long Messages, long Dropped, long Duplicated,
-    long Corrupted, int Faults, int Restarts, long Rejected, long Released, long Repaired, long Conflicts, string Digest, List<string> Violations);
+    long Corrupted, int Faults, int Restarts, long Rejected, long Released, long Repaired, long Conflicts, string Digest, List<string> Violations,
+    int PeriodicRounds, long Rounds);

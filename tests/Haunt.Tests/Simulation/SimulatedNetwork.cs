@@ -19,6 +19,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     private readonly PriorityQueue<SyncMessage, (long At, long Order)> _queue = new();
     private readonly Dictionary<(string, string), LinkFault> _faults = [];
     private readonly List<Func<SyncMessage, bool>> _dropOnce = [];
+    private readonly List<Func<SyncMessage, bool>> _dropAlways = [];
     private long _order;
 
     public long Sent { get; private set; }
@@ -39,6 +40,9 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
 
     /// <summary>Drops the next message that matches, once (a scripted loss at the worst moment).</summary>
     public void DropOnce(Func<SyncMessage, bool> match) => _dropOnce.Add(match);
+
+    /// <summary>Drops every message that matches, from now on (a scripted loss that <see cref="HealAll"/> does not heal).</summary>
+    public void DropAlways(Func<SyncMessage, bool> match) => _dropAlways.Add(match);
 
     /// <summary>Cuts a region off from both peers, both ways.</summary>
     public void Isolate(string region)
@@ -73,6 +77,13 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
             _dropOnce.RemoveAt(scripted);
             Dropped++;
             Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP (scripted) {Describe(message)}");
+            return;
+        }
+
+        if (_dropAlways.Exists(m => m(message)))
+        {
+            Dropped++;
+            Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP (scripted, always) {Describe(message)}");
             return;
         }
 

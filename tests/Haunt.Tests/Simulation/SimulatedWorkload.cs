@@ -1,4 +1,4 @@
-using Haunt.Trading;
+using Haunt.Abstractions.Trading;
 
 namespace Haunt.Tests.Simulation;
 

@@ -27,4 +27,15 @@ public sealed class SingleWriterTests
         Assert.True(typeof(IWritableEntityGrain<Profile>).IsAssignableFrom(typeof(IProfileGrain)));
         Assert.True(typeof(IWritableEntityGrain<MarginHistory>).IsAssignableFrom(typeof(IMarginHistoryGrain)));
     }
+
+    [Fact]
+    public void No_grain_method_takes_a_state_with_replication_metadata_from_its_caller()
+    {
+        var grainInterfaces = typeof(IReplicaGrain).Assembly.GetTypes().Where(t => t.IsInterface && typeof(IAddressable).IsAssignableFrom(t));
+        var planting = grainInterfaces.SelectMany(i => i.GetMethods())
+            .Where(m => m.GetParameters().Any(p => p.ParameterType == typeof(EntityState) || typeof(IEnumerable<EntityState>).IsAssignableFrom(p.ParameterType)))
+            .Select(m => $"{m.DeclaringType!.Name}.{m.Name}");
+
+        Assert.Empty(planting); // a refresh names a version; the grain reads its row itself (see ReplicaCacheTests)
+    }
 }

@@ -1,0 +1,8 @@
+namespace Haunt.Abstractions.Sync;
+
+/// <summary>An anti-entropy round started on demand: its id and the peers asked.</summary>
+[GenerateSerializer, Immutable, Alias("haunt.ReconcileStarted")]
+public sealed record ReconcileStarted(
+    [property: Id(0)] string Region,
+    [property: Id(1)] long RoundId,
+    [property: Id(2)] IReadOnlyList<string> Peers);

@@ -1,0 +1,13 @@
+namespace Haunt.Abstractions.Sync;
+
+/// <summary>A region's replication status: per peer, and its apply and lag figures.</summary>
+[GenerateSerializer, Immutable, Alias("haunt.SyncStatus")]
+public sealed record SyncStatus(
+    [property: Id(0)] string Region,
+    [property: Id(1)] IReadOnlyList<PeerStatus> Peers,
+    [property: Id(2)] long ChangesApplied,
+    [property: Id(3)] long BatchesRejected,
+    [property: Id(4)] double LagP50Ms,
+    [property: Id(5)] double LagP99Ms,
+    [property: Id(6)] long Conflicts = 0,
+    [property: Id(7)] long LocalWrites = 0);

@@ -1,0 +1,162 @@
+using Haunt.Grains.Sync;
+using Haunt.Silo.Hosting;
+
+namespace Haunt.Bench;
+
+/// <summary>
+/// One, or all three, regions in this process, each a cluster of one silo (or <c>silosPerRegion</c>) on its own
+/// ports and a fresh data folder — or, given a PostgreSQL connection string, with their stores in a fresh database
+/// on that server (dropped afterwards). Grains, stores and metrics are those of each region's first silo.
+/// </summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, WebApplication> _silos = [];
+    private readonly List<WebApplication> _otherSilos = [];
+    private string? _adminPostgres;
+    private string? _database;
+
+    private BenchCluster()
+    {
+    }
+
+    public IReadOnlyCollection<string> Regions => _silos.Keys;
+
+    public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null,
+        int? window = null, int silosPerRegion = 1)
+    {
+        var cluster = new BenchCluster { _adminPostgres = postgres };
+        Directory.CreateDirectory(folder);
+        string? store = null;
+        if (postgres is not null)
+        {
+            cluster._database = $"haunt_bench_{Guid.NewGuid():N}"[..28];
+            await ExecuteAsync(postgres, $"CREATE DATABASE {cluster._database}");
+            store = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { Database = cluster._database }.ConnectionString;
+        }
+
+        var key = ClusterKeyFile.LoadOrCreate(folder);
+        // The benchmark drives grains, not HTTP: its silos' APIs only need some key.
+        var auth = new Haunt.Silo.Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
+        foreach (var region in regions)
+        {
+            for (var index = 0; index < silosPerRegion; index++)
+            {
+                var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index), key,
+                    PeerAddresses.Loopback(region, portOffset, silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region, portOffset).SiloPort,
+                    LogLevel: LogLevel.Error, ConfigureSync: s =>
+                    {
+                        s.Replicate = replicate;
+                        s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
+                    }, StorePostgres: store, Auth: auth, ConfigureSilo: silo => silo.AddLinkFaults()));
+                await app.StartAsync();
+                if (index == 0)
+                {
+                    cluster._silos[region] = app;
+                }
+                else
+                {
+                    cluster._otherSilos.Add(app);
+                }
+            }
+        }
+
+        return cluster;
+    }
+
+    public IGrainFactory Grains(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
+
+    public IRegionalStore Store(string region) => _silos[region].Services.GetRequiredService<IRegionalStore>();
+
+    public SyncMetrics Metrics(string region) => _silos[region].Services.GetRequiredService<SyncMetrics>();
+
+    /// <summary>Sets a fault on the link from → to (on the sender's silo).</summary>
+    public void Fault(string from, string to, LinkFault fault) => _silos[from].Services.GetRequiredService<LinkFaults>().Set(from, to, fault);
+
+    private IEnumerable<WebApplication> AllSilos => _silos.Values.Concat(_otherSilos);
+
+    public void HealAll()
+    {
+        foreach (var app in AllSilos)
+        {
+            app.Services.GetRequiredService<LinkFaults>().HealAll();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, or throws after <paramref name="timeout"/>.</summary>
+    public static async Task WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"Regions did not drain within {timeout}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public void Cut(string region, bool cut)
+    {
+        foreach (var app in AllSilos)
+        {
+            var name = app.Services.GetRequiredService<SiloRegion>().Name;
+            var faults = app.Services.GetRequiredService<LinkFaults>();
+            foreach (var peer in KnownRegions.PeersOf(name).Where(p => name == region || p == region))
+            {
+                if (cut)
+                {
+                    faults.Set(name, peer, LinkFault.Severed);
+                }
+                else
+                {
+                    faults.Heal(name, peer);
+                }
+            }
+        }
+    }
+
+    /// <summary>True when every region's outbox is empty for every peer (everything sent was acked).</summary>
+    public async Task<bool> DrainedAsync()
+    {
+        foreach (var region in Regions)
+        {
+            foreach (var peer in KnownRegions.PeersOf(region))
+            {
+                if ((await Store(region).BacklogAsync(peer)).Rows > 0)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    public async Task<bool> ConvergedAsync() =>
+        await DrainedAsync() && (await Task.WhenAll(Regions.Select(r => Store(r).DigestAsync()))).Select(d => d.Overall).Distinct().Count() == 1;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in AllSilos.Reverse())
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        if (_adminPostgres is not null && _database is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync(_adminPostgres, $"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Diagnostics;
+
+namespace Haunt.Bench;
+
+/// <summary>
+/// `bench`: every figure of the benchmark issue measured side by side in one run on this machine —
+/// plain-Orleans baseline, unreplicated and replicated throughput, lag under load and at idle, bytes per
+/// change, catch-up after a cut, and memory across cut lengths. Run it in Release.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the results as one JSON object on the last line." };
+        var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
+        var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
+        var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut); default all." };
+        var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
+        var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
+        var window = new Option<int?>("--window") { Description = "Batches in flight per peer (default: the product's, 64); 1 shows what a stop-and-wait link does." };
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, lagRate, postgres, window };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
+            parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
+            parse.GetValue(lagRate), parse.GetValue(postgres), parse.GetValue(window)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres, int? window)
+    {
+        bool Runs(string phaseName) => only is null || only.Contains(phaseName);
+        var folder = Path.Combine(Path.GetTempPath(), "haunt-bench-" + Guid.NewGuid().ToString("N"));
+        var phase = TimeSpan.FromSeconds(phaseSeconds);
+        var results = new BenchResults
+        {
+            Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
+            Store = postgres is null ? "SQLite" : "PostgreSQL",
+        };
+        using var lag = new LagListener();
+        try
+        {
+            if (Runs("baseline"))
+            {
+                Log("1/7 plain Orleans baseline (ADO.NET grain storage on SQLite, 200 writers)");
+                results.BaselineWritesPerSecond = await BaselineOrleans.MeasureAsync(Path.Combine(folder, "baseline"), phase, 200, 12111);
+            }
+
+            if (Runs("unreplicated"))
+            {
+                Log("2/7 Haunt write path, one region, replication off");
+                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [KnownRegions.Osaka], replicate: false, portOffset: 20, postgres);
+                var load = new LoadDriver(single);
+                var clock = Stopwatch.StartNew();
+                await load.ClosedLoopAsync(writers, phase);
+                results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+            }
+
+            if (Runs("twosilos"))
+            {
+                Log("2b/7 replicated with two silos per region (each silo its own store writer on the region's store), counted until all applied");
+                await using var twoSilos = await BenchCluster.StartAsync(Path.Combine(folder, "two-silos"), KnownRegions.All, replicate: true, portOffset: 40, postgres, window,
+                    silosPerRegion: 2);
+                results.TwoSilosReplicatedChangesPerSecond = await ReplicatedThroughputAsync(twoSilos, writers, phase);
+            }
+
+            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), KnownRegions.All, replicate: true, portOffset: 30, postgres, window);
+            if (Runs("replicated"))
+            {
+                Log("3/7 replicated: writes in all three regions, counted until every region applied everything");
+                results.ReplicatedChangesPerSecond = await ReplicatedThroughputAsync(cluster, writers, phase);
+            }
+
+            if (Runs("lag"))
+            {
+                Log($"4/7 lag at {lagRate} writes/s offered, then at an idle trickle (1 write / 100 ms)");
+                results.LagRate = lagRate;
+                lag.Start();
+                await new LoadDriver(cluster).OpenLoopAsync(lagRate, phase);
+                await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
+                results.LagUnderLoad = lag.Stop();
+                lag.Start();
+                await new LoadDriver(cluster).OpenLoopAsync(10, phase);
+                await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(1));
+                results.LagIdle = lag.Stop();
+            }
+
+            if (Runs("slowlink"))
+            {
+                Log("5/7 slow links: one-way delay 15 ms osaka–seoul, 85 ms osaka–nyc, 80 ms seoul–nyc (at the link seam)");
+                results.SlowLink = await SlowLinkPhase.MeasureAsync(cluster, lag, writers, phase);
+            }
+
+            Log("6/7 bytes on the wire per change");
+            var sent = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesSent));
+            results.WireBytesPerChange = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
+            results.PayloadBytesPerChange = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
+
+            if (Runs("cut"))
+            {
+                Log($"7/7 catch-up: nyc cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
+                results.CatchUpShort = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds / 2));
+                results.CatchUpLong = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds));
+            }
+
+            results.PeakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { /* leave it in /tmp */ }
+        }
+
+        results.Print(json);
+        return 0;
+    }
+
+    /// <summary>Changes per second written in all three regions, counted until every region applied everything.</summary>
+    private static async Task<double> ReplicatedThroughputAsync(BenchCluster cluster, int writers, TimeSpan phase)
+    {
+        var load = new LoadDriver(cluster);
+        var clock = Stopwatch.StartNew();
+        await load.ClosedLoopAsync(writers, phase);
+        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
+        return load.Written / clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<CatchUp> CutAsync(BenchCluster cluster, TimeSpan cut)
+    {
+        cluster.Cut(KnownRegions.Nyc, cut: true);
+        var load = new LoadDriver(cluster);
+        await load.OpenLoopAsync(2000, cut);
+        GC.Collect();
+        var workingSetMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+        var heapMb = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
+        var backlog = await cluster.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Nyc);
+        var clock = Stopwatch.StartNew();
+        cluster.Cut(KnownRegions.Nyc, cut: false);
+        await BenchCluster.WaitAsync(cluster.ConvergedAsync, TimeSpan.FromMinutes(5));
+        return new CatchUp(cut.TotalSeconds, load.Written, backlog.Rows, clock.Elapsed.TotalSeconds, workingSetMb, heapMb);
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Haunt.Bench;
+
+public sealed record LagFigures(int Samples, double P50Ms, double P95Ms, double P99Ms);
+
+public sealed record CatchUp(double CutSeconds, long WritesDuringCut, long BacklogRowsAtHeal, double SecondsToConverge, double WorkingSetMbAtHeal, double ManagedHeapMbAtHeal);
+
+/// <summary>The figures of one benchmark run, as a table and as JSON.</summary>
+public sealed class BenchResults
+{
+    public string Machine { get; set; } = "";
+
+    /// <summary>The engine of the Haunt regions' stores (the baseline always runs on SQLite).</summary>
+    public string Store { get; set; } = "SQLite";
+    public double BaselineWritesPerSecond { get; set; }
+    public double UnreplicatedChangesPerSecond { get; set; }
+    public double ReplicatedChangesPerSecond { get; set; }
+    // Null when a phase was left out (--only): a ratio over a phase that did not run is not a figure.
+    public double? ReplicatedVsUnreplicated => Ratio(ReplicatedChangesPerSecond, UnreplicatedChangesPerSecond);
+    public double? ReplicatedVsBaseline => Ratio(ReplicatedChangesPerSecond, BaselineWritesPerSecond);
+
+    /// <summary>Replicated throughput with two silos per region (on this machine's cores), and over one silo per region.</summary>
+    public double TwoSilosReplicatedChangesPerSecond { get; set; }
+    public double? TwoSilosVsOneSilo => Ratio(TwoSilosReplicatedChangesPerSecond, ReplicatedChangesPerSecond);
+    /// <summary>Writes per second offered (all regions together) while <see cref="LagUnderLoad"/> was measured.</summary>
+    public int LagRate { get; set; }
+    public LagFigures? LagUnderLoad { get; set; }
+    public LagFigures? LagIdle { get; set; }
+    public double WireBytesPerChange { get; set; }
+    public double PayloadBytesPerChange { get; set; }
+    public SlowLink? SlowLink { get; set; }
+    /// <summary>Replicated throughput with the WAN delays over the same without: must not collapse.</summary>
+    public double? SlowLinkVsReplicated => SlowLink is null ? null : Ratio(SlowLink.ReplicatedChangesPerSecond, ReplicatedChangesPerSecond);
+    public CatchUp? CatchUpShort { get; set; }
+    public CatchUp? CatchUpLong { get; set; }
+    public double PeakWorkingSetMb { get; set; }
+
+    public void Print(bool json)
+    {
+        var f = CultureInfo.InvariantCulture;
+        Console.WriteLine($"Haunt benchmark — {Machine}; regional stores on {Store}");
+        Console.WriteLine(string.Create(f, $"| figure | value |"));
+        Console.WriteLine("|---|---|");
+        Row("plain Orleans baseline (ADO.NET storage on SQLite)", $"{BaselineWritesPerSecond:0} writes/s");
+        Row("Haunt unreplicated (one region)", $"{UnreplicatedChangesPerSecond:0} changes/s");
+        Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
+        Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
+        Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
+        Row("Haunt replicated, two silos per region", string.Create(f, $"{TwoSilosReplicatedChangesPerSecond:0} changes/s") +
+            (TwoSilosVsOneSilo is { } t ? string.Create(f, $" ({t:0.00} of one silo per region)") : ""));
+        Row(string.Create(f, $"lag at {LagRate:N0} writes/s p50 / p95 / p99"), Lag(LagUnderLoad));
+        Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
+        if (SlowLink is { } slow)
+        {
+            Row("slow links (one-way " + string.Join(", ", slow.OneWayDelayMs.Select(d => string.Create(f, $"{d.Key} {d.Value:0} ms"))) + "): replicated",
+                string.Create(f, $"{slow.ReplicatedChangesPerSecond:0} changes/s") + (SlowLinkVsReplicated is { } s ? string.Create(f, $" ({s:0.00} of no delay)") : ""));
+            foreach (var (link, figures) in slow.LagByLink)
+            {
+                var regions = link.Split('→');
+                var oneWay = SlowLinkPhase.DelayBetween(regions[0], regions[1]).TotalMilliseconds;
+                Row(string.Create(f, $"slow-link lag {link} at {slow.LagRate:N0} writes/s p50 / p95 / p99 (target p99 ≤ {oneWay + 50:0} ms)"), Lag(figures));
+            }
+        }
+
+        Row("bytes on the wire per change (Brotli)", $"{WireBytesPerChange:0.0} B (payload before: {PayloadBytesPerChange:0.0} B)");
+        Row("catch-up after short cut", Cut(CatchUpShort));
+        Row("catch-up after long cut", Cut(CatchUpLong));
+        Row("peak working set", $"{PeakWorkingSetMb:0} MB");
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        }
+
+        void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |");
+        string Lag(LagFigures? l) => l is null ? "-" : string.Create(f, $"{l.P50Ms:0.0} / {l.P95Ms:0.0} / {l.P99Ms:0.0} ms ({l.Samples} samples)");
+        string Cut(CatchUp? c) => c is null ? "-" : string.Create(f,
+            $"{c.CutSeconds:0} s cut, {c.WritesDuringCut} writes, {c.BacklogRowsAtHeal} queued → converged in {c.SecondsToConverge:0.0} s; working set {c.WorkingSetMbAtHeal:0} MB, heap {c.ManagedHeapMbAtHeal:0} MB");
+    }
+
+    private static double? Ratio(double a, double b) => a > 0 && b > 0 ? a / b : null;
+}

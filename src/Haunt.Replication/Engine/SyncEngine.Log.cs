@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haunt.Replication.Engine;
+
+// The sync engine's log lines, source-generated: no boxing or template parsing on the hot paths, and a
+// disabled level costs one check.
+public sealed partial class SyncEngine
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected batch {BatchId} claiming {From}->{To}: {Fault} ({Reason}); nothing applied")]
+    private static partial void LogBatchRejected(ILogger logger, long batchId, string from, string to, BatchFault fault, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Peer} resolved a conflict on {Type} {Id}: {Winner} won by {Policy}")]
+    private static partial void LogConflictNotice(ILogger logger, string peer, EntityType type, string id, string winner, string policy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciling {Region} with {Peer}: {Buckets} buckets differ")]
+    private static partial void LogReconciling(ILogger logger, string region, string peer, int buckets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Peer} released its backlog for {Region}: catching up from state")]
+    private static partial void LogPeerReleasedBacklog(ILogger logger, string peer, string region);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Peer} rejected batch {BatchId} from {Region}: {Reason}")]
+    private static partial void LogOurBatchRejected(ILogger logger, string peer, long batchId, string region, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; the peer needs a snapshot")]
+    private static partial void LogBacklogReleased(ILogger logger, string peer, long rows, long bytes, long released);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a {Kind} routed {From}->{To} at {Region}")]
+    private static partial void LogMisrouted(ILogger logger, string kind, string from, string to, string region);
+}

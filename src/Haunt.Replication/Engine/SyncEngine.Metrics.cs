@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace Haunt.Replication.Engine;
+
+// Every 10 s: one node_metrics row with the region's sync figures (old rows pruned).
+public sealed partial class SyncEngine
+{
+    private (DateTimeOffset At, long Sent, long Applied)? _lastSample;
+
+    public async Task RecordMetricsAsync()
+    {
+        var now = Now;
+        var (sent, applied) = (Interlocked.Read(ref _metrics.ChangesSent), Interlocked.Read(ref _metrics.ChangesApplied));
+        var seconds = _lastSample is { } last ? Math.Max(0.001, (now - last.At).TotalSeconds) : 0;
+        var peers = new Dictionary<string, object>();
+        foreach (var peer in _peers.Keys)
+        {
+            var backlog = await _store.BacklogAsync(peer);
+            peers[peer] = new
+            {
+                queueDepth = backlog.Rows,
+                queueBytes = backlog.Bytes,
+                oldestAgeMs = backlog.OldestCommittedAtMs is { } ms ? Math.Max(0, now.ToUnixTimeMilliseconds() - ms) : 0,
+            };
+        }
+
+        var row = new
+        {
+            region = Region,
+            peers,
+            sentPerSecond = seconds > 0 ? (sent - _lastSample!.Value.Sent) / seconds : 0,
+            appliedPerSecond = seconds > 0 ? (applied - _lastSample!.Value.Applied) / seconds : 0,
+            bytesSent = Interlocked.Read(ref _metrics.BytesSent),
+            conflicts = Interlocked.Read(ref _metrics.Conflicts),
+            batchesRejected = Interlocked.Read(ref _metrics.BatchesRejected),
+            messagesNotSent = Interlocked.Read(ref _metrics.MessagesNotSent),
+            lagP50Ms = _metrics.LagPercentile(50),
+            lagP99Ms = _metrics.LagPercentile(99),
+        };
+        _lastSample = (now, sent, applied);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await _store.AppendMetricsAsync(nowMs, JsonSerializer.Serialize(row), nowMs - (long)Options.MetricsRetention.TotalMilliseconds);
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haunt.Replication.Engine;
+
+// Receiving: verify a batch whole before applying anything, apply it in one store transaction through the
+// conflict policy, refresh the active grains it touched, ack.
+public sealed partial class SyncEngine
+{
+    private async Task ReceiveBatchAsync(ChangeBatch batch)
+    {
+        if (await VerifyAsync(batch) is not { } items)
+        {
+            return;
+        }
+
+        var result = await ApplyAsync(batch.From, items, recordLag: true);
+        await _link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count));
+    }
+
+    /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
+    private async Task<IReadOnlyList<ChangeItem>?> VerifyAsync(ChangeBatch batch)
+    {
+        var decoded = _codec.Decode(batch, Region);
+        if (decoded.Fault == BatchFault.None)
+        {
+            return decoded.Items;
+        }
+
+        Interlocked.Increment(ref _metrics.BatchesRejected);
+        if (decoded.Fault == BatchFault.Forged)
+        {
+            Interlocked.Increment(ref _metrics.BatchesForged);
+        }
+
+        LogBatchRejected(_log, batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
+        await _link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
+        return null;
+    }
+
+    /// <summary>The one apply path, for live changes and reconciliation repairs alike.</summary>
+    private async Task<ApplyResult> ApplyAsync(string origin, IReadOnlyList<ChangeItem> items, bool recordLag)
+    {
+        foreach (var item in items)
+        {
+            _clock.Observe(item.State.ModifiedAt);
+        }
+
+        var result = await _store.ApplyRemoteAsync(origin, items, ConflictResolver.Instance);
+        if (recordLag && result.Stored.Count > 0)
+        {
+            var now = Now.ToUnixTimeMilliseconds();
+            var stored = result.Stored.Select(s => (s.Type, s.Id)).ToHashSet();
+            foreach (var item in items.Where(i => stored.Contains((i.State.Type, i.State.Id))))
+            {
+                _metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs), origin);
+            }
+        }
+
+        Interlocked.Add(ref _metrics.ChangesApplied, result.Stored.Count);
+        Interlocked.Add(ref _metrics.ChangesIgnored, result.Ignored);
+        Interlocked.Add(ref _metrics.Conflicts, result.Conflicts.Count);
+        await _onStored(result.Stored);
+        foreach (var conflict in result.Conflicts)
+        {
+            await _link.SendAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
+        }
+
+        return result;
+    }
+
+    private Task OnConflictNoticeAsync(ConflictNotice notice)
+    {
+        Interlocked.Increment(ref _metrics.ConflictNoticesReceived);
+        LogConflictNotice(_log, notice.From, notice.EntityType, notice.EntityId, notice.Winner, notice.Policy);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haunt.Replication.Engine;
+
+// Sending: outbox rows in (priority, seq) order, a window of batches in flight per peer (PeerLink), more as acks
+// free it; resends with backoff; heartbeats; the per-peer backlog bound (checked on each flush).
+public sealed partial class SyncEngine
+{
+    private long _nextBatchId;
+    private bool _flushing;
+
+    public async Task FlushAllAsync()
+    {
+        if (_flushing || !Options.Replicate)
+        {
+            return;
+        }
+
+        _flushing = true;
+        try
+        {
+            foreach (var peer in _peers.Values)
+            {
+                await EnforceBoundAsync(peer);
+                await FlushPeerAsync(peer);
+            }
+        }
+        finally
+        {
+            _flushing = false;
+        }
+    }
+
+    private async Task FlushPeerAsync(PeerLink peer)
+    {
+        foreach (var resend in peer.DueForResend(Now))
+        {
+            // Signed again: the sync key may have been rotated since the first send, and the peer may no longer accept the old one.
+            await _link.SendAsync(_codec.Resigned(resend));
+        }
+
+        while (peer.CanSend)
+        {
+            var rows = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize, peer.InFlightSeqs);
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
+            peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
+            Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
+            Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
+            await _link.SendAsync(batch);
+            if (rows.Count < Options.BatchSize)
+            {
+                return; // the outbox is drained for now
+            }
+        }
+    }
+
+    private async Task OnAckAsync(BatchAck ack)
+    {
+        if (!_peers.TryGetValue(ack.From, out var peer) || peer.Acked(ack.BatchId, Now) is not { } seqs)
+        {
+            return; // a duplicate, or an ack for a batch of an earlier activation
+        }
+
+        await _store.AckAsync(peer.Peer, seqs);
+        Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
+
+        // Keep the pipe full: send the next batch now instead of at the next tick.
+        if (!_flushing)
+        {
+            await FlushPeerAsync(peer);
+        }
+    }
+
+    private Task OnRejectAsync(BatchReject reject)
+    {
+        LogOurBatchRejected(_log, reject.From, reject.BatchId, Region, reject.Reason);
+        if (_peers.TryGetValue(reject.From, out var peer))
+        {
+            peer.Rejected(reject.BatchId, Now);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A peer that is not acking lets its backlog grow; past the bound, stop queueing for it and let it catch
+    /// up from state (needs-snapshot), so memory and disk do not grow with the length of an outage. A peer that
+    /// acked within the longest resend wait is working, only slower than the writes for now: releasing its
+    /// backlog would swap a short delay for a full repair round, so it is released only past twice the bound.
+    /// Only checked while a batch waits for its ack, and at most once per flush interval.
+    /// </summary>
+    private async Task EnforceBoundAsync(PeerLink peer)
+    {
+        if (!peer.HasInFlight || Now - peer.BoundCheckedAt < Options.FlushInterval)
+        {
+            return;
+        }
+
+        peer.BoundChecked(Now);
+        var backlog = await _store.BacklogAsync(peer.Peer);
+        var acking = peer.LastAckAt is { } acked && Now - acked <= Options.MaxBackoff;
+        var limit = acking ? 2 : 1;
+        if (backlog.Rows > limit * Options.MaxBacklogRows || backlog.Bytes > limit * Options.MaxBacklogBytes)
+        {
+            var released = await _store.ReleaseBacklogAsync(peer.Peer);
+            peer.Released();
+            Interlocked.Increment(ref _metrics.BacklogsReleased);
+            LogBacklogReleased(_log, peer.Peer, backlog.Rows, backlog.Bytes, released);
+        }
+    }
+
+    /// <summary>Tells each peer where this region stands (its watermark and queue depth).</summary>
+    public async Task HeartbeatAsync()
+    {
+        foreach (var peer in _peers.Values)
+        {
+            var state = await _store.PeerStateAsync(peer.Peer);
+            var backlog = await _store.BacklogAsync(peer.Peer);
+            await _link.SendAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
+        }
+    }
+
+    /// <summary>
+    /// A heartbeat proves the peer is reachable: if it missed released changes, ask it to catch up and run a
+    /// round with it ourselves, on every heartbeat until one of our rounds has completed (lost replies retry).
+    /// </summary>
+    private async Task OnHeartbeatAsync(Heartbeat heartbeat)
+    {
+        if (_peers.TryGetValue(heartbeat.From, out var peer))
+        {
+            peer.Heard(Now);
+            if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot)
+            {
+                await _link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
+                await StartRoundAsync(peer.Peer);
+            }
+        }
+    }
+}

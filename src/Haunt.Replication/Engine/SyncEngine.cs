@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Logging;
+
+namespace Haunt.Replication.Engine;
+
+/// <summary>
+/// The sync protocol of one region, free of Orleans: sending (Send), receiving (Receive), anti-entropy
+/// (Reconcile) and metrics (Metrics). Not thread-safe by design: its host calls it one message or tick at a
+/// time (the SyncQueueGrain's turn-based scheduler in the product, a single-threaded loop in the simulation).
+/// </summary>
+public sealed partial class SyncEngine
+{
+    private readonly Dictionary<string, PeerLink> _peers = [];
+    private readonly IRegionalStore _store;
+    private readonly IReplicationLink _link;
+    private readonly BatchCodec _codec;
+    private readonly SyncMetrics _metrics;
+    private readonly HybridLogicalClock _clock;
+    private readonly Reconciler _reconciler;
+    private readonly ILogger _log;
+    private readonly Func<IReadOnlyList<EntityState>, Task> _onStored;
+
+    /// <param name="onStored">Called with the states a batch stored (the product refreshes active grains).</param>
+    public SyncEngine(string region, IRegionalStore store, IReplicationLink link, BatchCodec codec, SyncMetrics metrics,
+        HybridLogicalClock clock, SyncOptions options, ILogger log, Random random,
+        Func<IReadOnlyList<EntityState>, Task>? onStored = null)
+    {
+        Region = region;
+        Options = options;
+        _store = store;
+        _link = link;
+        _codec = codec;
+        _metrics = metrics;
+        _clock = clock;
+        _log = log;
+        _reconciler = new Reconciler(store);
+        _onStored = onStored ?? (_ => Task.CompletedTask);
+        foreach (var peer in KnownRegions.PeersOf(region))
+        {
+            _peers[peer] = new PeerLink(peer, options, random);
+        }
+
+        // Batch ids only need to differ from those of an earlier incarnation still in flight.
+        _nextBatchId = Now.ToUnixTimeMilliseconds() << 16;
+    }
+
+    public string Region { get; }
+
+    public SyncOptions Options { get; }
+
+    private DateTimeOffset Now => _clock.Time.GetUtcNow();
+
+    /// <summary>Handles one message from a peer. Misrouted messages are counted and dropped.</summary>
+    public Task OnMessageAsync(SyncMessage message)
+    {
+        if (message.To != Region || !KnownRegions.IsKnown(message.From) || message.From == Region)
+        {
+            Interlocked.Increment(ref _metrics.BatchesRejected);
+            LogMisrouted(_log, message.GetType().Name, message.From, message.To, Region);
+            return Task.CompletedTask;
+        }
+
+        return message switch
+        {
+            ChangeBatch batch => ReceiveBatchAsync(batch),
+            BatchAck ack => OnAckAsync(ack),
+            BatchReject reject => OnRejectAsync(reject),
+            Heartbeat heartbeat => OnHeartbeatAsync(heartbeat),
+            DigestRequest request => OnDigestRequestAsync(request),
+            DigestResponse response => OnDigestResponseAsync(response),
+            RepairRequest request => OnRepairRequestAsync(request),
+            RepairResponse response => OnRepairResponseAsync(response),
+            SnapshotRequest request => OnSnapshotRequestAsync(request),
+            ConflictNotice notice => OnConflictNoticeAsync(notice),
+            _ => Task.CompletedTask,
+        };
+    }
+
+    public async Task<SyncStatus> GetStatusAsync()
+    {
+        var peers = new List<PeerStatus>();
+        long localWrites = 0;
+        foreach (var peer in _peers.Values)
+        {
+            var backlog = await _store.BacklogAsync(peer.Peer);
+            localWrites = backlog.LastSeq;
+            var state = await _store.PeerStateAsync(peer.Peer);
+            var oldest = backlog.OldestCommittedAtMs is { } ms ? Math.Max(0, Now.ToUnixTimeMilliseconds() - ms) : 0;
+            peers.Add(new PeerStatus(peer.Peer, peer.State, backlog.Rows, backlog.Bytes, oldest, peer.LastAckAt, peer.ChangesSent,
+                peer.Attempts, state.Watermark, state.NeedsSnapshot, state.LastSeqApplied, state.ChangesApplied));
+        }
+
+        return new SyncStatus(Region, peers, _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99),
+            await _store.ConflictCountAsync(), localWrites);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Options;
+
+namespace Haunt.Replication.Engine;
+
+/// <summary>Checks <see cref="SyncOptions"/> at start and on every reload: every problem at once, each naming its setting.</summary>
+public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SyncOptions options)
+    {
+        var problems = Problems(options).ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static IEnumerable<string> Problems(SyncOptions o)
+    {
+        if (!Base64Key.IsValid(o.ClusterKey))
+        {
+            yield return "Haunt:Sync:ClusterKey must be a base64 key of at least 32 bytes.";
+        }
+
+        for (var i = 0; i < o.AcceptedKeys.Count; i++)
+        {
+            if (!Base64Key.IsValid(o.AcceptedKeys[i]))
+            {
+                yield return $"Haunt:Sync:AcceptedKeys:{i} must be a base64 key of at least 32 bytes.";
+            }
+        }
+
+        foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval),
+            ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MetricsRetention", o.MetricsRetention) })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                yield return $"Haunt:Sync:{setting} must be positive (got {value}).";
+            }
+        }
+
+        if (o.MaxBackoff < o.AckTimeout)
+        {
+            yield return $"Haunt:Sync:MaxBackoff ({o.MaxBackoff}) must be at least Haunt:Sync:AckTimeout ({o.AckTimeout}).";
+        }
+
+        foreach (var (setting, value) in new[] { ("BatchSize", (long)o.BatchSize), ("MaxBatchesInFlight", o.MaxBatchesInFlight), ("MaxChangesInFlight", o.MaxChangesInFlight),
+            ("ReconcileBuckets", o.ReconcileBuckets), ("MaxBacklogRows", o.MaxBacklogRows), ("MaxBacklogBytes", o.MaxBacklogBytes), ("MaxBatchBytes", o.MaxBatchBytes) })
+        {
+            if (value < 1)
+            {
+                yield return $"Haunt:Sync:{setting} must be at least 1 (got {value}).";
+            }
+        }
+    }
+}

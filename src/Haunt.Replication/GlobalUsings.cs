@@ -1,0 +1,10 @@
+global using Haunt.Abstractions.Entities;
+global using Haunt.Abstractions.Regions;
+global using Haunt.Abstractions.Sync;
+global using Haunt.Abstractions.Versioning;
+global using Haunt.Replication.Conflicts;
+global using Haunt.Replication.Engine;
+global using Haunt.Replication.Links;
+global using Haunt.Replication.Protocol;
+global using Haunt.Replication.Reconciliation;
+global using Haunt.Storage;

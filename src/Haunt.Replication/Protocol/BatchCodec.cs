@@ -1,0 +1,193 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Haunt.Replication.Protocol;
+
+/// <summary>Why a batch was refused. Nothing of a refused batch is applied.</summary>
+public enum BatchFault { None, Forged, Corrupt, Malformed }
+
+public sealed record DecodedBatch(BatchFault Fault, string Reason, IReadOnlyList<ChangeItem> Items)
+{
+    public static DecodedBatch Refused(BatchFault fault, string reason) => new(fault, reason, []);
+}
+
+/// <summary>
+/// Puts change batches on the wire and takes them off: JSON → Brotli body, SHA-256 checksum of the body,
+/// HMAC-SHA256 (cluster key) over route, batch id, count and checksum. Verify first, then decode. Signs with the
+/// cluster key and accepts it or any of the accepted keys, so keys rotate without a batch refused; the keys follow
+/// the options when they are reloaded.
+/// </summary>
+public sealed class BatchCodec
+{
+    private const int MaxIdLength = 256;
+    private readonly int _maxBytes;
+    private volatile KeyRing _keys;
+
+    public BatchCodec(IOptionsMonitor<SyncOptions> options)
+    {
+        _keys = KeyRing.Of(options.CurrentValue.ClusterKey, options.CurrentValue.AcceptedKeys);
+        _maxBytes = options.CurrentValue.MaxBatchBytes;
+        options.OnChange(o => UseKeys(o.ClusterKey, o.AcceptedKeys));
+    }
+
+    /// <summary>A codec with fixed options (the simulation, tests).</summary>
+    public static BatchCodec For(SyncOptions options) => new(new FixedOptions(options));
+
+    /// <summary>Signs with <paramref name="signing"/> from now on and accepts it or any of <paramref name="accepted"/>.</summary>
+    public void UseKeys(string signing, IEnumerable<string> accepted) => _keys = KeyRing.Of(signing, accepted);
+
+    public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<ChangeItem> items) =>
+        Encode(from, to, batchId, items.Count, JsonSerializer.SerializeToUtf8Bytes(items, StateJson.Options));
+
+    /// <summary>Encodes changes already in wire JSON (outbox rows), without parsing them again.</summary>
+    public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<string> itemJsons) =>
+        Encode(from, to, batchId, itemJsons.Count, Encoding.UTF8.GetBytes("[" + string.Join(',', itemJsons) + "]"));
+
+    private ChangeBatch Encode(string from, string to, long batchId, int count, byte[] json)
+    {
+        var body = Compress(json);
+        var checksum = SHA256.HashData(body);
+        return new ChangeBatch(from, to, batchId, count, body, checksum, Sign(_keys.Signing, from, to, batchId, count, checksum));
+    }
+
+    /// <summary>The same batch signed with the current cluster key (its body and checksum untouched).</summary>
+    public ChangeBatch Resigned(ChangeBatch batch) =>
+        batch with { Signature = Sign(_keys.Signing, batch.From, batch.To, batch.BatchId, batch.Count, batch.Checksum) };
+
+    public DecodedBatch Decode(ChangeBatch batch, string expectedTo)
+    {
+        if (batch.Body is null || batch.Checksum is not { Length: 32 } || batch.Signature is not { Length: 32 })
+        {
+            return DecodedBatch.Refused(BatchFault.Malformed, "missing body, checksum or signature");
+        }
+
+        var keys = _keys;
+        if (!keys.Verifying.Any(key => CryptographicOperations.FixedTimeEquals(Sign(key, batch.From ?? "", batch.To ?? "", batch.BatchId, batch.Count, batch.Checksum), batch.Signature)))
+        {
+            return DecodedBatch.Refused(BatchFault.Forged, "signature does not match the cluster key");
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(batch.Body), batch.Checksum))
+        {
+            return DecodedBatch.Refused(BatchFault.Corrupt, "checksum mismatch");
+        }
+
+        if (batch.To != expectedTo || !KnownRegions.IsKnown(batch.From) || batch.From == expectedTo)
+        {
+            return DecodedBatch.Refused(BatchFault.Malformed, $"route {batch.From}→{batch.To} is not a peer of {expectedTo}");
+        }
+
+        try
+        {
+            var items = JsonSerializer.Deserialize<List<ChangeItem>>(Decompress(batch.Body), StateJson.Options) ?? [];
+            return Validate(items, batch.Count) is { } problem
+                ? DecodedBatch.Refused(BatchFault.Malformed, problem)
+                : new DecodedBatch(BatchFault.None, "", items);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or InvalidOperationException or UnknownEntityTypeException)
+        {
+            return DecodedBatch.Refused(BatchFault.Malformed, ex.Message);
+        }
+    }
+
+    private static string? Validate(List<ChangeItem> items, int count)
+    {
+        if (items.Count != count)
+        {
+            return $"batch says {count} items, body has {items.Count}";
+        }
+
+        foreach (var item in items)
+        {
+            if (item?.State is not { } s || !EntityTypes.IsDefined(s.Type))
+            {
+                return $"unknown entity type {(int?)item?.State?.Type}";
+            }
+
+            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !KnownRegions.IsKnown(s.ModifiedBy)
+                || !KnownRegions.IsKnown(s.HomeRegion) || s.Vector.IsZero || s.Payload is null)
+            {
+                return $"invalid {s.Type} '{s.Id}'";
+            }
+        }
+
+        return null;
+    }
+
+    private static byte[] Sign(byte[] key, string from, string to, long batchId, int count, byte[] checksum)
+    {
+        var route = Encoding.UTF8.GetBytes($"{from}>{to}|");
+        var buffer = new byte[route.Length + 12 + checksum.Length];
+        route.CopyTo(buffer, 0);
+        BinaryPrimitives.WriteInt64BigEndian(buffer.AsSpan(route.Length), batchId);
+        BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(route.Length + 8), count);
+        checksum.CopyTo(buffer, route.Length + 12);
+        return HMACSHA256.HashData(key, buffer);
+    }
+
+    private sealed class FixedOptions(SyncOptions value) : IOptionsMonitor<SyncOptions>
+    {
+        public SyncOptions CurrentValue => value;
+
+        public SyncOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<SyncOptions, string?> listener) => null;
+    }
+
+    /// <summary>The key batches are signed with, and every key a received batch may be signed with (that one first).</summary>
+    private sealed record KeyRing(byte[] Signing, IReadOnlyList<byte[]> Verifying)
+    {
+        public static KeyRing Of(string signing, IEnumerable<string> accepted)
+        {
+            var keys = accepted.Prepend(signing).Where(k => !string.IsNullOrWhiteSpace(k)).Distinct().Select(Decode).ToList();
+            return keys.Count > 0 ? new KeyRing(keys[0], keys) : throw new InvalidOperationException("Haunt:Sync:ClusterKey is required.");
+        }
+
+        private static byte[] Decode(string key)
+        {
+            var bytes = Convert.FromBase64String(key);
+            return bytes.Length >= 32 ? bytes : throw new InvalidOperationException("Haunt:Sync keys must be at least 32 bytes (base64).");
+        }
+    }
+
+    /// <summary>
+    /// Brotli at quality 5 with a 4 MiB window: on batches of trading records it keeps ~90 % of quality 11's
+    /// ratio at a small fraction of its CPU (quality 11 made encoding the bottleneck of the sync grain).
+    /// </summary>
+    private static byte[] Compress(byte[] data)
+    {
+        using var encoder = new BrotliEncoder(quality: 5, window: 22);
+        var output = new byte[BrotliEncoder.GetMaxCompressedLength(data.Length)];
+        var status = encoder.Compress(data, output, out _, out var written, isFinalBlock: true);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            throw new InvalidOperationException($"Brotli compression stopped with {status}.");
+        }
+
+        return output[..written];
+    }
+
+    private byte[] Decompress(byte[] body)
+    {
+        using var input = new BrotliStream(new MemoryStream(body), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            if (output.Length + read > _maxBytes)
+            {
+                throw new InvalidDataException($"batch exceeds {_maxBytes} bytes decompressed");
+            }
+
+            output.Write(buffer, 0, read);
+        }
+
+        output.Position = 0;
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,16 @@
+namespace Haunt.Storage;
+
+/// <summary>The entity side of a region's store: what the entity grains read and write.</summary>
+public interface IEntityStore
+{
+    string Region { get; }
+
+    /// <summary>Commits all writes and their outbox rows in one transaction, or none if any version moved.</summary>
+    Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes);
+
+    Task<EntityState?> ReadAsync(EntityType type, string id, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
+}

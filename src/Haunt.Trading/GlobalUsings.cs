@@ -1,0 +1,10 @@
+global using Haunt.Abstractions.Entities;
+global using Haunt.Abstractions.Errors;
+global using Haunt.Abstractions.Grains;
+global using Haunt.Abstractions.Regions;
+global using Haunt.Abstractions.Sync;
+global using Haunt.Abstractions.Trading;
+global using Haunt.Trading.Market;
+global using Orleans;
+global using Orleans.Runtime;
+global using Haunt.Storage;

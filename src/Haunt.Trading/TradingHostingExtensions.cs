@@ -1,0 +1,23 @@
+using Haunt.Trading.Market;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
+
+namespace Haunt.Trading;
+
+public static class TradingHostingExtensions
+{
+    /// <summary>
+    /// Trading on this silo: the simulated market feed (the price orders execute at, unless a test or a deployment
+    /// registered an <see cref="IPriceFeed"/> of its own first) and the matching settings (section "Haunt:Trading").
+    /// The portfolio grain itself comes with this assembly.
+    /// </summary>
+    public static ISiloBuilder AddHauntTrading(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
+        silo.Services.TryAddSingleton<IPriceFeed>(sp => sp.GetRequiredService<MarketFeed>());
+        silo.Services.AddOptions<TradingOptions>().BindConfiguration("Haunt:Trading");
+        return silo;
+    }
+}

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Haunt.Tests.Simulation;
+
+// Reads, conflicts and metrics, in the orders and forms SqlRegionalStore returns them.
+public sealed partial class InMemoryRegionalStore
+{
+    public Task<EntityState?> ReadAsync(EntityType type, string id, CancellationToken cancellationToken = default) => Task.FromResult(_rows.GetValueOrDefault((type, id)));
+
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values.Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted).OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
+
+    public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ConflictRecord>>(_conflicts.Where(c => c.Id > after).Take(limit).ToList());
+
+    public Task<long> ConflictCountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_conflicts.Count);
+
+    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default)
+    {
+        using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var perType = new Dictionary<EntityType, string>();
+        foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
+        {
+            using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            foreach (var state in _rows.Values.Where(s => s.Type == info.Type).OrderBy(s => s.Id, StringComparer.Ordinal))
+            {
+                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{state.Id}|{state.Vector}|{(state.Deleted ? 1 : 0)}\n");
+                typeHash.AppendData(line);
+                overall.AppendData(line);
+            }
+
+            perType[info.Type] = Convert.ToHexStringLower(typeHash.GetHashAndReset());
+        }
+
+        return Task.FromResult(new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), _rows.Values.Count(s => !s.Deleted), perType));
+    }
+
+    public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<VersionStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => new VersionStamp(s.Id, s.Vector, s.Deleted)).ToList());
+
+    /// <summary>The stored ones of <paramref name="ids"/>, each once, in id order (as SELECT ... WHERE id IN (...) ORDER BY id).</summary>
+    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<EntityState>>(ids.Distinct().Select(id => _rows.GetValueOrDefault((type, id))).OfType<EntityState>()
+            .OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
+
+    public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Run(() =>
+    {
+        _metrics.Add(new MetricsRow(++_metricsId, Region, atMs, metricsJson));
+        _metrics.RemoveAll(m => m.RecordedAtMs < pruneBeforeMs);
+    });
+
+    public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<MetricsRow>>(_metrics.Where(m => m.RecordedAtMs >= sinceMs).OrderBy(m => m.RecordedAtMs).Take(limit).ToList());
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using System.Text;
+using Haunt.Grains.Sync;
+
+namespace Haunt.Tests.Storage;
+
+// Reads: what reconciliation walks (versions, many ids, the digest), what the API lists, conflicts and metrics.
+public abstract partial class RegionalStoreContract
+{
+    [SkippableFact]
+    public async Task Ids_are_listed_in_byte_order_whatever_the_database_locale()
+    {
+        string[] ids = ["b", "_x", "B", "a"];
+        foreach (var id in ids)
+        {
+            await CommittedAsync(Insert(EntityType.Profile, id));
+        }
+
+        string[] ordinal = ["B", "_x", "a", "b"];
+        Assert.Equal(ordinal, (await Store.VersionsAsync(EntityType.Profile)).Select(v => v.Id));
+        Assert.Equal(["B", "b"], (await Store.ReadManyAsync(EntityType.Profile, ["b", "B", "missing", "b"])).Select(s => s.Id));
+        Assert.Empty(await Store.ReadManyAsync(EntityType.Order, ids));
+    }
+
+    [SkippableFact]
+    public async Task A_portfolio_lists_its_live_entities_of_one_type_in_id_order()
+    {
+        EntityState OrderIn(string portfolio, string id, long version = 1, bool deleted = false) =>
+            State(EntityType.Order, id, new VersionVector(version, 0, 0), deleted: deleted, portfolio: portfolio);
+        await CommittedAsync(Insert(OrderIn("pf-1", "o-2")), Insert(OrderIn("pf-1", "o-1")), Insert(OrderIn("pf-2", "o-3")), Insert(OrderIn("pf-1", "o-4")));
+        await CommittedAsync(Insert(State(EntityType.Trade, "t-1", new VersionVector(1, 0, 0), portfolio: "pf-1")));
+        await CommittedAsync(new LocalWrite(OrderIn("pf-1", "o-4", version: 2, deleted: true), SyncOperation.Delete, 1));
+
+        Assert.Equal([OrderIn("pf-1", "o-1"), OrderIn("pf-1", "o-2")], await Store.ListByPortfolioAsync(EntityType.Order, "pf-1"));
+        Assert.Empty(await Store.ListByPortfolioAsync(EntityType.Order, "pf-9"));
+    }
+
+    [SkippableFact]
+    public async Task The_digest_hashes_every_rows_type_id_vector_and_tombstone_flag_in_id_order()
+    {
+        await CommittedAsync(Insert(Profile("b")), Insert(Profile("a")));
+        await CommittedAsync(new LocalWrite(State(EntityType.Profile, "a", new VersionVector(2, 0, 0), deleted: true), SyncOperation.Delete, 1));
+        await CommittedAsync(Insert(EntityType.Order, "o"));
+
+        var digest = await Store.DigestAsync();
+
+        // The same form in every implementation, so that regions on different engines compare equal.
+        string[] order = ["2|o|1.0.0|0\n"], profile = ["11|a|2.0.0|1\n", "11|b|1.0.0|0\n"];
+        Assert.Equal(Sha256([.. order, .. profile]), digest.Overall);
+        Assert.Equal(2, digest.Entities); // the tombstone is in the hash, not in the count
+        Assert.Equal(EntityTypes.All.Select(i => i.Type).Order(), digest.PerType.Keys.Order());
+        Assert.Equal((Sha256(order), Sha256(profile), Sha256([])), (digest.PerType[EntityType.Order], digest.PerType[EntityType.Profile], digest.PerType[EntityType.Trade]));
+        Assert.Equal([new VersionStamp("a", new VersionVector(2, 0, 0), true), new VersionStamp("b", new VersionVector(1, 0, 0), false)],
+            await Store.VersionsAsync(EntityType.Profile));
+    }
+
+    [SkippableFact]
+    public async Task Conflicts_are_paged_by_id_after_the_last_one_seen()
+    {
+        string[] ids = ["p1", "p2", "p3"];
+        await CommittedAsync([.. ids.Select(id => Insert(Profile(id)))]);
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, ids.Select((id, i) => Change(i + 1, Profile(id, 0, 1, by: KnownRegions.Seoul))).ToList(), ConflictResolver.Instance);
+
+        var page = await Store.ConflictsAsync(0, 2);
+        var next = await Store.ConflictsAsync(page[^1].Id, 10);
+
+        Assert.Equal(["p1", "p2", "p3"], page.Concat(next).Select(c => c.EntityId));
+        Assert.True(page[0].Id < page[1].Id && page[1].Id < next.Single().Id, "ids rise in the order conflicts were found");
+        Assert.Empty(await Store.ConflictsAsync(next[^1].Id, 10));
+        Assert.Equal(3, await Store.ConflictCountAsync());
+    }
+
+    [SkippableFact]
+    public async Task Metrics_rows_are_appended_and_pruned_by_age()
+    {
+        await Store.AppendMetricsAsync(1_000, "{\"n\":1}", pruneBeforeMs: 0);
+        await Store.AppendMetricsAsync(2_000, "{\"n\":2}", pruneBeforeMs: 1_500);
+
+        var row = Assert.Single(await Store.MetricsAsync(0, 10));
+        Assert.Equal((KnownRegions.Osaka, 2_000L, "{\"n\":2}"), (row.Region, row.RecordedAtMs, row.Metrics));
+    }
+
+    [SkippableFact]
+    public async Task Metrics_are_read_from_a_time_on_oldest_first_up_to_a_limit()
+    {
+        foreach (var at in new long[] { 3_000, 1_000, 2_000 })
+        {
+            await Store.AppendMetricsAsync(at, $"{{\"at\":{at}}}", pruneBeforeMs: 0);
+        }
+
+        Assert.Equal([2_000L, 3_000L], (await Store.MetricsAsync(1_500, 10)).Select(r => r.RecordedAtMs));
+        Assert.Equal([1_000L, 2_000L], (await Store.MetricsAsync(0, 2)).Select(r => r.RecordedAtMs));
+        Assert.Equal("{\"at\":3000}", (await Store.MetricsAsync(3_000, 10)).Single().Metrics);
+    }
+
+    private static string Sha256(IEnumerable<string> lines) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))));
+}

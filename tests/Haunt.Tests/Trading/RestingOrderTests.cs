@@ -1,0 +1,90 @@
+using System.Globalization;
+using Haunt.Grains.Replication;
+using Haunt.Tests.Cluster;
+using Haunt.Abstractions.Trading;
+using Orleans.Core.Internal;
+
+namespace Haunt.Tests.Trading;
+
+[Collection(SqliteClusterCollection.Name)]
+public sealed class SqliteRestingOrderTests(SqliteCluster cluster) : RestingOrderTests(cluster);
+
+[Collection(PostgresClusterCollection.Name)]
+public sealed class PostgresRestingOrderTests(PostgresCluster cluster) : RestingOrderTests(cluster);
+
+/// <summary>Issue 19, items 2 and 3: resting limit orders fill when the price crosses, whatever else happens.</summary>
+public abstract class RestingOrderTests(ClusterFixture fixture) : ClusterTests(fixture.Kind), IDisposable
+{
+    private static readonly string[] s_steered = ["TSLA", "NVDA", "AAPL"];
+
+    public void Dispose()
+    {
+        foreach (var symbol in s_steered)
+        {
+            fixture.ReleasePrice(KnownRegions.Osaka, symbol);
+        }
+    }
+
+    // Each test moves symbols of its own, so tests running beside it keep the simulated prices of the others.
+    [SkippableFact]
+    public async Task Regression_issue_19_a_resting_order_fills_after_its_portfolio_grain_was_deactivated()
+    {
+        fixture.SetPrice(KnownRegions.Osaka, "TSLA", 250m);
+        var (id, portfolio) = await NewPortfolioAsync();
+        var order = await portfolio.PlaceOrderAsync(new PlaceOrder("TSLA", OrderSide.Buy, OrderKind.Limit, 2, 240m));
+        Assert.Equal(OrderStatus.Open, order.Status);
+
+        // Nobody is online: the grain goes away.
+        await portfolio.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await Eventually.WaitUntilAsync(
+            () => Task.FromResult(!fixture.SilosOfRegion(KnownRegions.Osaka).Any(s => s.Services.GetRequiredService<ActiveReplicas>().Contains(EntityType.Portfolio, id))),
+            "the portfolio grain is deactivated", TimeSpan.FromSeconds(10));
+
+        fixture.SetPrice(KnownRegions.Osaka, "TSLA", 235m);
+        var filled = await WaitUntilFilledAsync(order.Id);
+        Assert.Equal(240m, filled.FilledPrice);
+        var stored = StateJson.Deserialize<Portfolio>((await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Portfolio, id))!.Payload);
+        Assert.Equal(10_000m - 480m, stored.Cash);
+    }
+
+    [SkippableFact]
+    public async Task Regression_issue_19_an_order_that_cannot_be_matched_does_not_stop_the_others_from_filling()
+    {
+        fixture.SetPrice(KnownRegions.Osaka, "NVDA", 120m);
+        fixture.SetPrice(KnownRegions.Osaka, "AAPL", 190m);
+        var (_, portfolio) = await NewPortfolioAsync();
+        var broken = await portfolio.PlaceOrderAsync(new PlaceOrder("NVDA", OrderSide.Buy, OrderKind.Limit, 1, 100m));
+        var sound = await portfolio.PlaceOrderAsync(new PlaceOrder("AAPL", OrderSide.Buy, OrderKind.Limit, 1, 180m));
+
+        // The first order's row now names a symbol no feed quotes: matching it throws on every round.
+        using (var connection = fixture.OpenStoreConnection(KnownRegions.Osaka))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"UPDATE orders SET payload = replace(payload, '\"NVDA\"', '\"DELISTED\"') WHERE id = '{broken.Id}'");
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        fixture.SetPrice(KnownRegions.Osaka, "NVDA", 90m);
+        fixture.SetPrice(KnownRegions.Osaka, "AAPL", 170m);
+        Assert.Equal(180m, (await WaitUntilFilledAsync(sound.Id)).FilledPrice);
+        Assert.Equal(OrderStatus.Open, (await OrderAsync(broken.Id)).Status);
+    }
+
+    private async Task<(string Id, IPortfolioGrain Grain)> NewPortfolioAsync()
+    {
+        var id = Guid.CreateVersion7().ToString("N");
+        var portfolio = fixture.Grain<IPortfolioGrain>(KnownRegions.Osaka, id);
+        await portfolio.CreateAsync("alice", 10_000m);
+        return (id, portfolio);
+    }
+
+    private async Task<Order> OrderAsync(string orderId) =>
+        StateJson.Deserialize<Order>((await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Order, orderId))!.Payload);
+
+    private async Task<Order> WaitUntilFilledAsync(string orderId)
+    {
+        await Eventually.WaitUntilAsync(async () => (await OrderAsync(orderId)).Status == OrderStatus.Filled,
+            $"order {orderId} is filled", TimeSpan.FromSeconds(15));
+        return await OrderAsync(orderId);
+    }
+}
