@@ -6,7 +6,24 @@ namespace Haunt.Replication.Engine;
 // Repairs go through the same apply path as live changes, so the conflict policy holds for them too.
 public sealed partial class SyncEngine
 {
+    private readonly Dictionary<string, DateTimeOffset> _catchUpStartedAt = new(StringComparer.Ordinal);
     private long _roundId;
+
+    /// <summary>
+    /// Whether a catch-up round with <paramref name="peer"/> may start now: not while the last one may still be under
+    /// way (its digest reply not back, and less than five heartbeats ago). A round started on every heartbeat, from
+    /// both sides, stacked repairs up faster than a loaded store applied them.
+    /// </summary>
+    private bool CatchUpDue(string peer)
+    {
+        if (_catchUpStartedAt.TryGetValue(peer, out var at) && Now - at < Options.HeartbeatInterval * 5)
+        {
+            return false;
+        }
+
+        _catchUpStartedAt[peer] = Now;
+        return true;
+    }
 
     public async Task<long> StartRoundAsync(string? onlyPeer = null)
     {
@@ -36,6 +53,8 @@ public sealed partial class SyncEngine
             await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
             await SendRepairAsync(response.From, response.RoundId, differing, Options.ReconcileBuckets);
         }
+
+        _catchUpStartedAt.Remove(response.From);
 
         // A peer whose backlog was released is caught up only once a round of ours with it has come back and
         // our states for every differing bucket went out. Clearing earlier (when its own round merely asked)
@@ -71,6 +90,6 @@ public sealed partial class SyncEngine
     private Task OnSnapshotRequestAsync(SnapshotRequest request)
     {
         LogPeerReleasedBacklog(_log, request.From, Region);
-        return StartRoundAsync(request.From);
+        return CatchUpDue(request.From) ? StartRoundAsync(request.From) : Task.CompletedTask;
     }
 }

@@ -127,14 +127,15 @@ public sealed partial class SyncEngine
 
     /// <summary>
     /// A heartbeat proves the peer is reachable: if it missed released changes, ask it to catch up and run a
-    /// round with it ourselves, on every heartbeat until one of our rounds has completed (lost replies retry).
+    /// round with it ourselves, on heartbeats until one of our rounds has completed (lost replies retry), but not
+    /// while the last catch-up round may still be under way (<see cref="CatchUpDue"/>).
     /// </summary>
     private async Task OnHeartbeatAsync(Heartbeat heartbeat)
     {
         if (_peers.TryGetValue(heartbeat.From, out var peer))
         {
             peer.Heard(Now);
-            if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot)
+            if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot && CatchUpDue(peer.Peer))
             {
                 await _link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
                 await StartRoundAsync(peer.Peer);

@@ -29,23 +29,32 @@ public static class ClusterAssertions
         return source!;
     }
 
-    /// <summary>Waits until all regions have equal digests and empty outboxes.</summary>
-    public static Task ConvergedAsync(this ClusterFixture fixture, TimeSpan? timeout = null) =>
-        Eventually.WaitUntilAsync(async () =>
+    /// <summary>Waits until all regions have equal digests and empty outboxes; on a timeout, says where each region stands.</summary>
+    public static async Task ConvergedAsync(this ClusterFixture fixture, TimeSpan? timeout = null)
+    {
+        try
         {
-            var digests = new HashSet<string>();
-            foreach (var region in KnownRegions.All)
+            await Eventually.WaitUntilAsync(async () =>
             {
-                digests.Add((await fixture.Store(region).DigestAsync()).Overall);
-                foreach (var peer in KnownRegions.PeersOf(region))
+                var digests = new HashSet<string>();
+                foreach (var region in KnownRegions.All)
                 {
-                    if ((await fixture.Store(region).BacklogAsync(peer)).Rows > 0)
+                    digests.Add((await fixture.Store(region).DigestAsync()).Overall);
+                    foreach (var peer in KnownRegions.PeersOf(region))
                     {
-                        return false;
+                        if ((await fixture.Store(region).BacklogAsync(peer)).Rows > 0)
+                        {
+                            return false;
+                        }
                     }
                 }
-            }
 
-            return digests.Count == 1;
-        }, "all regions have equal digests and empty outboxes", timeout);
+                return digests.Count == 1;
+            }, "all regions have equal digests and empty outboxes", timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException(ex.Message + Environment.NewLine + await ConvergenceReport.DescribeAsync(fixture), ex);
+        }
+    }
 }
