@@ -56,16 +56,24 @@ public sealed record DigestResponse(
     [property: Id(0)] long RoundId,
     [property: Id(1)] IReadOnlyDictionary<Entities.EntityType, string[]> Digests) : SyncMessage(From, To);
 
-/// <summary>Names the buckets that differ; the peer answers with its states in them (and the asker sends its own).</summary>
+/// <summary>
+/// The second and third legs of a round. From the asker, after a differing <see cref="DigestResponse"/>: the buckets
+/// that differ and, in <see cref="Held"/>, a fingerprint of every version it holds in them; the peer answers with its
+/// states the asker lacks or holds otherwise, and with a request naming, in <see cref="Ids"/>, those it wants of the
+/// asker's (empty when none: that request also tells the asker its round is done). A request with <see cref="Ids"/>
+/// is answered with exactly those states. With neither, the peer sends every state it holds in the buckets.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.RepairRequest")]
 public sealed record RepairRequest(
     string From,
     string To,
     [property: Id(0)] long RoundId,
     [property: Id(1)] IReadOnlyDictionary<Entities.EntityType, int[]> Buckets,
-    [property: Id(2)] int BucketCount) : SyncMessage(From, To);
+    [property: Id(2)] int BucketCount,
+    [property: Id(3)] IReadOnlyDictionary<Entities.EntityType, IReadOnlyDictionary<string, long>>? Held = null,
+    [property: Id(4)] IReadOnlyDictionary<Entities.EntityType, string[]>? Ids = null) : SyncMessage(From, To);
 
-/// <summary>Full states of the requested buckets, as a signed, compressed batch applied like live changes.</summary>
+/// <summary>Full states asked for by a <see cref="RepairRequest"/>, as a signed, compressed batch applied like live changes.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.RepairResponse")]
 public sealed record RepairResponse(
     string From,

@@ -2,28 +2,18 @@ using Microsoft.Extensions.Logging;
 
 namespace Haunt.Replication.Engine;
 
-// Anti-entropy: DigestRequest → DigestResponse → (buckets differ) RepairRequest → RepairResponse both ways.
+// Anti-entropy, four legs: DigestRequest → DigestResponse (bucket digests) → RepairRequest with the asker's version
+// fingerprints in the differing buckets → the peer's RepairResponses (its states the asker lacks or holds otherwise)
+// and a RepairRequest naming the ids it wants → the asker's RepairResponses. Only states that differ travel, so a
+// round under load costs what differs, not every state of every bucket a live write touched.
 // Repairs go through the same apply path as live changes, so the conflict policy holds for them too.
 public sealed partial class SyncEngine
 {
+    private static readonly IReadOnlyDictionary<string, long> NothingHeld = new Dictionary<string, long>();
     private readonly Dictionary<string, DateTimeOffset> _catchUpStartedAt = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _catchUpFromRound = new(StringComparer.Ordinal);
+    private readonly long _firstRound;
     private long _roundId;
-
-    /// <summary>
-    /// Whether a catch-up round with <paramref name="peer"/> may start now: not while the last one may still be under
-    /// way (its digest reply not back, and less than five heartbeats ago). A round started on every heartbeat, from
-    /// both sides, stacked repairs up faster than a loaded store applied them.
-    /// </summary>
-    private bool CatchUpDue(string peer)
-    {
-        if (_catchUpStartedAt.TryGetValue(peer, out var at) && Now - at < Options.HeartbeatInterval * 5)
-        {
-            return false;
-        }
-
-        _catchUpStartedAt[peer] = Now;
-        return true;
-    }
 
     public async Task<long> StartRoundAsync(string? onlyPeer = null)
     {
@@ -36,6 +26,25 @@ public sealed partial class SyncEngine
         return round;
     }
 
+    /// <summary>
+    /// Whether a catch-up round with <paramref name="peer"/> may start now: not while the last one may still be under
+    /// way (not done, and started less than five heartbeats ago). A round started on every heartbeat, from both
+    /// sides, stacked repairs up faster than a loaded store applied them.
+    /// </summary>
+    private bool CatchUpDue(string peer)
+    {
+        if (_catchUpStartedAt.TryGetValue(peer, out var at) && Now - at < Options.HeartbeatInterval * 5)
+        {
+            return false;
+        }
+
+        _catchUpStartedAt[peer] = Now;
+        return true;
+    }
+
+    /// <summary>The peer's backlog was just released: only a round started from now on can catch it up.</summary>
+    private void CatchUpFromNextRound(string peer) => _catchUpFromRound[peer] = _roundId + 1;
+
     private async Task OnDigestRequestAsync(DigestRequest request)
     {
         var buckets = Math.Clamp(request.Buckets, 1, 4096);
@@ -47,30 +56,60 @@ public sealed partial class SyncEngine
         var mine = await _reconciler.DigestsAsync(Options.ReconcileBuckets);
         var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
         Interlocked.Increment(ref _metrics.ReconcileRounds);
-        if (differing.Count > 0)
+        if (differing.Count == 0)
         {
-            LogReconciling(_log, Region, response.From, differing.Values.Sum(b => b.Length));
-            await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets));
-            await SendRepairAsync(response.From, response.RoundId, differing, Options.ReconcileBuckets);
+            await RoundDoneAsync(response.From, response.RoundId);
+            return;
         }
 
-        _catchUpStartedAt.Remove(response.From);
-
-        // A peer whose backlog was released is caught up only once a round of ours with it has come back and
-        // our states for every differing bucket went out. Clearing earlier (when its own round merely asked)
-        // left the released changes to the next periodic round whenever one reply of that round was lost.
-        if ((await _store.PeerStateAsync(response.From)).NeedsSnapshot)
+        LogReconciling(_log, Region, response.From, differing.Values.Sum(b => b.Length));
+        var held = new Dictionary<EntityType, IReadOnlyDictionary<string, long>>();
+        foreach (var (type, buckets) in differing)
         {
-            await _store.ClearNeedsSnapshotAsync(response.From);
+            held[type] = await _reconciler.HeldAsync(type, buckets, Options.ReconcileBuckets);
         }
+
+        await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets, Held: held));
     }
 
-    private Task OnRepairRequestAsync(RepairRequest request) =>
-        request.Buckets is null ? Task.CompletedTask : SendRepairAsync(request.From, request.RoundId, request.Buckets, Math.Clamp(request.BucketCount, 1, 4096));
-
-    private async Task SendRepairAsync(string peer, long round, IReadOnlyDictionary<EntityType, int[]> buckets, int bucketCount)
+    private async Task OnRepairRequestAsync(RepairRequest request)
     {
-        var items = await _reconciler.StatesInAsync(buckets, bucketCount);
+        if (request.Ids is { } ids)
+        {
+            // The peer's answer in a round of ours: what it wants of ours goes out, and the round is done.
+            foreach (var (type, wanted) in ids)
+            {
+                await SendStatesAsync(request.From, request.RoundId, await _reconciler.StatesAsync(type, wanted ?? []));
+            }
+
+            await RoundDoneAsync(request.From, request.RoundId);
+            return;
+        }
+
+        if (request.Buckets is null)
+        {
+            return;
+        }
+
+        var bucketCount = Math.Clamp(request.BucketCount, 1, 4096);
+        var want = new Dictionary<EntityType, string[]>();
+        foreach (var (type, buckets) in request.Buckets)
+        {
+            var theirs = request.Held?.GetValueOrDefault(type) ?? NothingHeld;
+            var (send, wanted) = await _reconciler.CompareAsync(type, buckets ?? [], bucketCount, theirs);
+            await SendStatesAsync(request.From, request.RoundId, await _reconciler.StatesAsync(type, send));
+            if (wanted.Count > 0)
+            {
+                want[type] = [.. wanted];
+            }
+        }
+
+        // Sent even when empty: it tells the asker that its round is done.
+        await _link.SendAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want));
+    }
+
+    private async Task SendStatesAsync(string peer, long round, IReadOnlyList<ChangeItem> items)
+    {
         foreach (var chunk in items.Chunk(Reconciler.MaxStatesPerResponse))
         {
             var states = _codec.Encode(Region, peer, ++_nextBatchId, chunk);
@@ -84,6 +123,26 @@ public sealed partial class SyncEngine
         {
             var result = await ApplyAsync(response.From, items, recordLag: false);
             Interlocked.Add(ref _metrics.ChangesRepaired, result.Stored.Count);
+        }
+    }
+
+    /// <summary>
+    /// A round of ours with <paramref name="peer"/> is done: the digests matched, or our states the peer wanted went
+    /// out. If the peer's backlog was released before that round started, it is caught up. Clearing earlier (when
+    /// the peer's own round merely asked, or on a round begun before the release) left released changes to the next
+    /// periodic round whenever one message of the catch-up was lost.
+    /// </summary>
+    private async Task RoundDoneAsync(string peer, long round)
+    {
+        if (round < _firstRound || round > _roundId)
+        {
+            return; // a round of an earlier activation, or none of ours
+        }
+
+        _catchUpStartedAt.Remove(peer);
+        if (round >= _catchUpFromRound.GetValueOrDefault(peer, _firstRound) && (await _store.PeerStateAsync(peer)).NeedsSnapshot)
+        {
+            await _store.ClearNeedsSnapshotAsync(peer);
         }
     }
 

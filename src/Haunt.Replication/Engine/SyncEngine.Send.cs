@@ -109,6 +109,7 @@ public sealed partial class SyncEngine
         {
             var released = await _store.ReleaseBacklogAsync(peer.Peer);
             peer.Released();
+            CatchUpFromNextRound(peer.Peer);
             Interlocked.Increment(ref _metrics.BacklogsReleased);
             LogBacklogReleased(_log, peer.Peer, backlog.Rows, backlog.Bytes, released);
         }

@@ -41,6 +41,9 @@ public sealed partial class SyncEngine
 
         // Batch ids only need to differ from those of an earlier incarnation still in flight.
         _nextBatchId = Now.ToUnixTimeMilliseconds() << 16;
+        // Round ids too, so a reply to a round of an earlier incarnation is not taken for one of ours.
+        _roundId = _nextBatchId;
+        _firstRound = _roundId + 1;
     }
 
     public string Region { get; }

@@ -22,6 +22,13 @@ public static class BucketDigests
         return (int)(hash % (uint)buckets);
     }
 
+    /// <summary>
+    /// 64 bits of SHA-256 over a row's (vector, deleted): what a repair request says of each version it holds, so the
+    /// peer sends only states that differ rather than every state of a differing bucket.
+    /// </summary>
+    public static long Fingerprint(VersionStamp stamp) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{stamp.Vector}|{(stamp.Deleted ? 1 : 0)}")), 0);
+
     /// <summary>One hex digest per bucket ("" for an empty bucket); stamps must be in id order.</summary>
     public static string[] Compute(IReadOnlyList<VersionStamp> stamps, int buckets)
     {

@@ -7,7 +7,7 @@ public static class ClusterAssertions
     public static async Task<EntityState> ReplicatedAsync(this ClusterFixture fixture, EntityType type, string id, string origin = KnownRegions.Osaka)
     {
         EntityState? source = null;
-        await Eventually.WaitUntilAsync(async () =>
+        await fixture.ReportingStallsAsync(() => Eventually.WaitUntilAsync(async () =>
         {
             source = await fixture.Store(origin).ReadAsync(type, id);
             if (source is null)
@@ -25,32 +25,36 @@ public static class ClusterAssertions
             }
 
             return true;
-        }, $"{type} {id} is in all regions with the vector of {origin}");
+        }, $"{type} {id} is in all regions with the vector of {origin}"));
         return source!;
     }
 
     /// <summary>Waits until all regions have equal digests and empty outboxes; on a timeout, says where each region stands.</summary>
-    public static async Task ConvergedAsync(this ClusterFixture fixture, TimeSpan? timeout = null)
+    public static Task ConvergedAsync(this ClusterFixture fixture, TimeSpan? timeout = null) =>
+        fixture.ReportingStallsAsync(() => Eventually.WaitUntilAsync(async () =>
+        {
+            var digests = new HashSet<string>();
+            foreach (var region in KnownRegions.All)
+            {
+                digests.Add((await fixture.Store(region).DigestAsync()).Overall);
+                foreach (var peer in KnownRegions.PeersOf(region))
+                {
+                    if ((await fixture.Store(region).BacklogAsync(peer)).Rows > 0)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return digests.Count == 1;
+        }, "all regions have equal digests and empty outboxes", timeout));
+
+    /// <summary>Runs a wait; if it times out, the timeout says where each region stands (<see cref="ConvergenceReport"/>).</summary>
+    private static async Task ReportingStallsAsync(this ClusterFixture fixture, Func<Task> wait)
     {
         try
         {
-            await Eventually.WaitUntilAsync(async () =>
-            {
-                var digests = new HashSet<string>();
-                foreach (var region in KnownRegions.All)
-                {
-                    digests.Add((await fixture.Store(region).DigestAsync()).Overall);
-                    foreach (var peer in KnownRegions.PeersOf(region))
-                    {
-                        if ((await fixture.Store(region).BacklogAsync(peer)).Rows > 0)
-                        {
-                            return false;
-                        }
-                    }
-                }
-
-                return digests.Count == 1;
-            }, "all regions have equal digests and empty outboxes", timeout);
+            await wait();
         }
         catch (TimeoutException ex)
         {

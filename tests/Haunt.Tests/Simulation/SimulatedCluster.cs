@@ -65,6 +65,17 @@ public sealed partial class SimulatedCluster : IDisposable
         from peer in KnownRegions.PeersOf(node.Store.Region)
         select $"{node.Store.Region}->{peer}: {Wait(node.Store.PeerStateAsync(peer))}, backlog {Wait(node.Store.BacklogAsync(peer)).Rows}";
 
+    /// <summary>How many entities <paramref name="a"/> holds in another version than <paramref name="b"/>, or lacks, or b lacks.</summary>
+    public int DifferingStates(string a, string b) => EntityTypes.All.Sum(info =>
+    {
+        var mine = Wait(_nodes[a].Store.VersionsAsync(info.Type)).ToDictionary(s => s.Id);
+        var theirs = Wait(_nodes[b].Store.VersionsAsync(info.Type)).ToDictionary(s => s.Id);
+        return mine.Keys.Union(theirs.Keys).Count(id => !mine.TryGetValue(id, out var x) || !theirs.TryGetValue(id, out var y) || x != y);
+    });
+
+    /// <summary>How many entities (tombstones included) <paramref name="region"/> holds.</summary>
+    public int Entities(string region) => EntityTypes.All.Sum(info => Wait(_nodes[region].Store.VersionsAsync(info.Type)).Count);
+
     /// <summary>The network, for scripted faults.</summary>
     public SimulatedNetwork Network => _network;
 

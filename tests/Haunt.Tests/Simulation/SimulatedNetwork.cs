@@ -27,6 +27,9 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     public long Duplicated { get; private set; }
     public long Corrupted { get; private set; }
 
+    /// <summary>States sent in repair responses (each copy of a duplicated message counts).</summary>
+    public long RepairStatesSent { get; private set; }
+
     public int InTransit => _queue.Count;
 
     /// <summary>Set to a list to record every message sent and its fate (for replaying a failing seed).</summary>
@@ -103,6 +106,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
         var copies = fault is not null && random.NextDouble() < fault.DuplicateRate ? 2 : 1;
         Duplicated += copies - 1;
         Trace?.Add($"{time.Now:HH:mm:ss.fff} send x{copies} {Describe(message)}");
+        RepairStatesSent += message is RepairResponse { States: { } states } ? states.Count * copies : 0;
         for (var i = 0; i < copies; i++)
         {
             var delay = fault is null ? 1 : (long)(fault.MinDelay.TotalMilliseconds + random.NextDouble() * (fault.MaxDelay - fault.MinDelay).TotalMilliseconds) + 1;

@@ -17,6 +17,17 @@ public sealed partial class SimulatedCluster
 
     private int _mismatches;
 
+    /// <summary>Writes <paramref name="count"/> profiles outside the schedule's small pool, so the store is large.</summary>
+    public void AddProfiles(string region, int count)
+    {
+        var node = _nodes[region];
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"bulk-{i:D5}";
+            Wait(node.Store.CommitLocalAsync([node.States.Next(null, Value(EntityType.Profile, id), delete: false, region)]));
+        }
+    }
+
     private void Write()
     {
         var (type, id, home) = PickEntity();
