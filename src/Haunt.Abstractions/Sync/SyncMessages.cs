@@ -6,7 +6,12 @@ namespace Haunt.Abstractions.Sync;
 [GenerateSerializer, Immutable, Alias("haunt.SyncMessage")]
 public abstract record SyncMessage([property: Id(0)] string From, [property: Id(1)] string To);
 
-/// <summary>Changes in (priority, seq) order. Body = Brotli(JSON items); checksum and HMAC cover it.</summary>
+/// <summary>
+/// Changes in (priority, seq) order. Body = Brotli(JSON items); checksum and HMAC cover it. <see cref="SentAt"/> is
+/// the sender's clock (UTC ticks) when this copy left, echoed by the ack: it tells the sender which copy arrived, so
+/// it measures round trips on resends too and knows which batches sent before that copy were lost. It is not
+/// signed: all a forger could move with it is the sender's round-trip estimate.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.ChangeBatch")]
 public sealed record ChangeBatch(
     string From,
@@ -15,15 +20,18 @@ public sealed record ChangeBatch(
     [property: Id(1)] int Count,
     [property: Id(2)] byte[] Body,
     [property: Id(3)] byte[] Checksum,
-    [property: Id(4)] byte[] Signature) : SyncMessage(From, To);
+    [property: Id(4)] byte[] Signature,
+    [property: Id(5)] long SentAt = 0) : SyncMessage(From, To);
 
+/// <summary>A batch was applied (or all of it was already there). <see cref="EchoSentAt"/> is the applied copy's <see cref="ChangeBatch.SentAt"/>.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.BatchAck")]
 public sealed record BatchAck(
     string From,
     string To,
     [property: Id(0)] long BatchId,
     [property: Id(1)] int Applied,
-    [property: Id(2)] int Conflicts) : SyncMessage(From, To);
+    [property: Id(2)] int Conflicts,
+    [property: Id(3)] long EchoSentAt = 0) : SyncMessage(From, To);
 
 /// <summary>A batch failed verification (checksum, signature or format) and applied nothing; resend it.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.BatchReject")]

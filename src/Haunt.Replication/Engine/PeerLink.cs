@@ -3,15 +3,24 @@ namespace Haunt.Replication.Engine;
 /// <summary>
 /// The sender's view of one peer: a window of batches in flight (at most <see cref="SyncOptions.MaxBatchesInFlight"/>
 /// batches and <see cref="SyncOptions.MaxChangesInFlight"/> changes), each resent with exponential backoff and
-/// jitter until acked. The first resend waits for the measured round trip, not only the configured minimum. No
-/// try limit: a change leaves the outbox only when the peer has acked it.
+/// jitter until acked. No try limit: a change leaves the outbox only when the peer has acked it.
+/// <para>
+/// An overdue ack alone does not say whether a batch was lost or is still queued at a slow peer. Every copy carries
+/// its send time and the ack echoes it; messages to a peer arrive in order, so an ack for a copy sent later shows that
+/// every batch still unacked whose last copy left before it was lost: those are resent when their timeout ends. Of
+/// the overdue batches without that evidence only the oldest is resent, as a probe, and the rest wait for its answer.
+/// Resending all of them, as this did before, flooded a slow peer with copies of what it had yet to read; it then
+/// read only copies, and under load the regions stopped converging for minutes (congestion collapse).
+/// </para>
 /// </summary>
 internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 {
+    private static readonly TimeSpan s_maxRetransmitTimeout = TimeSpan.FromMinutes(1);
     private readonly List<InFlightBatch> _inFlight = [];
     private int _changesInFlight;
     private TimeSpan? _smoothedRtt;
     private TimeSpan _rttVariation;
+    private DateTimeOffset _probeUntil;
 
     public string Peer { get; } = peer;
     public DateTimeOffset? LastAckAt { get; private set; }
@@ -34,7 +43,8 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     /// <summary>
     /// A message from the peer arrived. After a silence (a cut, a restart) the batches in flight are due at once
-    /// instead of at the end of their backoff, which can reach <see cref="SyncOptions.MaxBackoff"/>.
+    /// instead of at the end of their backoff, which can reach <see cref="SyncOptions.MaxBackoff"/>: the probe goes
+    /// now, and its ack brings the others.
     /// </summary>
     public void Heard(DateTimeOffset now)
     {
@@ -44,6 +54,8 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
             {
                 batch.ResendAt = now;
             }
+
+            _probeUntil = now;
         }
 
         LastHeardAt = now;
@@ -51,24 +63,37 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     public void BoundChecked(DateTimeOffset now) => BoundCheckedAt = now;
 
-    public void Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now)
+    /// <summary>Takes a new batch into the window; returns the copy to send (stamped with its send time).</summary>
+    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now)
     {
-        _inFlight.Add(new InFlightBatch(batch, seqs) { Attempts = 1, SentAt = now, ResendAt = now + RetransmitTimeout });
+        var copy = batch with { SentAt = now.UtcTicks };
+        _inFlight.Add(new InFlightBatch(copy, seqs) { Attempts = 1, FirstSentAt = now, LastSentAt = now.UtcTicks, ResendAt = now + RetransmitTimeout });
         _changesInFlight += seqs.Count;
+        return copy;
     }
 
-    /// <summary>The batches whose ack is overdue; each one's next deadline is pushed out.</summary>
+    /// <summary>
+    /// The batches to send again now, each stamped with this send's time: the overdue ones known lost, and of the
+    /// other overdue ones the oldest as a probe unless a probe is still out (the rest wait for it).
+    /// </summary>
     public IReadOnlyList<ChangeBatch> DueForResend(DateTimeOffset now)
     {
-        var due = new List<ChangeBatch>();
-        foreach (var batch in _inFlight.Where(b => now >= b.ResendAt))
+        var overdue = _inFlight.Where(b => now >= b.ResendAt).ToList();
+        var copies = overdue.Where(b => b.KnownLost).Select(b => Resend(b, now)).ToList();
+        var waiting = overdue.Where(b => !b.KnownLost).OrderBy(b => b.LastSentAt).ToList();
+        if (waiting.Count > 0 && now >= _probeUntil)
         {
-            batch.Attempts++;
-            batch.ResendAt = now + Backoff(batch.Attempts);
-            due.Add(batch.Batch);
+            copies.Add(Resend(waiting[0], now));
+            _probeUntil = waiting[0].ResendAt;
+            waiting.RemoveAt(0);
         }
 
-        return due;
+        foreach (var batch in waiting)
+        {
+            batch.ResendAt = _probeUntil;
+        }
+
+        return copies;
     }
 
     /// <summary>The peer refused a batch (corrupt in transit): resend it soon, backing off if it keeps happening.</summary>
@@ -77,11 +102,16 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         if (_inFlight.Find(b => b.Batch.BatchId == batchId) is { } batch)
         {
             batch.ResendAt = now + Backoff(batch.Attempts) / 8;
+            batch.KnownLost = true;
         }
     }
 
-    /// <summary>The seqs the ack covers, or null for a duplicate or an unknown batch.</summary>
-    public IReadOnlyList<long>? Acked(long batchId, DateTimeOffset now)
+    /// <summary>
+    /// The seqs the ack covers, or null for a duplicate or an unknown batch. <paramref name="echoSentAt"/> (the
+    /// acked copy's send time, 0 from a peer that does not echo) measures the round trip and marks every batch
+    /// whose last copy left before that one as lost.
+    /// </summary>
+    public IReadOnlyList<long>? Acked(long batchId, long echoSentAt, DateTimeOffset now)
     {
         var index = _inFlight.FindIndex(b => b.Batch.BatchId == batchId);
         if (index < 0)
@@ -92,10 +122,15 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         var batch = _inFlight[index];
         _inFlight.RemoveAt(index);
         _changesInFlight -= batch.Seqs.Count;
-        if (batch.Attempts == 1)
+        if (echoSentAt >= batch.FirstSentAt.UtcTicks && echoSentAt <= now.UtcTicks)
         {
-            // Karn: only a batch sent once says how long a round trip takes.
-            Measured(now - batch.SentAt);
+            Measured(now - new DateTimeOffset(echoSentAt, TimeSpan.Zero));
+            Lost(before: echoSentAt);
+        }
+        else if (batch.Attempts == 1)
+        {
+            // Karn: without an echo, only a batch sent once says how long a round trip takes.
+            Measured(now - batch.FirstSentAt);
         }
 
         ChangesSent += batch.Batch.Count;
@@ -110,14 +145,39 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         _changesInFlight = 0;
     }
 
-    /// <summary>Time to wait for an ack before resending: the configured minimum, or SRTT + 4 × RTTVAR if longer.</summary>
+    /// <summary>Batches whose last copy left before <paramref name="before"/> were lost: due when their first timeout ends.</summary>
+    private void Lost(long before)
+    {
+        foreach (var batch in _inFlight.Where(b => b.LastSentAt < before && !b.KnownLost))
+        {
+            batch.KnownLost = true;
+            var timeout = new DateTimeOffset(batch.LastSentAt, TimeSpan.Zero) + RetransmitTimeout;
+            batch.ResendAt = timeout < batch.ResendAt ? timeout : batch.ResendAt;
+        }
+    }
+
+    private ChangeBatch Resend(InFlightBatch batch, DateTimeOffset now)
+    {
+        batch.Attempts++;
+        batch.KnownLost = false;
+        batch.LastSentAt = now.UtcTicks;
+        batch.ResendAt = now + Backoff(batch.Attempts);
+        batch.Batch = batch.Batch with { SentAt = now.UtcTicks };
+        return batch.Batch;
+    }
+
+    /// <summary>
+    /// Time to wait for an ack before resending: the configured minimum, or SRTT + 4 × RTTVAR if longer (at most a
+    /// minute). Not capped at <see cref="SyncOptions.MaxBackoff"/>: a peer measured slower than that would be sent a
+    /// copy of every batch before the first one could have been answered.
+    /// </summary>
     private TimeSpan RetransmitTimeout
     {
         get
         {
             var measured = _smoothedRtt is { } srtt ? srtt + 4 * _rttVariation : TimeSpan.Zero;
             var timeout = measured > options.AckTimeout ? measured : options.AckTimeout;
-            return timeout < options.MaxBackoff ? timeout : options.MaxBackoff;
+            return timeout < s_maxRetransmitTimeout ? timeout : s_maxRetransmitTimeout;
         }
     }
 
@@ -134,19 +194,29 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         _smoothedRtt = 0.875 * srtt + 0.125 * rtt;
     }
 
+    /// <summary>The wait after a resend: doubling from the retransmit timeout up to the longer of it and <see cref="SyncOptions.MaxBackoff"/>, with jitter.</summary>
     private TimeSpan Backoff(int attempt)
     {
-        var exponential = RetransmitTimeout * Math.Pow(2, Math.Min(attempt - 1, 16));
-        var capped = exponential < options.MaxBackoff ? exponential : options.MaxBackoff;
+        var timeout = RetransmitTimeout;
+        var cap = timeout > options.MaxBackoff ? timeout : options.MaxBackoff;
+        var exponential = timeout * Math.Pow(2, Math.Min(attempt - 1, 16));
+        var capped = exponential < cap ? exponential : cap;
         return capped * (0.5 + random.NextDouble() * 0.5);
     }
 
     private sealed class InFlightBatch(ChangeBatch batch, IReadOnlyList<long> seqs)
     {
-        public ChangeBatch Batch { get; } = batch;
+        public ChangeBatch Batch { get; set; } = batch;
         public IReadOnlyList<long> Seqs { get; } = seqs;
         public int Attempts { get; set; }
-        public DateTimeOffset SentAt { get; init; }
+        public DateTimeOffset FirstSentAt { get; init; }
+
+        /// <summary>UTC ticks of the last copy's send.</summary>
+        public long LastSentAt { get; set; }
+
         public DateTimeOffset ResendAt { get; set; }
+
+        /// <summary>Its last copy is known gone (a later copy's ack came first, or the peer refused it): no probe needed.</summary>
+        public bool KnownLost { get; set; }
     }
 }

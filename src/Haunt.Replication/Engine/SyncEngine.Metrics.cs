@@ -34,6 +34,7 @@ public sealed partial class SyncEngine
             conflicts = Interlocked.Read(ref _metrics.Conflicts),
             batchesRejected = Interlocked.Read(ref _metrics.BatchesRejected),
             messagesNotSent = Interlocked.Read(ref _metrics.MessagesNotSent),
+            batchesResent = Interlocked.Read(ref _metrics.BatchesResent),
             lagP50Ms = _metrics.LagPercentile(50),
             lagP99Ms = _metrics.LagPercentile(99),
         };

@@ -14,7 +14,7 @@ public sealed partial class SyncEngine
         }
 
         var result = await ApplyAsync(batch.From, items, recordLag: true);
-        await _link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count));
+        await _link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count, batch.SentAt));
     }
 
     /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>

@@ -36,6 +36,7 @@ public sealed partial class SyncEngine
         foreach (var resend in peer.DueForResend(Now))
         {
             // Signed again: the sync key may have been rotated since the first send, and the peer may no longer accept the old one.
+            Interlocked.Increment(ref _metrics.BatchesResent);
             await _link.SendAsync(_codec.Resigned(resend));
         }
 
@@ -48,10 +49,10 @@ public sealed partial class SyncEngine
             }
 
             var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
-            peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
+            var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
             Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
             Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
-            await _link.SendAsync(batch);
+            await _link.SendAsync(copy);
             if (rows.Count < Options.BatchSize)
             {
                 return; // the outbox is drained for now
@@ -61,7 +62,7 @@ public sealed partial class SyncEngine
 
     private async Task OnAckAsync(BatchAck ack)
     {
-        if (!_peers.TryGetValue(ack.From, out var peer) || peer.Acked(ack.BatchId, Now) is not { } seqs)
+        if (!_peers.TryGetValue(ack.From, out var peer) || peer.Acked(ack.BatchId, ack.EchoSentAt, Now) is not { } seqs)
         {
             return; // a duplicate, or an ack for a batch of an earlier activation
         }

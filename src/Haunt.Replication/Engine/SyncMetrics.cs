@@ -36,6 +36,7 @@ public sealed class SyncMetrics
         _meter.CreateObservableCounter("haunt.sync.reconcile_rounds", () => new Measurement<long>(ReconcileRounds, tags));
         _meter.CreateObservableCounter("haunt.sync.backlogs_released", () => new Measurement<long>(BacklogsReleased, tags));
         _meter.CreateObservableCounter("haunt.sync.refreshes_lost", () => new Measurement<long>(RefreshesLost, tags));
+        _meter.CreateObservableCounter("haunt.sync.batches_resent", () => new Measurement<long>(BatchesResent, tags));
         Region = region.Name;
     }
 
@@ -56,6 +57,8 @@ public sealed class SyncMetrics
     public long RefreshesLost;
     /// <summary>Sync messages the peer link dropped before sending (peer not connected, or its send window full); the outbox resends.</summary>
     public long MessagesNotSent;
+    /// <summary>Copies of batches sent again (lost, refused, or as a probe of a peer that has not acked in time).</summary>
+    public long BatchesResent;
 
     /// <summary>How far back the lag percentiles look.</summary>
     public static TimeSpan LagWindow { get; } = TimeSpan.FromSeconds(10);

@@ -19,7 +19,7 @@ public static class ConvergenceReport
                 var digest = await store.DigestAsync();
                 var m = fixture.Metrics(region);
                 text.Append($"{region}: digest {digest.Overall[..12]}, {digest.Entities} entities, applied {m.ChangesApplied}, repaired {m.ChangesRepaired}, " +
-                    $"rounds {m.ReconcileRounds}, released {m.BacklogsReleased}, rejected {m.BatchesRejected}, not sent {m.MessagesNotSent};");
+                    $"rounds {m.ReconcileRounds}, released {m.BacklogsReleased}, rejected {m.BatchesRejected}, resent {m.BatchesResent}, not sent {m.MessagesNotSent};");
                 foreach (var peer in KnownRegions.PeersOf(region))
                 {
                     var backlog = await store.BacklogAsync(peer);
