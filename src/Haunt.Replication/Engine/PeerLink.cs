@@ -15,7 +15,6 @@ namespace Haunt.Replication.Engine;
 /// </summary>
 internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 {
-    private static readonly TimeSpan s_maxRetransmitTimeout = TimeSpan.FromMinutes(1);
     private readonly List<InFlightBatch> _inFlight = [];
     private int _changesInFlight;
     private TimeSpan? _smoothedRtt;
@@ -32,6 +31,9 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         || (_inFlight.Count < options.MaxBatchesInFlight && _changesInFlight < options.MaxChangesInFlight);
 
     public bool HasInFlight => _inFlight.Count > 0;
+
+    /// <summary>Whether a batch of fewer than <paramref name="batchSize"/> changes waits for its ack.</summary>
+    public bool HasShortBatchInFlight(int batchSize) => _inFlight.Exists(b => b.Seqs.Count < batchSize);
 
     /// <summary>Highest number of sends of any batch still in flight (1 = no resend yet).</summary>
     public int Attempts => _inFlight.Count == 0 ? 0 : _inFlight.Max(b => b.Attempts);
@@ -166,18 +168,14 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         return batch.Batch;
     }
 
-    /// <summary>
-    /// Time to wait for an ack before resending: the configured minimum, or SRTT + 4 × RTTVAR if longer (at most a
-    /// minute). Not capped at <see cref="SyncOptions.MaxBackoff"/>: a peer measured slower than that would be sent a
-    /// copy of every batch before the first one could have been answered.
-    /// </summary>
+    /// <summary>Time to wait for an ack before resending: the configured minimum, or SRTT + 4 × RTTVAR if longer, at most <see cref="SyncOptions.MaxBackoff"/>.</summary>
     private TimeSpan RetransmitTimeout
     {
         get
         {
             var measured = _smoothedRtt is { } srtt ? srtt + 4 * _rttVariation : TimeSpan.Zero;
             var timeout = measured > options.AckTimeout ? measured : options.AckTimeout;
-            return timeout < s_maxRetransmitTimeout ? timeout : s_maxRetransmitTimeout;
+            return timeout < options.MaxBackoff ? timeout : options.MaxBackoff;
         }
     }
 
@@ -194,13 +192,10 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         _smoothedRtt = 0.875 * srtt + 0.125 * rtt;
     }
 
-    /// <summary>The wait after a resend: doubling from the retransmit timeout up to the longer of it and <see cref="SyncOptions.MaxBackoff"/>, with jitter.</summary>
     private TimeSpan Backoff(int attempt)
     {
-        var timeout = RetransmitTimeout;
-        var cap = timeout > options.MaxBackoff ? timeout : options.MaxBackoff;
-        var exponential = timeout * Math.Pow(2, Math.Min(attempt - 1, 16));
-        var capped = exponential < cap ? exponential : cap;
+        var exponential = RetransmitTimeout * Math.Pow(2, Math.Min(attempt - 1, 16));
+        var capped = exponential < options.MaxBackoff ? exponential : options.MaxBackoff;
         return capped * (0.5 + random.NextDouble() * 0.5);
     }
 

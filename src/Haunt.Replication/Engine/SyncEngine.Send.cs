@@ -48,6 +48,14 @@ public sealed partial class SyncEngine
                 return;
             }
 
+            // Nagle: while a short batch waits for its ack, new rows wait to go with the next batch, sent when that
+            // ack comes (or once a full batch is ready). A slow peer so gets fewer, fuller batches instead of one per
+            // commit, each an apply and an ack of its own, and the link clocks itself to what the peer can take.
+            if (rows.Count < Options.BatchSize && peer.HasShortBatchInFlight(Options.BatchSize))
+            {
+                return;
+            }
+
             var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
             var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
             Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);

@@ -73,6 +73,9 @@ public sealed partial class SimulatedCluster : IDisposable
         return mine.Keys.Union(theirs.Keys).Count(id => !mine.TryGetValue(id, out var x) || !theirs.TryGetValue(id, out var y) || x != y);
     });
 
+    /// <summary>The sync counters of one region's engine.</summary>
+    public SyncMetrics MetricsOf(string region) => _nodes[region].Metrics;
+
     /// <summary>How many entities (tombstones included) <paramref name="region"/> holds.</summary>
     public int Entities(string region) => EntityTypes.All.Sum(info => Wait(_nodes[region].Store.VersionsAsync(info.Type)).Count);
 
