@@ -10,50 +10,25 @@ using Orleans.Hosting;
 
 namespace Haunt.Grains;
 
-/// <summary>Where a regional silo keeps its data.</summary>
-public sealed class RegionOptions
-{
-    /// <summary>osaka, seoul or nyc; also the silo's name.</summary>
-    public string Region { get; set; } = "";
-
-    /// <summary>Folder of the regional SQLite file (&lt;region&gt;.db).</summary>
-    public string DataDirectory { get; set; } = "data";
-
-    /// <summary>
-    /// A PostgreSQL connection string: when set, the region's store is the schema haunt_&lt;region&gt; of that
-    /// database instead of the SQLite file.
-    /// </summary>
-    public string? StorePostgres { get; set; }
-
-    public Haunt.Storage.Sql.SqlRegionalStore OpenStore(TimeProvider time, Microsoft.Extensions.Logging.ILogger? logger = null) => string.IsNullOrWhiteSpace(StorePostgres)
-        ? RegionalStores.Sqlite(Region, Path.Combine(DataDirectory, $"{Region}.db"), time, logger)
-        : RegionalStores.Postgres(Region, StorePostgres, time, logger: logger);
-}
-
+/// <summary>
+/// Makes a silo a Haunt region, one feature per extension (Orleans style: each registers its services and binds
+/// and validates its options from the silo's configuration). The production silo and the test clusters call the
+/// same ones; the silo's own clustering (one cluster per region, <see cref="RegionCluster"/>) is the host's.
+/// </summary>
 public static class HauntSiloExtensions
 {
-    /// <summary>
-    /// Makes this silo a Haunt region: names it after the region, opens the regional store, and wires the
-    /// replicated grains, the sync engine, its stream, the region placement and the clients into the peer
-    /// regions' clusters (<paramref name="configurePeers"/> gives their gateways). The silo's own clustering
-    /// (one cluster per region, <see cref="RegionCluster"/>) is the host's to configure.
-    /// </summary>
+    /// <summary>All of a region: <see cref="AddHauntRegion"/>, <see cref="AddHauntReplicas"/>, <see cref="AddHauntSync"/>, <see cref="AddHauntPeers"/>.</summary>
     public static ISiloBuilder AddHaunt(this ISiloBuilder silo, Action<RegionOptions> configureRegion, Action<SyncOptions>? configureSync = null,
-        Action<PeerOptions>? configurePeers = null)
+        Action<PeerOptions>? configurePeers = null) =>
+        silo.AddHauntRegion(configureRegion).AddHauntReplicas().AddHauntSync(configureSync).AddHauntPeers(configurePeers);
+
+    /// <summary>The region this silo serves (also its name), its clock, its store (opened as the silo starts) and the region placement.</summary>
+    public static ISiloBuilder AddHauntRegion(this ISiloBuilder silo, Action<RegionOptions> configure)
     {
         var region = new RegionOptions();
-        configureRegion(region);
+        configure(region);
         KnownRegions.Require(region.Region);
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
-        var sync = silo.Services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
-        if (configureSync is not null)
-        {
-            sync.Configure(configureSync);
-        }
-
-        sync.ValidateOnStart();
-        silo.Services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
-
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new SiloRegion(region.Region));
@@ -66,21 +41,49 @@ public static class HauntSiloExtensions
         services.AddSingleton<ISyncLedger>(sp => sp.GetRequiredService<IRegionalStore>());
         services.AddSingleton<IOperatorQueries>(sp => sp.GetRequiredService<IRegionalStore>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new RegionStoreOpener(sp.GetRequiredService<IRegionalStore>()));
+        services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
+        return silo;
+    }
+
+    /// <summary>The entity grains' services: their cache (Haunt:Replicas), refreshes across the region's silos, forwarding to other regions.</summary>
+    public static ISiloBuilder AddHauntReplicas(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
         services.AddSingleton<ActiveReplicas>();
         services.AddSingleton<LocalStates>();
         services.AddSingleton<ReplicaNotifier>();
         services.AddSingleton<IReplicaRefreshClient, ReplicaRefreshClient>();
-        services.AddOptions<ReplicaOptions>().BindConfiguration("Haunt:Replicas");
+        services.AddOptions<ReplicaOptions>().BindConfiguration("Haunt:Replicas")
+            .Validate(o => o.MaxCacheAge > TimeSpan.Zero, "Haunt:Replicas:MaxCacheAge must be positive.").ValidateOnStart();
         silo.AddGrainService<ReplicaRefreshService>();
         services.AddSingleton<ReplicaServices>();
         services.AddSingleton<RegionReach>();
+        return silo;
+    }
+
+    /// <summary>
+    /// The sync loop (Haunt:Sync, validated by <see cref="SyncOptionsValidator"/>): codec, metrics, outbox wake-up,
+    /// the status it publishes to every silo, its stream, and its start once the silo is up.
+    /// </summary>
+    public static ISiloBuilder AddHauntSync(this ISiloBuilder silo, Action<SyncOptions>? configure = null)
+    {
+        var services = silo.Services;
+        var sync = services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
+        if (configure is not null)
+        {
+            sync.Configure(configure);
+        }
+
+        sync.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
         services.AddSingleton<BatchCodec>();
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
-        AddPeers(services, region.Region, configurePeers);
-        services.AddSingleton<IReplicationLink>(sp => sp.GetRequiredService<PeerReplicationLink>());
-        services.AddPlacementDirector<RegionPlacementStrategy, RegionPlacementDirector>();
+        services.AddSingleton<SyncStatusBoard>();
+        services.AddSingleton<SyncStatusPublisher>();
+        services.AddSingleton<ISyncStatusClient, SyncStatusClient>();
+        silo.AddGrainService<SyncStatusService>();
 
         // The pulling agents poll each queue; Orleans' 100 ms default would add up to 100 ms per hop (batch and
         // ack). A few queues polled every 5 ms cost little and keep idle replication in milliseconds.
@@ -92,30 +95,30 @@ public static class HauntSiloExtensions
         silo.AddMemoryGrainStorage(HauntNames.PubSubStore);
         silo.AddStartupTask(async (sp, cancel) =>
         {
-            await StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(region.Region), cancel);
+            await StartSyncLoopAsync(sp.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(sp.GetRequiredService<SiloRegion>().Name), cancel);
             // Writes on every silo of the region wake the sync loop, wherever it lives.
             sp.GetRequiredService<OutboxWakeup>().Enable();
         });
         return silo;
     }
 
-    private static void AddPeers(IServiceCollection services, string region, Action<PeerOptions>? configure)
+    /// <summary>The clients into the other regions' clusters (Haunt:Peers, validated by <see cref="PeerOptionsValidator"/>) and the link over them.</summary>
+    public static ISiloBuilder AddHauntPeers(this ISiloBuilder silo, Action<PeerOptions>? configure = null)
     {
+        var services = silo.Services;
         var peers = services.AddOptions<PeerOptions>();
         if (configure is not null)
         {
             peers.Configure(configure);
         }
 
-        foreach (var peer in KnownRegions.PeersOf(region))
-        {
-            peers.Validate(o => o.GatewaysOf(peer) is not null, PeerOptions.MissingPeer(peer));
-        }
-
         peers.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PeerOptions>, PeerOptionsValidator>();
         services.AddSingleton<PeerClients>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PeerClients>());
         services.AddSingleton<PeerReplicationLink>();
+        services.AddSingleton<IReplicationLink>(sp => sp.GetRequiredService<PeerReplicationLink>());
+        return silo;
     }
 
     /// <summary>

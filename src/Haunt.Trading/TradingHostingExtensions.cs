@@ -17,7 +17,10 @@ public static class TradingHostingExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(sp => new MarketFeed(sp.GetRequiredService<TimeProvider>()));
         silo.Services.TryAddSingleton<IPriceFeed>(sp => sp.GetRequiredService<MarketFeed>());
-        silo.Services.AddOptions<TradingOptions>().BindConfiguration("Haunt:Trading");
+        silo.Services.AddOptions<TradingOptions>().BindConfiguration("Haunt:Trading")
+            .Validate(o => o.MatchInterval > TimeSpan.Zero && o.RestingOrderReminder > TimeSpan.Zero,
+                "Haunt:Trading:MatchInterval and Haunt:Trading:RestingOrderReminder must be positive.")
+            .ValidateOnStart();
         return silo;
     }
 }

@@ -20,13 +20,12 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     [Alias("WakeAsync")]
     Task WakeAsync();
 
-    /// <summary>Per-peer link and backlog status of this region.</summary>
+    /// <summary>
+    /// This region's status as the sync loop sees it now. Operators read <see cref="IRegionStatusGrain"/> instead,
+    /// which never waits for this actor; this is the fallback until the loop has published a status.
+    /// </summary>
     [Alias("GetStatusAsync")]
     Task<SyncStatus> GetStatusAsync();
-
-    /// <summary>This region's data digest, overall and per entity type.</summary>
-    [Alias("GetDigestAsync")]
-    Task<DigestReport> GetDigestAsync();
 
     /// <summary>
     /// Starts anti-entropy with every peer now: digests per entity type and hash bucket are exchanged and

@@ -181,11 +181,11 @@ public sealed partial class PeerClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// While the peer is unreachable, pings it (its cluster's management grain lists its hosts, touching no store)
-    /// until it answers: first after <see cref="PeerOptions.ReconnectDelay"/>, then backing off to 8 s, so that
-    /// probes add little to an overloaded peer. Calls from users fail fast meanwhile ("not made"); without the
-    /// probe, a silo that does not run the sync loop (whose posts are what otherwise find a peer back) would refuse
-    /// every call to a healed peer until it restarted.
+    /// While the peer is unreachable, pings it (<see cref="IRegionStatusGrain.PingAsync"/>, answered on whichever
+    /// silo is asked, touching nothing) until it answers: first after <see cref="PeerOptions.ReconnectDelay"/>, then
+    /// backing off to 8 s, so that probes add little to an overloaded peer. Calls from users fail fast meanwhile
+    /// ("not made"); without the probe, a silo that does not run the sync loop (whose posts are what otherwise
+    /// find a peer back) would refuse every call to a healed peer until it restarted.
     /// </summary>
     private void ProbeUntilReached()
     {
@@ -210,12 +210,12 @@ public sealed partial class PeerClient : IAsyncDisposable
 
                     try
                     {
-                        await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(_options.CallTimeout, _stopping.Token);
+                        await client.GetGrain<IRegionStatusGrain>(Region).PingAsync().WaitAsync(_options.CallTimeout, _stopping.Token);
                         Reached();
                     }
                     catch (Exception ex) when (ex is TimeoutException or OrleansException)
                     {
-                        // Still unreachable: the next probe comes later.
+                        // Still unreachable: the next probe comes a reconnect delay later.
                     }
                 }
             }

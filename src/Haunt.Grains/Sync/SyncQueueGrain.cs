@@ -22,6 +22,7 @@ public sealed class SyncQueueGrain(
     ReplicaNotifier notifier,
     SyncMetrics metrics,
     HybridLogicalClock clock,
+    SyncStatusPublisher status,
     IOptions<SyncOptions> options,
     ILogger<SyncQueueGrain> log) : Grain, ISyncQueueGrain, IStreamSubscriptionObserver, IRemindable
 {
@@ -35,6 +36,9 @@ public sealed class SyncQueueGrain(
         Timer(_engine.FlushAllAsync, options.Value.FlushInterval);
         Timer(_engine.HeartbeatAsync, options.Value.HeartbeatInterval);
         Timer(_engine.RecordMetricsAsync, options.Value.MetricsInterval);
+        // The status operators and peers read is computed here on a clock of its own and published to every silo:
+        // a reader never queues behind this actor, and a thousand readers cost what one does.
+        Timer(PublishStatusAsync, options.Value.StatusInterval);
         await this.RegisterOrUpdateReminder(HauntNames.KeepAliveReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         var reconcileEvery = options.Value.ReconcileInterval < TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : options.Value.ReconcileInterval;
         await this.RegisterOrUpdateReminder(HauntNames.ReconcileReminder, reconcileEvery, reconcileEvery);
@@ -46,12 +50,6 @@ public sealed class SyncQueueGrain(
 
     public Task<SyncStatus> GetStatusAsync() => _engine.GetStatusAsync();
 
-    public async Task<DigestReport> GetDigestAsync()
-    {
-        var digest = await store.DigestAsync();
-        return new DigestReport(_engine.Region, digest.Overall, digest.Entities, digest.PerType.ToDictionary(p => p.Key.ToString(), p => p.Value));
-    }
-
     public async Task<ReconcileStarted> ReconcileAsync() =>
         new(_engine.Region, await _engine.StartRoundAsync(), [.. KnownRegions.PeersOf(_engine.Region)]);
 
@@ -60,6 +58,12 @@ public sealed class SyncQueueGrain(
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<SyncMessage>().ResumeAsync((message, _) => _engine.OnMessageAsync(message));
+
+    private Task PublishStatusAsync()
+    {
+        status.Publish(_engine.LinkStatus());
+        return Task.CompletedTask;
+    }
 
     private void Timer(Func<Task> tick, TimeSpan period) =>
         this.RegisterGrainTimer(_ => tick(), new GrainTimerCreationOptions { DueTime = period, Period = period, KeepAlive = true });

@@ -78,21 +78,11 @@ public sealed partial class SyncEngine
         };
     }
 
-    public async Task<SyncStatus> GetStatusAsync()
-    {
-        var peers = new List<PeerStatus>();
-        long localWrites = 0;
-        foreach (var peer in _peers.Values)
-        {
-            var backlog = await _store.BacklogAsync(peer.Peer);
-            localWrites = backlog.LastSeq;
-            var state = await _store.PeerStateAsync(peer.Peer);
-            var oldest = backlog.OldestCommittedAtMs is { } ms ? Math.Max(0, Now.ToUnixTimeMilliseconds() - ms) : 0;
-            peers.Add(new PeerStatus(peer.Peer, peer.State, backlog.Rows, backlog.Bytes, oldest, peer.LastAckAt, peer.ChangesSent,
-                peer.Attempts, state.Watermark, state.NeedsSnapshot, state.LastSeqApplied, state.ChangesApplied));
-        }
+    /// <summary>What only this loop knows (each link's state, last ack, window; the apply counters and lag), store figures left at 0.</summary>
+    public SyncStatus LinkStatus() => new(Region,
+        [.. _peers.Values.Select(p => new PeerStatus(p.Peer, p.State, 0, 0, 0, p.LastAckAt, p.ChangesSent, p.Attempts, 0, false))],
+        _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99));
 
-        return new SyncStatus(Region, peers, _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99),
-            await _store.ConflictCountAsync(), localWrites);
-    }
+    /// <summary>The whole status: <see cref="LinkStatus"/> with the store's figures read now.</summary>
+    public Task<SyncStatus> GetStatusAsync() => StoredStatus.ReadIntoAsync(LinkStatus(), _store, Now);
 }

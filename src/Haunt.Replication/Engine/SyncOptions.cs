@@ -45,6 +45,9 @@ public sealed class SyncOptions
     /// </summary>
     public List<string> AcceptedKeys { get; set; } = [];
 
+    /// <summary>How often the sync loop publishes its link status (states, acks, counters, lag) to every silo of the region, for operators and peers to read.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How often each peer gets a Heartbeat (watermark and queue depth; a needs-snapshot peer is caught up on it).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -26,7 +26,7 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             }
         }
 
-        foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval),
+        foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval), ("StatusInterval", o.StatusInterval),
             ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MetricsRetention", o.MetricsRetention) })
         {
             if (value <= TimeSpan.Zero)

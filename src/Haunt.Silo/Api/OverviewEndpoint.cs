@@ -22,8 +22,8 @@ public static class OverviewEndpoint
 {
     public static async Task<Ok<SyncOverview>> OverviewAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, PeerClients peers, TimeProvider time)
     {
-        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p, p => reach.TryCallAsync(p, g => g.GetGrain<ISyncQueueGrain>(p).GetStatusAsync()));
-        var statuses = new Dictionary<string, SyncStatus?> { [region.Name] = await grains.GetGrain<ISyncQueueGrain>(region.Name).GetStatusAsync() };
+        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p, p => reach.TryCallAsync(p, g => g.GetGrain<IRegionStatusGrain>(p).GetStatusAsync()));
+        var statuses = new Dictionary<string, SyncStatus?> { [region.Name] = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync() };
         foreach (var (peer, answer) in asked)
         {
             statuses[peer] = await answer;

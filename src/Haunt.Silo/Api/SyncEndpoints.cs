@@ -28,7 +28,7 @@ public static class SyncEndpoints
         sync.MapGet("/metrics", MetricsAsync).WithSummary("node_metrics rows recorded since `since` (unix ms; default: the last hour).");
         sync.MapGet("/queue", QueueAsync).WithSummary("Outbox rows not yet acked (by `peer`, or by any peer), paged by seq: pass the last seq as `after`.");
         sync.MapGet("/conflicts", ConflictsAsync).WithSummary("The conflict log, paged by id.");
-        sync.MapGet("/digest", async (IGrainFactory grains, SiloRegion region) => TypedResults.Ok(await grains.GetGrain<ISyncQueueGrain>(region.Name).GetDigestAsync()))
+        sync.MapGet("/digest", async (IGrainFactory grains, SiloRegion region) => TypedResults.Ok(await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync()))
             .WithSummary("This region's data digest, overall and per entity type.");
         sync.MapGet("/convergence", ConvergenceAsync)
             .WithSummary("Asks every region for its digest over the peer link: converged yes/no, the entity types that differ, the regions that could not be reached.");
@@ -43,7 +43,7 @@ public static class SyncEndpoints
     private static async Task<Ok<SyncHealth>> HealthAsync(IGrainFactory grains, SiloRegion region, PeerClients peers, IClusterMembershipService membership,
         IOptions<ClusterOptions> cluster, IServiceProvider services)
     {
-        var status = await grains.GetGrain<ISyncQueueGrain>(region.Name).GetStatusAsync();
+        var status = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync();
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status is not SiloStatus.Dead)
             .Select(m => new SiloHealth(m.Name, m.SiloAddress.ToParsableString(), m.Status.ToString())).ToList();
@@ -89,8 +89,8 @@ public static class SyncEndpoints
     private static async Task<Ok<Convergence>> ConvergenceAsync(IGrainFactory grains, SiloRegion region, RegionReach reach)
     {
         // This region's digest from its own grain; each peer's from the peer's grain, through the peer link.
-        var peers = KnownRegions.PeersOf(region.Name).Select(peer => reach.TryCallAsync(peer, g => g.GetGrain<ISyncQueueGrain>(peer).GetDigestAsync())).ToList();
-        var own = await grains.GetGrain<ISyncQueueGrain>(region.Name).GetDigestAsync();
+        var peers = KnownRegions.PeersOf(region.Name).Select(peer => reach.TryCallAsync(peer, g => g.GetGrain<IRegionStatusGrain>(peer).GetDigestAsync())).ToList();
+        var own = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync();
         var digests = (await Task.WhenAll(peers)).OfType<DigestReport>().Prepend(own).ToList();
         var unreachable = KnownRegions.All.Except(digests.Select(d => d.Region)).ToList();
         var types = digests.SelectMany(d => d.PerType.Keys).Distinct().Order();

@@ -3,7 +3,7 @@ namespace Haunt.Silo.Hosting;
 /// <summary>One silo of a region's cluster as its membership sees it (status Active, Joining, ShuttingDown, Dead, …).</summary>
 public sealed record SiloView(string Address, string Status);
 
-/// <summary>What the live view and the `up` summary show of one region, asked of its SyncQueueGrain and its membership.</summary>
+/// <summary>What the live view and the `up` summary show of one region, asked of its status grain and its membership.</summary>
 public sealed record RegionSnapshot(string Region, bool Up, long Entities, string Digest, long BacklogRows, double LagP99Ms, long Applied,
     long Conflicts, long LocalWrites, IReadOnlyList<SiloView> Silos)
 {
@@ -13,7 +13,7 @@ public sealed record RegionSnapshot(string Region, bool Up, long Entities, strin
         try
         {
             silos = await SilosAsync(grains);
-            var sync = grains.GetGrain<ISyncQueueGrain>(region);
+            var sync = grains.GetGrain<IRegionStatusGrain>(region);
             var digest = await sync.GetDigestAsync();
             var status = await sync.GetStatusAsync();
             return new RegionSnapshot(region, true, digest.Entities, digest.Overall, status.Peers.Sum(p => p.BacklogRows), status.LagP99Ms,

@@ -167,6 +167,20 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
 
     public void ResumeCommits(string region) => ((PausableStore)(object)Store(region)).Pause = null;
 
+    /// <summary>Runs <paramref name="interference"/> once, just before the next local commit in a region that touches <paramref name="entityId"/>.</summary>
+    public void InterfereWithNextCommitOf(string region, string entityId, Action interference) =>
+        ((PausableStore)(object)Store(region)).Interference = (entityId, interference);
+
+    /// <summary>Holds the next remote apply of <paramref name="entityId"/> in a region after it lands: that region's sync loop is stuck in its turn until released.</summary>
+    public CommitPause PauseAppliesOf(string region, string entityId)
+    {
+        var pause = new CommitPause(entityId);
+        ((PausableStore)(object)Store(region)).ApplyPause = pause;
+        return pause;
+    }
+
+    public void ResumeApplies(string region) => ((PausableStore)(object)Store(region)).ApplyPause = null;
+
     /// <summary>Records what a region's store applies from its peers until the result is disposed (one recorder per region at a time).</summary>
     public AppliedChanges RecordApplies(string region)
     {

@@ -15,6 +15,12 @@ public class PausableStore : DispatchProxy
 
     public CommitPause? Pause { get; set; }
 
+    /// <summary>Runs once, just before the next local commit that touches the entity (a concurrent writer getting there first).</summary>
+    public (string EntityId, Action Run)? Interference { get; set; }
+
+    /// <summary>Holds the next remote apply of a batch naming the entity, after it landed (the sync loop's turn waits meanwhile).</summary>
+    public CommitPause? ApplyPause { get; set; }
+
     public AppliedChanges? Applies { get; set; }
 
     public static IRegionalStore Wrap(IRegionalStore inner)
@@ -28,7 +34,20 @@ public class PausableStore : DispatchProxy
     {
         try
         {
-            var result = targetMethod!.Invoke(Inner, args);
+            if (targetMethod!.Name == nameof(IRegionalStore.CommitLocalAsync) && Interference is { } interference
+                && ((IReadOnlyList<LocalWrite>)args![0]!).Any(w => w.State.Id == interference.EntityId))
+            {
+                Interference = null;
+                interference.Run();
+            }
+
+            var result = targetMethod.Invoke(Inner, args);
+            if (targetMethod.Name == nameof(IRegionalStore.ApplyRemoteAsync) && ApplyPause is { } held
+                && ((IReadOnlyList<ChangeItem>)args![1]!).Any(i => i.State.Id == held.EntityId))
+            {
+                result = held.HoldAsync((Task<ApplyResult>)result!);
+            }
+
             if (targetMethod.Name == nameof(IRegionalStore.ApplyRemoteAsync) && Applies is { } applies)
             {
                 return applies.RecordAsync((IReadOnlyList<ChangeItem>)args![1]!, (Task<ApplyResult>)result!);
@@ -60,7 +79,7 @@ public sealed class CommitPause(string entityId)
 
     public void Release() => _release.TrySetResult();
 
-    internal async Task<CommitResult> HoldAsync(Task<CommitResult> commit)
+    internal async Task<T> HoldAsync<T>(Task<T> commit)
     {
         var result = await commit;
         _held.TrySetResult();

@@ -117,8 +117,8 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         await _silos[KnownRegions.Seoul].StartAsync(s_startTimeout);
         await Eventually.WaitUntilAsync(async () =>
         {
-            var digests = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<ISyncQueueGrain>(r).GetDigestAsync()));
-            var statuses = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<ISyncQueueGrain>(r).GetStatusAsync()));
+            var digests = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<IRegionStatusGrain>(r).GetDigestAsync()));
+            var statuses = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<IRegionStatusGrain>(r).GetStatusAsync()));
             return digests.Select(d => d.Overall).Distinct().Count() == 1 && statuses.All(s => s.Peers.All(p => p.BacklogRows == 0));
         }, "the three silo processes converged", TimeSpan.FromSeconds(90));
 

@@ -63,8 +63,14 @@ public abstract class KeyRotationTests(ClusterFixture fixture) : ClusterTests(fi
         }
         finally
         {
-            // Also when a step failed: no writer may outlive the test, and the collection's other tests need the
-            // configured key (a key left half-rotated would fail them all).
+            // Also when a step failed: the collection's other tests need the configured key (a key left half-rotated
+            // would fail them all; restored first, so that no writer still finishing holds it up), and no writer may
+            // outlive the test.
+            foreach (var silo in Silos())
+            {
+                silo.GetRequiredService<SyncKeySettings>().Use(original, [s_next]);
+            }
+
             await stop.CancelAsync();
             await Task.WhenAll(writers);
             foreach (var silo in Silos())

@@ -70,6 +70,33 @@ public abstract class RestingOrderTests(ClusterFixture fixture) : ClusterTests(f
         Assert.Equal(OrderStatus.Open, (await OrderAsync(broken.Id)).Status);
     }
 
+    [SkippableFact]
+    public async Task Regression_issue_19_a_fill_whose_order_moved_underneath_it_reads_the_order_again_and_fills_once()
+    {
+        fixture.SetPrice(KnownRegions.Osaka, "TSLA", 250m);
+        var (id, portfolio) = await NewPortfolioAsync();
+        var order = await portfolio.PlaceOrderAsync(new PlaceOrder("TSLA", OrderSide.Buy, OrderKind.Limit, 1, 240m));
+
+        // Another writer moves the order to a newer version just before the fill commits: the fill's first attempt
+        // is refused, and a retry that kept the state it was first given would be refused every time.
+        var moved = (await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Order, order.Id))!.Vector.Increment(KnownRegions.Osaka);
+        fixture.InterfereWithNextCommitOf(KnownRegions.Osaka, order.Id, () =>
+        {
+            using var connection = fixture.OpenStoreConnection(KnownRegions.Osaka);
+            using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE orders SET version = {moved.Sum}, version_vector = '{moved}' WHERE id = '{order.Id}'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+            // The price is back above the limit at once: only this round, retrying on a fresh read, can fill it.
+            fixture.SetPrice(KnownRegions.Osaka, "TSLA", 250m);
+        });
+        fixture.SetPrice(KnownRegions.Osaka, "TSLA", 230m);
+
+        Assert.Equal(240m, (await WaitUntilFilledAsync(order.Id)).FilledPrice);
+        var trades = await fixture.Store(KnownRegions.Osaka).ListByPortfolioAsync(EntityType.Trade, id);
+        Assert.Equal(order.Id, Assert.Single(trades.Select(t => StateJson.Deserialize<Trade>(t.Payload))).OrderId);
+        Assert.Equal(10_000m - 240m, StateJson.Deserialize<Portfolio>((await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Portfolio, id))!.Payload).Cash);
+    }
+
     private async Task<(string Id, IPortfolioGrain Grain)> NewPortfolioAsync()
     {
         var id = Guid.CreateVersion7().ToString("N");

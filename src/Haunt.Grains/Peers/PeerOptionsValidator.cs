@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Haunt.Grains.Peers;
+
+/// <summary>Checks <see cref="PeerOptions"/> at start: every peer of this region has a gateway, the timeouts make sense; all problems at once.</summary>
+public sealed class PeerOptionsValidator(SiloRegion region) : IValidateOptions<PeerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PeerOptions options)
+    {
+        var problems = KnownRegions.PeersOf(region.Name).Where(peer => options.GatewaysOf(peer) is null).Select(PeerOptions.MissingPeer).ToList();
+        if (options.CallTimeout <= TimeSpan.Zero)
+        {
+            problems.Add($"Haunt:Peers: the peer call timeout must be positive (got {options.CallTimeout}).");
+        }
+
+        if (options.ReconnectDelay <= TimeSpan.Zero)
+        {
+            problems.Add($"Haunt:Peers: the reconnect delay must be positive (got {options.ReconnectDelay}).");
+        }
+
+        if (options.MaxMessagesInFlight < 1)
+        {
+            problems.Add($"Haunt:Peers: at least one message must be allowed in flight (got {options.MaxMessagesInFlight}).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
