@@ -53,7 +53,8 @@ public sealed partial class SyncEngine
 
     private async Task OnDigestResponseAsync(DigestResponse response)
     {
-        var mine = await _reconciler.DigestsAsync(Options.ReconcileBuckets);
+        var versions = await _reconciler.VersionsAsync();
+        var mine = Reconciler.Digests(versions, Options.ReconcileBuckets);
         var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
         Interlocked.Increment(ref _metrics.ReconcileRounds);
         if (differing.Count == 0)
@@ -66,7 +67,8 @@ public sealed partial class SyncEngine
         var held = new Dictionary<EntityType, IReadOnlyDictionary<string, long>>();
         foreach (var (type, buckets) in differing)
         {
-            held[type] = await _reconciler.HeldAsync(type, buckets, Options.ReconcileBuckets);
+            // From the same read as the digests: no second scan, and the fingerprints describe what was compared.
+            held[type] = Reconciler.Held(versions.GetValueOrDefault(type) ?? [], buckets, Options.ReconcileBuckets);
         }
 
         await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets, Held: held));

@@ -8,32 +8,30 @@ public sealed class Reconciler(IRegionalStore store)
     /// <summary>The most ids one repair request may name per type; more are ignored (the next round finds them).</summary>
     public const int MaxIdsPerRequest = 200_000;
 
-    public async Task<Dictionary<EntityType, string[]>> DigestsAsync(int buckets)
+    /// <summary>(id, vector, deleted) of every row, per type that has rows: one read of the store for a whole round's side.</summary>
+    public async Task<Dictionary<EntityType, IReadOnlyList<VersionStamp>>> VersionsAsync()
     {
-        var digests = new Dictionary<EntityType, string[]>();
+        var versions = new Dictionary<EntityType, IReadOnlyList<VersionStamp>>();
         foreach (var info in EntityTypes.All)
         {
             var stamps = await store.VersionsAsync(info.Type);
             if (stamps.Count > 0)
             {
-                digests[info.Type] = BucketDigests.Compute(stamps, buckets);
+                versions[info.Type] = stamps;
             }
         }
 
-        return digests;
+        return versions;
     }
 
-    /// <summary>The fingerprint of every version held in the named buckets of <paramref name="type"/>, by id.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> HeldAsync(EntityType type, int[] buckets, int bucketCount)
-    {
-        var held = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var stamp in await StampsInAsync(type, buckets, bucketCount))
-        {
-            held[stamp.Id] = BucketDigests.Fingerprint(stamp);
-        }
+    public async Task<Dictionary<EntityType, string[]>> DigestsAsync(int buckets) => Digests(await VersionsAsync(), buckets);
 
-        return held;
-    }
+    public static Dictionary<EntityType, string[]> Digests(IReadOnlyDictionary<EntityType, IReadOnlyList<VersionStamp>> versions, int buckets) =>
+        versions.ToDictionary(v => v.Key, v => BucketDigests.Compute(v.Value, buckets));
+
+    /// <summary>The fingerprint of every version among <paramref name="stamps"/> in the named buckets, by id.</summary>
+    public static IReadOnlyDictionary<string, long> Held(IReadOnlyList<VersionStamp> stamps, int[] buckets, int bucketCount) =>
+        InBuckets(stamps, buckets, bucketCount).ToDictionary(s => s.Id, BucketDigests.Fingerprint, StringComparer.Ordinal);
 
     /// <summary>
     /// Compares this region's versions in the named buckets with what the peer says it holds there: the ids whose
@@ -44,18 +42,20 @@ public sealed class Reconciler(IRegionalStore store)
         EntityType type, int[] buckets, int bucketCount, IReadOnlyDictionary<string, long> theirs)
     {
         var send = new List<string>();
-        var mine = new HashSet<string>(StringComparer.Ordinal);
+        var same = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stamp in await StampsInAsync(type, buckets, bucketCount))
         {
-            mine.Add(stamp.Id);
-            if (!theirs.TryGetValue(stamp.Id, out var fingerprint) || fingerprint != BucketDigests.Fingerprint(stamp))
+            if (theirs.TryGetValue(stamp.Id, out var fingerprint) && fingerprint == BucketDigests.Fingerprint(stamp))
+            {
+                same.Add(stamp.Id);
+            }
+            else
             {
                 send.Add(stamp.Id);
             }
         }
 
-        var sending = send.ToHashSet(StringComparer.Ordinal);
-        var want = theirs.Keys.Where(id => !mine.Contains(id) || sending.Contains(id)).Take(MaxIdsPerRequest).ToList();
+        var want = theirs.Keys.Where(id => !same.Contains(id)).Take(MaxIdsPerRequest).ToList();
         return (send, want);
     }
 
@@ -79,14 +79,12 @@ public sealed class Reconciler(IRegionalStore store)
         return items;
     }
 
-    private async Task<IEnumerable<VersionStamp>> StampsInAsync(EntityType type, int[] buckets, int bucketCount)
-    {
-        if (!EntityTypes.IsDefined(type))
-        {
-            return [];
-        }
+    private async Task<IEnumerable<VersionStamp>> StampsInAsync(EntityType type, int[] buckets, int bucketCount) =>
+        EntityTypes.IsDefined(type) ? InBuckets(await store.VersionsAsync(type), buckets, bucketCount) : [];
 
+    private static IEnumerable<VersionStamp> InBuckets(IEnumerable<VersionStamp> stamps, int[] buckets, int bucketCount)
+    {
         var set = buckets.ToHashSet();
-        return (await store.VersionsAsync(type)).Where(s => set.Contains(BucketDigests.BucketOf(s.Id, bucketCount)));
+        return stamps.Where(s => set.Contains(BucketDigests.BucketOf(s.Id, bucketCount)));
     }
 }

@@ -27,12 +27,6 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     public long Duplicated { get; private set; }
     public long Corrupted { get; private set; }
 
-    private readonly Dictionary<(string From, string To), (HashSet<long> Batches, int Copies)> _batches = [];
-
-    /// <summary>Distinct change batches and the copies of them handed to the network from one region to another.</summary>
-    public (int Batches, int Copies) BatchesSent(string from, string to) =>
-        _batches.TryGetValue((from, to), out var sent) ? (sent.Batches.Count, sent.Copies) : (0, 0);
-
     /// <summary>States sent in repair responses (each copy of a duplicated message counts).</summary>
     public long RepairStatesSent { get; private set; }
 
@@ -81,12 +75,6 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     private void Send(SyncMessage message)
     {
         Sent++;
-        if (message is ChangeBatch change)
-        {
-            var sent = _batches.TryGetValue((change.From, change.To), out var known) ? known : ([], 0);
-            sent.Batches.Add(change.BatchId);
-            _batches[(change.From, change.To)] = (sent.Batches, sent.Copies + 1);
-        }
 
         if (_dropOnce.FindIndex(m => m(message)) is var scripted and >= 0)
         {
