@@ -21,6 +21,7 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyCollection<string> Regions => _silos.Keys;
 
+    /// <param name="replicate">False: the write path alone (<see cref="UnsentOutbox"/>), for the "replication off" phase.</param>
     public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null,
         int? window = null, int silosPerRegion = 1)
     {
@@ -41,13 +42,21 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             for (var index = 0; index < silosPerRegion; index++)
             {
-                var app = RegionalSilo.Build(new RegionalSiloSettings(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index), key,
-                    PeerAddresses.Loopback(region, portOffset, silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region, portOffset).SiloPort,
-                    LogLevel: LogLevel.Error, ConfigureSync: s =>
+                var settings = LocalSiloSettings.For(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index), key,
+                    PeerAddresses.Loopback(region, portOffset, silosPerRegion), auth, primarySiloPort: SiloEndpoints.DefaultFor(region, portOffset).SiloPort);
+                settings["Logging:LogLevel:Default"] = nameof(LogLevel.Error);
+                settings["Haunt:Sync:MaxBatchesInFlight"] = window?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                settings["Haunt:StorePostgres"] = store;
+                // The benchmark's own seams: on the link, which the slow-link and cut phases delay and sever; and, with
+                // replication off, on the outbox.
+                var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo =>
+                {
+                    silo.AddLinkFaults();
+                    if (!replicate)
                     {
-                        s.Replicate = replicate;
-                        s.MaxBatchesInFlight = window ?? s.MaxBatchesInFlight;
-                    }, StorePostgres: store, Auth: auth, ConfigureSilo: silo => silo.AddLinkFaults()));
+                        UnsentOutbox.AddTo(silo);
+                    }
+                });
                 await app.StartAsync();
                 if (index == 0)
                 {

@@ -48,7 +48,7 @@ public static class BenchCommand
 
             if (Runs("unreplicated"))
             {
-                Log("2/7 Haunt write path, one region, replication off");
+                Log("2/7 Haunt write path, one region, replication off (the bench's outbox seam: rows written, none sent)");
                 await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [KnownRegions.Osaka], replicate: false, portOffset: 20, postgres);
                 var load = new LoadDriver(single);
                 var clock = Stopwatch.StartNew();

@@ -102,11 +102,14 @@ public static class HauntSiloExtensions
         return silo;
     }
 
-    /// <summary>The clients into the other regions' clusters (Haunt:Peers, validated by <see cref="PeerOptionsValidator"/>) and the link over them.</summary>
+    /// <summary>
+    /// The clients into the other regions' clusters and the link over them: timing from Haunt:PeerLink, the peers'
+    /// gateways from <paramref name="configure"/> (the host resolves Haunt:Peers), validated by <see cref="PeerOptionsValidator"/>.
+    /// </summary>
     public static ISiloBuilder AddHauntPeers(this ISiloBuilder silo, Action<PeerOptions>? configure = null)
     {
         var services = silo.Services;
-        var peers = services.AddOptions<PeerOptions>();
+        var peers = services.AddOptions<PeerOptions>().BindConfiguration("Haunt:PeerLink");
         if (configure is not null)
         {
             peers.Configure(configure);

@@ -13,7 +13,7 @@ public interface IEntityGrain<T> : IReplicaGrain where T : class, IEntity
 {
     /// <summary>The current value, or null if it does not exist or was deleted.</summary>
     [Alias("GetAsync")]
-    Task<T?> GetAsync();
+    Task<T?> GetAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>An entity that callers write directly; writes commit with their outbox row and replicate.</summary>

@@ -12,7 +12,7 @@ public interface IRegionStatusGrain : IGrainWithStringKey
 {
     /// <summary>Per-peer link and backlog status of this region, as its sync loop last published it (at most a status interval old).</summary>
     [Alias("GetStatusAsync"), AlwaysInterleave]
-    Task<SyncStatus> GetStatusAsync();
+    Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Answers at once, touching nothing: how a peer that stopped answering is found back (a probe costs no store read).</summary>
     [Alias("PingAsync"), AlwaysInterleave]
@@ -24,5 +24,5 @@ public interface IRegionStatusGrain : IGrainWithStringKey
     /// must not start scans faster than they finish.
     /// </summary>
     [Alias("GetDigestAsync")]
-    Task<DigestReport> GetDigestAsync();
+    Task<DigestReport> GetDigestAsync(CancellationToken cancellationToken = default);
 }

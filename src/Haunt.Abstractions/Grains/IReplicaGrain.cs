@@ -17,5 +17,5 @@ public interface IReplicaGrain : IGrainWithStringKey
 
     /// <summary>The stored state with its replication metadata, or null if never written here.</summary>
     [Alias("GetStateAsync")]
-    Task<EntityState?> GetStateAsync();
+    Task<EntityState?> GetStateAsync(CancellationToken cancellationToken = default);
 }

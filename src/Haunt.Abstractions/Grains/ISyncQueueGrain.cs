@@ -25,7 +25,7 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     /// which never waits for this actor; this is the fallback until the loop has published a status.
     /// </summary>
     [Alias("GetStatusAsync")]
-    Task<SyncStatus> GetStatusAsync();
+    Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Starts anti-entropy with every peer now: digests per entity type and hash bucket are exchanged and

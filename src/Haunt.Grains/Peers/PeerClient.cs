@@ -108,9 +108,12 @@ public sealed partial class PeerClient : IAsyncDisposable
     /// <summary>
     /// A grain call into the peer's cluster, within <see cref="PeerOptions.CallTimeout"/>. A peer that is not
     /// connected, known to be unreachable, or that does not answer in time → <see cref="RegionUnavailableException"/>
-    /// naming it. Domain exceptions from the peer pass through as they are.
+    /// naming it. Domain exceptions from the peer pass through as they are. The token <paramref name="call"/> gets is
+    /// cancelled when the call times out or <paramref name="cancellationToken"/> is, so a read the peer is still
+    /// running for us (a digest scan) stops there too; a caller that gave up gets its cancellation, and the peer is
+    /// not blamed for it.
     /// </summary>
-    public async Task<T> CallAsync<T>(Func<IGrainFactory, Task<T>> call)
+    public async Task<T> CallAsync<T>(Func<IGrainFactory, CancellationToken, Task<T>> call, CancellationToken cancellationToken = default)
     {
         var client = Volatile.Read(ref _client);
         if (client is null || Reachability.UnreachableSince is not null)
@@ -118,18 +121,24 @@ public sealed partial class PeerClient : IAsyncDisposable
             throw new RegionUnavailableException(Region);
         }
 
+        using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        giveUp.CancelAfter(_options.CallTimeout);
         try
         {
             // Task.Run: the call leaves the calling grain's scheduler and runs on the client's runtime.
             var result = await Task.Run(() =>
             {
                 ForwardDeadline.Set(_time, _options.CallTimeout);
-                return call(client);
-            }).WaitAsync(_options.CallTimeout);
+                return call(client, giveUp.Token);
+            }, CancellationToken.None).WaitAsync(_options.CallTimeout, cancellationToken);
             Reached();
             return result;
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException or OperationCanceledException)
         {
             // The request may already be on the wire (or queued on a connection that has not noticed the cut):
             // it can still be applied at the peer, so the caller is told the outcome is unknown, not "not made".

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Haunt.Grains.Peers;
 
-/// <summary>How this region reaches the other regions' clusters (section "Haunt:Peers", resolved by the host).</summary>
+/// <summary>How this region reaches the other regions' clusters: their gateways (section "Haunt:Peers", resolved by the host) and the link's timing (section "Haunt:PeerLink").</summary>
 public sealed class PeerOptions
 {
     /// <summary>Gateway endpoints of each peer region's cluster; every peer of this region must be present.</summary>

@@ -10,17 +10,17 @@ public sealed class PeerOptionsValidator(SiloRegion region) : IValidateOptions<P
         var problems = KnownRegions.PeersOf(region.Name).Where(peer => options.GatewaysOf(peer) is null).Select(PeerOptions.MissingPeer).ToList();
         if (options.CallTimeout <= TimeSpan.Zero)
         {
-            problems.Add($"Haunt:Peers: the peer call timeout must be positive (got {options.CallTimeout}).");
+            problems.Add($"Haunt:PeerLink:CallTimeout must be positive (got {options.CallTimeout}).");
         }
 
         if (options.ReconnectDelay <= TimeSpan.Zero)
         {
-            problems.Add($"Haunt:Peers: the reconnect delay must be positive (got {options.ReconnectDelay}).");
+            problems.Add($"Haunt:PeerLink:ReconnectDelay must be positive (got {options.ReconnectDelay}).");
         }
 
         if (options.MaxMessagesInFlight < 1)
         {
-            problems.Add($"Haunt:Peers: at least one message must be allowed in flight (got {options.MaxMessagesInFlight}).");
+            problems.Add($"Haunt:PeerLink:MaxMessagesInFlight must be at least 1 (got {options.MaxMessagesInFlight}).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -11,7 +11,10 @@ namespace Haunt.Grains.Replication;
 /// <param name="faults">The fault seam, only where a test or the benchmark added it (<see cref="LinkFaultsHostingExtensions.AddLinkFaults"/>).</param>
 public sealed class RegionReach(SiloRegion region, PeerClients peers, LinkFaults? faults = null)
 {
-    public Task<T> CallAsync<T>(string target, Func<IGrainFactory, Task<T>> call)
+    /// <summary>A forwarded write: it takes no token, since once sent it may commit at <paramref name="target"/> whether or not we wait.</summary>
+    public Task<T> CallAsync<T>(string target, Func<IGrainFactory, Task<T>> call) => CallAsync(target, (grains, _) => call(grains), CancellationToken.None);
+
+    private Task<T> CallAsync<T>(string target, Func<IGrainFactory, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         if (target == region.Name)
         {
@@ -23,15 +26,18 @@ public sealed class RegionReach(SiloRegion region, PeerClients peers, LinkFaults
             throw new RegionUnavailableException(target);
         }
 
-        return peers[target].CallAsync(call);
+        return peers[target].CallAsync(call, cancellationToken);
     }
 
-    /// <summary>A read of another region's state over the peer link; null when that region cannot be reached.</summary>
-    public async Task<T?> TryCallAsync<T>(string target, Func<IGrainFactory, Task<T>> call) where T : class
+    /// <summary>
+    /// A read of another region's state over the peer link; null when that region cannot be reached. The read gets a
+    /// token cancelled when the peer call times out or <paramref name="cancellationToken"/> is.
+    /// </summary>
+    public async Task<T?> TryCallAsync<T>(string target, Func<IGrainFactory, CancellationToken, Task<T>> call, CancellationToken cancellationToken = default) where T : class
     {
         try
         {
-            return await CallAsync(target, call);
+            return await CallAsync(target, call, cancellationToken);
         }
         catch (RegionUnavailableException)
         {

@@ -36,7 +36,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         }
 
         services.Active.Add(Info.Type, EntityId);
-        await ReloadAsync();
+        await ReloadAsync(cancellationToken);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -45,15 +45,17 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         return Task.CompletedTask;
     }
 
-    public async Task<T?> GetAsync()
+    // Reads take the caller's token (an HTTP request aborted, a peer's call given up): a re-read of a stale cache
+    // stops with it. Writes take none: once a write runs it goes to its commit, and its caller bounds the wait.
+    public async Task<T?> GetAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureFreshAsync();
+        await EnsureFreshAsync(cancellationToken);
         return Value;
     }
 
-    public async Task<EntityState?> GetStateAsync()
+    public async Task<EntityState?> GetStateAsync(CancellationToken cancellationToken = default)
     {
-        await EnsureFreshAsync();
+        await EnsureFreshAsync(cancellationToken);
         return State;
     }
 
@@ -63,13 +65,13 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
             : ReloadAsync();
 
     /// <summary>Reads the row again if the cache is older than <see cref="ReplicaOptions.MaxCacheAge"/> (a refresh may have been lost).</summary>
-    protected Task EnsureFreshAsync() =>
-        services.States.Clock.Time.GetUtcNow() - _checkedAt > services.Options.Value.MaxCacheAge ? ReloadAsync() : Task.CompletedTask;
+    protected Task EnsureFreshAsync(CancellationToken cancellationToken = default) =>
+        services.States.Clock.Time.GetUtcNow() - _checkedAt > services.Options.Value.MaxCacheAge ? ReloadAsync(cancellationToken) : Task.CompletedTask;
 
-    private async Task ReloadAsync()
+    private async Task ReloadAsync(CancellationToken cancellationToken = default)
     {
         var checkedAt = services.States.Clock.Time.GetUtcNow();
-        Adopt(await services.Store.ReadAsync(Info.Type, EntityId));
+        Adopt(await services.Store.ReadAsync(Info.Type, EntityId, cancellationToken));
         _checkedAt = checkedAt;
     }
 

@@ -9,15 +9,16 @@ namespace Haunt.Grains.Sync;
 [StatelessWorker(1)]
 public sealed class RegionStatusGrain(SyncStatusBoard board, IRegionalStore store, TimeProvider time) : Grain, IRegionStatusGrain
 {
-    public Task<SyncStatus> GetStatusAsync() => board.Latest is { } links
-        ? StoredStatus.ReadIntoAsync(links, store, time.GetUtcNow())
-        : GrainFactory.GetGrain<ISyncQueueGrain>(this.GetPrimaryKeyString()).GetStatusAsync();
+    public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => board.Latest is { } links
+        ? StoredStatus.ReadIntoAsync(links, store, time.GetUtcNow(), cancellationToken)
+        : GrainFactory.GetGrain<ISyncQueueGrain>(this.GetPrimaryKeyString()).GetStatusAsync(cancellationToken);
 
     public Task PingAsync() => Task.CompletedTask;
 
-    public async Task<DigestReport> GetDigestAsync()
+    /// <summary>A scan of every table: a caller that gives up (an HTTP client gone, a peer's call timed out) stops it.</summary>
+    public async Task<DigestReport> GetDigestAsync(CancellationToken cancellationToken = default)
     {
-        var digest = await store.DigestAsync();
+        var digest = await store.DigestAsync(cancellationToken);
         return new DigestReport(this.GetPrimaryKeyString(), digest.Overall, digest.Entities, digest.PerType.ToDictionary(p => p.Key.ToString(), p => p.Value));
     }
 }

@@ -48,7 +48,7 @@ public sealed class SyncQueueGrain(
 
     public Task WakeAsync() => _engine.FlushAllAsync();
 
-    public Task<SyncStatus> GetStatusAsync() => _engine.GetStatusAsync();
+    public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _engine.GetStatusAsync(cancellationToken);
 
     public async Task<ReconcileStarted> ReconcileAsync() =>
         new(_engine.Region, await _engine.StartRoundAsync(), [.. KnownRegions.PeersOf(_engine.Region)]);

@@ -11,7 +11,7 @@ public sealed partial class SyncEngine
 
     public async Task FlushAllAsync()
     {
-        if (_flushing || !Options.Replicate)
+        if (_flushing)
         {
             return;
         }

@@ -84,5 +84,5 @@ public sealed partial class SyncEngine
         _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99));
 
     /// <summary>The whole status: <see cref="LinkStatus"/> with the store's figures read now.</summary>
-    public Task<SyncStatus> GetStatusAsync() => StoredStatus.ReadIntoAsync(LinkStatus(), _store, Now);
+    public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => StoredStatus.ReadIntoAsync(LinkStatus(), _store, Now, cancellationToken);
 }

@@ -3,9 +3,6 @@ namespace Haunt.Replication.Engine;
 /// <summary>Settings of the sync loops (section "Haunt:Sync").</summary>
 public sealed class SyncOptions
 {
-    /// <summary>False turns sending off (the outbox still fills): the benchmark's "replication off" baseline.</summary>
-    public bool Replicate { get; set; } = true;
-
     /// <summary>How often the outbox is flushed when nothing wakes it earlier.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

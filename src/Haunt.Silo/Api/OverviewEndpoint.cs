@@ -20,10 +20,12 @@ public sealed record SyncOverview(string AnsweredBy, long AtMs, IReadOnlyList<Re
 /// <summary>GET /api/sync/overview: what the sync console draws, in one call (each peer asked over the peer link, 1.5 s at most).</summary>
 public static class OverviewEndpoint
 {
-    public static async Task<Ok<SyncOverview>> OverviewAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, PeerClients peers, TimeProvider time)
+    public static async Task<Ok<SyncOverview>> OverviewAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, PeerClients peers, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p, p => reach.TryCallAsync(p, g => g.GetGrain<IRegionStatusGrain>(p).GetStatusAsync()));
-        var statuses = new Dictionary<string, SyncStatus?> { [region.Name] = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync() };
+        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p,
+            p => reach.TryCallAsync(p, (g, ct) => g.GetGrain<IRegionStatusGrain>(p).GetStatusAsync(ct), cancellationToken));
+        var statuses = new Dictionary<string, SyncStatus?> { [region.Name] = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync(cancellationToken) };
         foreach (var (peer, answer) in asked)
         {
             statuses[peer] = await answer;

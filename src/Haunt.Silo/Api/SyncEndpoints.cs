@@ -28,7 +28,8 @@ public static class SyncEndpoints
         sync.MapGet("/metrics", MetricsAsync).WithSummary("node_metrics rows recorded since `since` (unix ms; default: the last hour).");
         sync.MapGet("/queue", QueueAsync).WithSummary("Outbox rows not yet acked (by `peer`, or by any peer), paged by seq: pass the last seq as `after`.");
         sync.MapGet("/conflicts", ConflictsAsync).WithSummary("The conflict log, paged by id.");
-        sync.MapGet("/digest", async (IGrainFactory grains, SiloRegion region) => TypedResults.Ok(await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync()))
+        sync.MapGet("/digest", async (IGrainFactory grains, SiloRegion region, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync(cancellationToken)))
             .WithSummary("This region's data digest, overall and per entity type.");
         sync.MapGet("/convergence", ConvergenceAsync)
             .WithSummary("Asks every region for its digest over the peer link: converged yes/no, the entity types that differ, the regions that could not be reached.");
@@ -41,9 +42,9 @@ public static class SyncEndpoints
     }
 
     private static async Task<Ok<SyncHealth>> HealthAsync(IGrainFactory grains, SiloRegion region, PeerClients peers, IClusterMembershipService membership,
-        IOptions<ClusterOptions> cluster, IServiceProvider services)
+        IOptions<ClusterOptions> cluster, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var status = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync();
+        var status = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync(cancellationToken);
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status is not SiloStatus.Dead)
             .Select(m => new SiloHealth(m.Name, m.SiloAddress.ToParsableString(), m.Status.ToString())).ToList();
@@ -57,14 +58,15 @@ public static class SyncEndpoints
             status.ChangesApplied, status.BatchesRejected, status.Conflicts, health, services.GetService<LinkTls>()?.Refused));
     }
 
-    private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store)
+    private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store, CancellationToken cancellationToken)
     {
-        var rows = await store.MetricsAsync(since ?? DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), MaxPage);
+        var rows = await store.MetricsAsync(since ?? DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), MaxPage, cancellationToken);
         // Deserialized to a JsonElement that owns its data: no JsonDocument (pooled buffers) left undisposed.
         return TypedResults.Ok(rows.Select(r => new MetricsPoint(r.Id, r.Region, r.RecordedAtMs, JsonSerializer.Deserialize<JsonElement>(r.Metrics))).ToList());
     }
 
-    private static async Task<Results<Ok<List<QueueItem>>, ValidationProblem>> QueueAsync(string? peer, int? limit, long? after, IRegionalStore store, SiloRegion region)
+    private static async Task<Results<Ok<List<QueueItem>>, ValidationProblem>> QueueAsync(string? peer, int? limit, long? after, IRegionalStore store, SiloRegion region,
+        CancellationToken cancellationToken)
     {
         if (peer is not null && (!KnownRegions.IsKnown(peer) || peer == region.Name))
         {
@@ -76,21 +78,24 @@ public static class SyncEndpoints
             return ApiErrors.BadQuery("limit", $"limit must be 1–{MaxPage}.");
         }
 
-        var rows = await store.QueueAsync(peer, after ?? 0, limit ?? 100);
+        var rows = await store.QueueAsync(peer, after ?? 0, limit ?? 100, cancellationToken);
         return TypedResults.Ok(rows.Select(r => new QueueItem(r.Item.Seq, r.Item.State.Type, r.Item.State.Id, r.Item.Operation, r.Item.State.Vector.ToString(),
             r.Item.CommittedAtMs, r.Bytes)).ToList());
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ConflictRecord>>, ValidationProblem>> ConflictsAsync(int? limit, long? after, IRegionalStore store) =>
+    private static async Task<Results<Ok<IReadOnlyList<ConflictRecord>>, ValidationProblem>> ConflictsAsync(int? limit, long? after, IRegionalStore store,
+        CancellationToken cancellationToken) =>
         limit is < 1 or > MaxPage
             ? ApiErrors.BadQuery("limit", $"limit must be 1–{MaxPage}.")
-            : TypedResults.Ok(await store.ConflictsAsync(after ?? 0, limit ?? 100));
+            : TypedResults.Ok(await store.ConflictsAsync(after ?? 0, limit ?? 100, cancellationToken));
 
-    private static async Task<Ok<Convergence>> ConvergenceAsync(IGrainFactory grains, SiloRegion region, RegionReach reach)
+    private static async Task<Ok<Convergence>> ConvergenceAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, CancellationToken cancellationToken)
     {
-        // This region's digest from its own grain; each peer's from the peer's grain, through the peer link.
-        var peers = KnownRegions.PeersOf(region.Name).Select(peer => reach.TryCallAsync(peer, g => g.GetGrain<IRegionStatusGrain>(peer).GetDigestAsync())).ToList();
-        var own = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync();
+        // This region's digest from its own grain; each peer's from the peer's grain, through the peer link. A client
+        // that goes away stops all three scans.
+        var peers = KnownRegions.PeersOf(region.Name)
+            .Select(peer => reach.TryCallAsync(peer, (g, ct) => g.GetGrain<IRegionStatusGrain>(peer).GetDigestAsync(ct), cancellationToken)).ToList();
+        var own = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync(cancellationToken);
         var digests = (await Task.WhenAll(peers)).OfType<DigestReport>().Prepend(own).ToList();
         var unreachable = KnownRegions.All.Except(digests.Select(d => d.Region)).ToList();
         var types = digests.SelectMany(d => d.PerType.Keys).Distinct().Order();

@@ -49,7 +49,7 @@ public static class TradingEndpoints
     }
 
     private static async Task<Ok<Portfolio>> GetPortfolioAsync(string id, [AsParameters] TradingServices services) =>
-        TypedResults.Ok(await (await services.ExistingPortfolioAsync(id)).GetAsync() ?? throw new EntityNotFoundException("Portfolio", id));
+        TypedResults.Ok(await (await services.ExistingPortfolioAsync(id)).GetAsync(services.Aborted) ?? throw new EntityNotFoundException("Portfolio", id));
 
     private static async Task<Results<Created<Order>, ProblemHttpResult>> PlaceOrderAsync(string id, PlaceOrderRequest body, [AsParameters] TradingServices services)
     {
@@ -78,7 +78,7 @@ public static class TradingEndpoints
             throw new EntityNotFoundException("Order", id);
         }
 
-        return TypedResults.Ok(await services.Grains.GetGrain<IOrderGrain>(EntityKey.Of(services.Region.Name, id)).GetAsync()
+        return TypedResults.Ok(await services.Grains.GetGrain<IOrderGrain>(EntityKey.Of(services.Region.Name, id)).GetAsync(services.Aborted)
             ?? throw new EntityNotFoundException("Order", id));
     }
 
@@ -91,13 +91,14 @@ public static class TradingEndpoints
     private static async Task<Ok<List<T>>> ListAsync<T>(string portfolioId, EntityType type, TradingServices services)
     {
         await services.ExistingPortfolioAsync(portfolioId);
-        var rows = await services.Store.ListByPortfolioAsync(type, portfolioId);
+        var rows = await services.Store.ListByPortfolioAsync(type, portfolioId, services.Aborted);
         return TypedResults.Ok(rows.Select(s => StateJson.Deserialize<T>(s.Payload)).ToList());
     }
 }
 
 /// <summary>What the trading handlers use, bound from DI and the request (the caller).</summary>
-public sealed record TradingServices(IGrainFactory Grains, IRegionalStore Store, SiloRegion Region, ClaimsPrincipal User)
+/// <param name="Aborted">The request's own token: reads stop when the client goes away (writes run to their commit).</param>
+public sealed record TradingServices(IGrainFactory Grains, IRegionalStore Store, SiloRegion Region, ClaimsPrincipal User, CancellationToken Aborted)
 {
     /// <summary>The caller: the token's subject (authentication guarantees there is one).</summary>
     public string UserId => User.FindFirst(HauntPolicies.UserClaim)?.Value ?? throw new InvalidOperationException("An unauthenticated request reached a trading handler.");
@@ -118,12 +119,12 @@ public sealed record TradingServices(IGrainFactory Grains, IRegionalStore Store,
     /// <summary>Whether the caller owns the portfolio as this region stores it (false if it is not here, or malformed).</summary>
     public async Task<bool> OwnsAsync(string portfolioId) =>
         EntityIds.IsWellFormed(portfolioId)
-        && await Store.ReadAsync(EntityType.Portfolio, portfolioId) is { Deleted: false } stored
+        && await Store.ReadAsync(EntityType.Portfolio, portfolioId, Aborted) is { Deleted: false } stored
         && StateJson.Deserialize<Portfolio>(stored.Payload).Owner == UserId;
 
     /// <summary>The stored row; throws <see cref="EntityNotFoundException"/> unless the id is well formed and a live row exists here.</summary>
     public async Task<EntityState> RequireStoredAsync(EntityType type, string id) =>
-        EntityIds.IsWellFormed(id) && await Store.ReadAsync(type, id) is { Deleted: false } stored
+        EntityIds.IsWellFormed(id) && await Store.ReadAsync(type, id, Aborted) is { Deleted: false } stored
             ? stored
             : throw new EntityNotFoundException(type.ToString(), id);
 }

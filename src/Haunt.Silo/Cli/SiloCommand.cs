@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Haunt.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Haunt.Silo.Cli;
 
@@ -66,53 +67,29 @@ public static class SiloCommand
             .AddEnvironmentVariables()
             .AddInMemoryCollection(overrides)
             .Build();
-        var options = configuration.GetSection("Haunt").Get<SiloHostOptions>() ?? new SiloHostOptions();
-        var problems = options.Problems().ToList();
-        if (problems.Count > 0)
+        WebApplication app;
+        try
         {
-            foreach (var problem in problems)
-            {
-                await Console.Error.WriteLineAsync($"haunt silo: {problem}");
-            }
-
-            return 2;
+            app = await RegionalSilo.BuildAsync(configuration, cancellationToken: cancel);
+        }
+        catch (OptionsValidationException invalid)
+        {
+            return await RefuseAsync(invalid.Failures, 2);
         }
 
-        // Relative to where the command was run (`up` passes an absolute one); absolute from here on, so the
-        // paths this silo prints and logs say where its files really are.
-        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
-        var defaults = SiloEndpoints.DefaultFor(options.Region, index: options.SiloIndex);
-        var endpoints = new SiloEndpoints(
-            options.SiloPort > 0 ? options.SiloPort : defaults.SiloPort,
-            options.GatewayPort > 0 ? options.GatewayPort : defaults.GatewayPort,
-            options.HttpPort > 0 ? options.HttpPort : defaults.HttpPort);
-        var (peers, peerProblem) = await PeerAddresses.ResolveAsync(options.Region, options.Peers, TimeSpan.FromSeconds(60), cancel);
-        if (peers is null)
-        {
-            await Console.Error.WriteLineAsync($"haunt silo: {peerProblem}");
-            return 2;
-        }
-
-        var key = string.IsNullOrWhiteSpace(options.Sync.ClusterKey) ? ClusterKeyFile.LoadOrCreate(options.DataDirectory) : options.Sync.ClusterKey;
-        var app = RegionalSilo.Build(new RegionalSiloSettings(options.Region, options.DataDirectory, endpoints, key,
-            peers,
-            Mode: string.IsNullOrWhiteSpace(options.ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres,
-            ClusterDatabasePath: options.ClusterDatabase ?? ClusterDatabase.DefaultPath(options.DataDirectory, options.Region),
-            ClusterPostgres: options.ClusterPostgres is null ? null : ClusterDatabase.ForRegionPostgres(options.ClusterPostgres, options.Region),
-            AdvertisedHost: options.AdvertisedHost,
-            FastFailureDetection: options.FastFailureDetection, StorePostgres: options.StorePostgres,
-            Auth: options.EffectiveAuth(options.DataDirectory), RateLimits: options.RateLimits, Tls: options.Tls.Load(),
-            Configuration: configuration));
         try
         {
             await app.StartAsync(cancel);
         }
         catch (Exception ex) when (Problem(ex) is { } problem)
         {
-            await Console.Error.WriteLineAsync($"haunt silo: {problem}");
-            return 1;
+            await app.DisposeAsync();
+            return await RefuseAsync([problem], 1);
         }
-        var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(options.DataDirectory, options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
+
+        var options = app.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value;
+        var endpoints = options.Endpoints();
+        var store = string.IsNullOrWhiteSpace(options.StorePostgres) ? "SQLite " + Path.Combine(Path.GetFullPath(options.DataDirectory), options.Region + ".db") : "PostgreSQL schema haunt_" + options.Region;
         Console.WriteLine($"{options.Region} silo up: cluster {RegionCluster.IdOf(options.Region)}, silo {endpoints.SiloPort}, gateway {endpoints.GatewayPort}, " +
             $"API {(options.Tls.Enabled ? "https" : "http")}://{options.AdvertisedHost}:{endpoints.HttpPort}{(options.Tls.Enabled ? " (TLS on the API and every Orleans connection)" : "")}, store {store}");
         try
@@ -127,6 +104,16 @@ public static class SiloCommand
         await app.StopAsync(CancellationToken.None);
         await app.DisposeAsync();
         return 0;
+    }
+
+    private static async Task<int> RefuseAsync(IEnumerable<string> problems, int exitCode)
+    {
+        foreach (var problem in problems)
+        {
+            await Console.Error.WriteLineAsync($"haunt silo: {problem}");
+        }
+
+        return exitCode;
     }
 
     /// <summary>The store's own message, wherever Orleans wrapped it (grain activation, startup task, lifecycle).</summary>

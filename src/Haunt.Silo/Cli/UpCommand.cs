@@ -53,7 +53,7 @@ public static class UpCommand
         var link = tls?.Load();
         PrintConsole(auth, tls);
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, link)
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, tls)
             : new ChildProcessRegions(data, postgres, silos, tls);
         await regions.StartAsync(cancel);
         PrintTokens(auth, data, tls);

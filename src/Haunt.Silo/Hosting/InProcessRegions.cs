@@ -6,7 +6,7 @@ namespace Haunt.Silo.Hosting;
 /// stores in SQLite files or, given a connection string, in PostgreSQL schemas.
 /// </summary>
 public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1,
-    LinkTls? tls = null) : IRegionHost
+    Security.TlsSettings? tls = null) : IRegionHost
 {
     private readonly List<(string Region, WebApplication App)> _silos = [];
 
@@ -19,9 +19,11 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey, Se
             for (var index = 0; index < silosPerRegion; index++)
             {
                 var endpoints = SiloEndpoints.DefaultFor(region, index: index);
-                var app = RegionalSilo.Build(new RegionalSiloSettings(region, dataDirectory, endpoints, clusterKey,
-                    PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), PrimarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort,
-                    StorePostgres: postgres, FastFailureDetection: silosPerRegion > 1, Auth: auth, Tls: tls));
+                var settings = LocalSiloSettings.For(region, dataDirectory, endpoints, clusterKey, PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), auth,
+                    primarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort).WithTls(tls);
+                settings["Haunt:StorePostgres"] = postgres;
+                settings["Haunt:FastFailureDetection"] = silosPerRegion > 1 ? "true" : null;
+                var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), cancellationToken: cancellationToken);
                 await app.StartAsync(cancellationToken);
                 _silos.Add((region, app));
                 var api = endpoints.ApiUrl(tls is not null);

@@ -8,48 +8,9 @@ using Orleans.Dashboard;
 using Scalar.AspNetCore;
 using Haunt.Grains.Sync;
 using Orleans.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Haunt.Silo.Hosting;
-
-/// <summary>
-/// How the silos of one region find each other (each region is its own cluster): Localhost = Orleans
-/// development clustering (`up` in-process, the benchmark, API tests); SqliteFile = ADO.NET membership and
-/// reminders in the region's own SQLite cluster file; Postgres = the same in the region's PostgreSQL database.
-/// </summary>
-public enum ClusterMode { Localhost, SqliteFile, Postgres }
-
-/// <summary>
-/// Settings for one regional silo process or in-process instance. <paramref name="Peers"/> are the gateways of
-/// the other regions' clusters; <paramref name="PrimarySiloPort"/> (development clustering) 0 = this silo.
-/// <paramref name="ClusterKey"/> signs sync batches unless <paramref name="Configuration"/> sets Haunt:Sync:ClusterKey.
-/// <paramref name="Configuration"/> is the configuration the silo command read (its JSON files, the environment,
-/// its flags): every option of the silo binds from it, and a reload of it reaches them.
-/// </summary>
-public sealed record RegionalSiloSettings(
-    string Region,
-    string DataDirectory,
-    SiloEndpoints Endpoints,
-    string ClusterKey,
-    IReadOnlyDictionary<string, IReadOnlyList<IPEndPoint>> Peers,
-    int PrimarySiloPort = 0,
-    LogLevel LogLevel = LogLevel.Warning,
-    Action<SyncOptions>? ConfigureSync = null,
-    ClusterMode Mode = ClusterMode.Localhost,
-    string? ClusterDatabasePath = null,
-    string? ClusterPostgres = null,
-    string AdvertisedHost = "127.0.0.1",
-    bool FastFailureDetection = false,
-    string? StorePostgres = null,
-    Action<PeerOptions>? ConfigurePeers = null,
-    AuthSettings? Auth = null,
-    RateLimitSettings? RateLimits = null,
-    LinkTls? Tls = null,
-    Action<ISiloBuilder>? ConfigureSilo = null,
-    IConfiguration? Configuration = null)
-{
-    /// <summary>This region's own cluster.</summary>
-    public string ClusterId => RegionCluster.IdOf(Region);
-}
 
 /// <summary>
 /// A silo of one region's own cluster, with its HTTP API co-hosted in the same process (ASP.NET Core +
@@ -57,27 +18,49 @@ public sealed record RegionalSiloSettings(
 /// </summary>
 public static class RegionalSilo
 {
-    public static WebApplication Build(RegionalSiloSettings settings)
+    /// <summary>
+    /// Builds one silo from one configuration: its section Haunt (<see cref="SiloHostOptions"/>) says which region,
+    /// where its data and peers are and how it is secured; every feature binds its own section of the same
+    /// configuration (Haunt:Sync, Haunt:Replicas, Haunt:PeerLink, Haunt:Trading, Logging), and a reload of it reaches
+    /// them. Throws <see cref="OptionsValidationException"/> naming every bad setting at once: the silo's own, then
+    /// (once they are all known) its features'. <paramref name="configureSilo"/> is where tests and the benchmark add
+    /// their seams.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(IConfiguration configuration, Action<ISiloBuilder>? configureSilo = null,
+        CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        if (settings.Configuration is { } configuration)
+        // One configuration for the whole silo: what the caller read comes last, so it wins.
+        builder.Configuration.AddConfiguration(configuration);
+        var section = builder.Configuration.GetSection(SiloHostOptions.Section);
+        var host = SiloHostOptionsValidator.Require(section.Get<SiloHostOptions>() ?? new SiloHostOptions());
+        builder.Services.AddOptions<SiloHostOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
+        var (peers, peerProblem) = await PeerAddresses.ResolveAsync(host.Region, host.Peers, TimeSpan.FromSeconds(60), cancellationToken);
+        if (peers is null)
         {
-            // One configuration for the whole silo: what the command read comes last, so it wins.
-            builder.Configuration.AddConfiguration(configuration);
+            throw new OptionsValidationException(Options.DefaultName, typeof(SiloHostOptions), [peerProblem!]);
         }
 
-        builder.Logging.SetMinimumLevel(settings.LogLevel);
+        // Relative to where the silo was started; absolute from here on, so the paths it logs say where its files are.
+        var data = Path.GetFullPath(host.DataDirectory);
+        var endpoints = host.Endpoints();
+        var tls = host.Tls.Load();
+        var advertised = host.AdvertisedHost;
+
+        // Warnings by default; Logging:LogLevel in the configuration overrides it.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Orleans' messaging and streams keep their warnings and errors: they are how an operator learns that a
         // silo of the region cannot reach another. Only the watchdog's warnings about slow timer turns, which a
         // loaded two-core machine gives all the time, are left out.
         builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         // On loopback unless the silo advertises a routable address (containers, separate hosts); HTTPS with the
         // silo's certificate when TLS is on.
-        var scheme = settings.Tls is null ? "http" : "https";
-        builder.WebHost.UseUrls(settings.AdvertisedHost is "127.0.0.1" or "localhost"
-            ? $"{scheme}://127.0.0.1:{settings.Endpoints.HttpPort}"
-            : $"{scheme}://0.0.0.0:{settings.Endpoints.HttpPort}");
-        if (settings.Tls is { } https)
+        var scheme = tls is null ? "http" : "https";
+        builder.WebHost.UseUrls(advertised is "127.0.0.1" or "localhost"
+            ? $"{scheme}://127.0.0.1:{endpoints.HttpPort}"
+            : $"{scheme}://0.0.0.0:{endpoints.HttpPort}");
+        if (tls is { } https)
         {
             builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out unless asked
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(h => h.ServerCertificate = https.Certificate));
@@ -85,8 +68,8 @@ public static class RegionalSilo
 
         builder.UseOrleans(silo =>
         {
-            ConfigureClustering(silo, settings);
-            if (settings.Tls is { } tls)
+            ConfigureClustering(silo, host, endpoints);
+            if (tls is not null)
             {
                 // Every Orleans connection of the silo: its region's other silos, clients at its gateway, and (below) its peer clients.
                 silo.UseTls(tls.Certificate, tls.Configure);
@@ -95,30 +78,31 @@ public static class RegionalSilo
 
             silo.AddDashboard();
             silo.AddHaunt(
-                r => { r.Region = settings.Region; r.DataDirectory = settings.DataDirectory; r.StorePostgres = settings.StorePostgres; },
+                r => { r.Region = host.Region; r.DataDirectory = data; r.StorePostgres = host.StorePostgres; },
                 s =>
                 {
-                    // A key in the configuration wins (and rotates when the configuration reloads).
-                    s.ClusterKey = string.IsNullOrWhiteSpace(s.ClusterKey) ? settings.ClusterKey : s.ClusterKey;
-                    settings.ConfigureSync?.Invoke(s);
+                    // Only in development (validated above) is no key configured: then the one generated in the data
+                    // folder. A configured key rotates when the configuration reloads.
+                    if (string.IsNullOrWhiteSpace(s.ClusterKey))
+                    {
+                        s.ClusterKey = ClusterKeyFile.LoadOrCreate(data);
+                    }
                 },
                 p =>
                 {
-                    foreach (var (peer, gateways) in settings.Peers)
+                    foreach (var (peer, gateways) in peers)
                     {
                         p.Gateways[peer] = gateways;
                     }
 
-                    p.Tls = settings.Tls;
-
-                    settings.ConfigurePeers?.Invoke(p);
+                    p.Tls = tls;
                 });
             silo.AddHauntTrading();
-            settings.ConfigureSilo?.Invoke(silo);
+            configureSilo?.Invoke(silo);
         });
 
-        builder.Services.AddHauntAuthentication(settings.Auth ?? throw new ArgumentException("A silo's HTTP API needs its token settings (Auth).", nameof(settings)));
-        builder.Services.AddHauntRateLimits(settings.RateLimits ?? new RateLimitSettings());
+        builder.Services.AddHauntAuthentication(host.EffectiveAuth(data));
+        builder.Services.AddHauntRateLimits(host.RateLimits);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHauntOpenApi();
@@ -127,6 +111,7 @@ public static class RegionalSilo
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
 
         var app = builder.Build();
+        await ValidateFeaturesAsync(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHauntAuthentication();
@@ -144,37 +129,58 @@ public static class RegionalSilo
         return app;
     }
 
-    private static void ConfigureClustering(ISiloBuilder silo, RegionalSiloSettings settings)
+    /// <summary>
+    /// The features' options (ValidateOnStart), all checked now: the host would check them only after it built its
+    /// hosted services, and the first constructor that reads a bad one (the peer clients, say) would name it alone.
+    /// </summary>
+    private static async Task ValidateFeaturesAsync(WebApplication app)
     {
-        if (settings.Mode == ClusterMode.Localhost)
+        try
         {
-            silo.UseLocalhostClustering(settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort,
-                new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort == 0 ? settings.Endpoints.SiloPort : settings.PrimarySiloPort),
-                serviceId: RegionCluster.ServiceId, clusterId: settings.ClusterId);
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
+        {
+            await app.DisposeAsync();
+            var failures = (ex is AggregateException all ? all.InnerExceptions : [ex]).SelectMany(e => e is OptionsValidationException invalid ? invalid.Failures : [e.Message]);
+            throw new OptionsValidationException(Options.DefaultName, typeof(SiloHostOptions), failures);
+        }
+    }
+
+    private static void ConfigureClustering(ISiloBuilder silo, SiloHostOptions host, SiloEndpoints endpoints)
+    {
+        var clusterId = RegionCluster.IdOf(host.Region);
+        var mode = host.EffectiveClustering;
+        if (mode == ClusterMode.Localhost)
+        {
+            silo.UseLocalhostClustering(endpoints.SiloPort, endpoints.GatewayPort,
+                new IPEndPoint(IPAddress.Loopback, host.PrimarySiloPort == 0 ? endpoints.SiloPort : host.PrimarySiloPort),
+                serviceId: RegionCluster.ServiceId, clusterId: clusterId);
             silo.UseInMemoryReminderService();
         }
         else
         {
-            var (invariant, connection) = settings.Mode == ClusterMode.Postgres
-                ? ("Npgsql", settings.ClusterPostgres ?? throw new InvalidOperationException("A PostgreSQL connection string is required."))
-                : ("System.Data.SQLite", ClusterDatabase.ConnectionString(settings.ClusterDatabasePath ?? throw new InvalidOperationException("A SQLite cluster file is required.")));
-            if (settings.Mode == ClusterMode.Postgres)
+            string invariant, connection;
+            if (mode == ClusterMode.Postgres)
             {
+                (invariant, connection) = ("Npgsql", ClusterDatabase.ForRegionPostgres(host.ClusterPostgres!, host.Region));
                 ClusterDatabase.EnsureCreatedPostgres(connection);
             }
             else
             {
-                ClusterDatabase.EnsureCreated(settings.ClusterDatabasePath!);
+                var path = host.ClusterDatabase ?? ClusterDatabase.DefaultPath(Path.GetFullPath(host.DataDirectory), host.Region);
+                (invariant, connection) = ("System.Data.SQLite", ClusterDatabase.ConnectionString(path));
+                ClusterDatabase.EnsureCreated(path);
             }
 
-            silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = RegionCluster.ServiceId; });
-            var advertised = IPAddress.TryParse(settings.AdvertisedHost, out var ip) ? ip : Dns.GetHostAddresses(settings.AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
-            silo.ConfigureEndpoints(advertised, settings.Endpoints.SiloPort, settings.Endpoints.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = RegionCluster.ServiceId; });
+            var advertised = IPAddress.TryParse(host.AdvertisedHost, out var ip) ? ip : Dns.GetHostAddresses(host.AdvertisedHost).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+            silo.ConfigureEndpoints(advertised, endpoints.SiloPort, endpoints.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             silo.UseAdoNetClustering(o => { o.Invariant = invariant; o.ConnectionString = connection; });
             silo.UseAdoNetReminderService(o => { o.Invariant = invariant; o.ConnectionString = connection; });
         }
 
-        if (settings.FastFailureDetection)
+        if (host.FastFailureDetection)
         {
             // Tests kill silo processes: declare them dead in seconds rather than a minute.
             silo.Configure<ClusterMembershipOptions>(o =>

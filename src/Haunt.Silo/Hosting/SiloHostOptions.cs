@@ -8,6 +8,8 @@ namespace Haunt.Silo.Hosting;
 /// </summary>
 public sealed class SiloHostOptions
 {
+    public const string Section = "Haunt";
+
     /// <summary>osaka, seoul or nyc.</summary>
     public string Region { get; set; } = "";
 
@@ -22,6 +24,16 @@ public sealed class SiloHostOptions
     /// replaces ClusterDatabase. Without a Search Path the tables go to the schema orleans_&lt;region&gt;.
     /// </summary>
     public string? ClusterPostgres { get; set; }
+
+    /// <summary>
+    /// How the region's silos find each other: SqliteFile (the cluster file; the default), Postgres (the default when
+    /// ClusterPostgres is set) or Localhost (Orleans development clustering, for silos of one process: in-process
+    /// `up`, the benchmark, tests).
+    /// </summary>
+    public ClusterMode? Clustering { get; set; }
+
+    /// <summary>Localhost clustering: the silo port of the region's primary silo (0 = this silo is the primary).</summary>
+    [Range(0, 65535)] public int PrimarySiloPort { get; set; }
 
     /// <summary>PostgreSQL connection string for this region's store (schema haunt_&lt;region&gt;); replaces the SQLite file.</summary>
     public string? StorePostgres { get; set; }
@@ -63,6 +75,17 @@ public sealed class SiloHostOptions
     /// <summary>Requests per second on the trading endpoints (Haunt:RateLimits).</summary>
     public Security.RateLimitSettings RateLimits { get; set; } = new();
 
+    /// <summary>The clustering this silo runs with: as configured, else by whether a cluster database in PostgreSQL is given.</summary>
+    public ClusterMode EffectiveClustering => Clustering ?? (string.IsNullOrWhiteSpace(ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres);
+
+    /// <summary>This silo's ports: as configured, or its region's defaults for its silo index.</summary>
+    public SiloEndpoints Endpoints()
+    {
+        var defaults = SiloEndpoints.DefaultFor(Region, index: SiloIndex);
+        return new SiloEndpoints(SiloPort > 0 ? SiloPort : defaults.SiloPort, GatewayPort > 0 ? GatewayPort : defaults.GatewayPort,
+            HttpPort > 0 ? HttpPort : defaults.HttpPort);
+    }
+
     /// <summary>The token settings this silo runs with: as configured, or in development without keys the local key of <paramref name="dataDirectory"/>.</summary>
     public Security.AuthSettings EffectiveAuth(string dataDirectory) => Auth.SigningKeys.Count > 0 || !Development
         ? Auth
@@ -93,12 +116,17 @@ public sealed class SiloHostOptions
             yield return $"Haunt:SiloIndex must be 0–{SiloEndpoints.MaxSilosPerRegion - 1} (got {SiloIndex}).";
         }
 
-        foreach (var (name, port) in new[] { ("SiloPort", SiloPort), ("GatewayPort", GatewayPort), ("HttpPort", HttpPort) })
+        foreach (var (name, port) in new[] { ("SiloPort", SiloPort), ("GatewayPort", GatewayPort), ("HttpPort", HttpPort), ("PrimarySiloPort", PrimarySiloPort) })
         {
             if (port is < 0 or > 65535)
             {
                 yield return $"Haunt:{name} must be 0–65535 (got {port}).";
             }
+        }
+
+        if (Clustering == ClusterMode.Postgres && string.IsNullOrWhiteSpace(ClusterPostgres))
+        {
+            yield return "Haunt:Clustering is Postgres but Haunt:ClusterPostgres (the cluster database's connection string) is not set.";
         }
 
         foreach (var (name, value) in new[] { ("ClusterPostgres", ClusterPostgres), ("StorePostgres", StorePostgres) })

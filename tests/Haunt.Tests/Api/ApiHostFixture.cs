@@ -28,8 +28,13 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>Each region's silo, gateway and HTTP ports.</summary>
     public Dictionary<string, SiloEndpoints> Endpoints { get; } = [];
 
-    /// <summary>TLS for the silos' APIs and Orleans connections (null: plain, as in most tests).</summary>
-    public virtual Haunt.Grains.Peers.LinkTls? Tls => null;
+    /// <summary>Whether the silos run with TLS on their APIs and Orleans connections (plain in most tests).</summary>
+    protected virtual bool WithTls => false;
+
+    /// <summary>The silos' certificate and CA under TLS (development certificates in the fixture's folder), else null.</summary>
+    public Haunt.Grains.Peers.LinkTls? Tls { get; private set; }
+
+    private Haunt.Silo.Security.TlsSettings? _tlsFiles;
 
     /// <summary>A new client of a region's API sending <paramref name="token"/> (none if null), trusting the silos' CA under TLS; the caller disposes it.</summary>
     public HttpClient Client(string region, string? token)
@@ -87,6 +92,12 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
             _database = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
         }
 
+        if (WithTls)
+        {
+            _tlsFiles = Haunt.Silo.Security.DevelopmentCertificates.LoadOrCreate(_data);
+            Tls = _tlsFiles.Load();
+        }
+
         // A port found free can be taken by a parallel test before the silo binds it: start all three again
         // on fresh ports rather than fail the whole collection (every region must know its peers' ports).
         for (var attempt = 1; ; attempt++)
@@ -116,11 +127,12 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     {
         var peers = KnownRegions.PeersOf(region).ToDictionary(p => p,
             p => (IReadOnlyList<System.Net.IPEndPoint>)[new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, endpoints[p].GatewayPort)]);
-        var app = RegionalSilo.Build(new RegionalSiloSettings(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers,
-            // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
-            ConfigureSync: s => s.MetricsInterval = TimeSpan.FromSeconds(1), StorePostgres: _database,
-            ConfigurePeers: p => p.ReconnectDelay = TimeSpan.FromMilliseconds(200), Auth: TestTokens.Settings, Tls: Tls,
-            ConfigureSilo: silo => silo.AddLinkFaults()));
+        var settings = LocalSiloSettings.For(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers, TestTokens.Settings).WithTls(_tlsFiles);
+        // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
+        settings["Haunt:Sync:MetricsInterval"] = "00:00:01";
+        settings["Haunt:PeerLink:ReconnectDelay"] = "00:00:00.200";
+        settings["Haunt:StorePostgres"] = _database;
+        var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo => silo.AddLinkFaults());
         try
         {
             await app.StartAsync();

@@ -22,9 +22,10 @@ public sealed class LimitsAndRotationTests : IAsyncLifetime
     {
         var absent = KnownRegions.PeersOf(KnownRegions.Osaka).ToDictionary(p => p,
             _ => (IReadOnlyList<IPEndPoint>)[new IPEndPoint(IPAddress.Loopback, SiloProcess.FreePort())]);
-        _silo = RegionalSilo.Build(new RegionalSiloSettings(KnownRegions.Osaka, _data, _endpoints, HauntSiloConfigurator.ClusterKey, absent,
-            Auth: new AuthSettings { SigningKeys = [s_newKey, TestTokens.SigningKey] },
-            RateLimits: new RateLimitSettings { PerUser = 4, PerAddress = 10 }));
+        var settings = LocalSiloSettings.For(KnownRegions.Osaka, _data, _endpoints, HauntSiloConfigurator.ClusterKey, absent,
+            new AuthSettings { SigningKeys = [s_newKey, TestTokens.SigningKey] });
+        (settings["Haunt:RateLimits:PerUser"], settings["Haunt:RateLimits:PerAddress"]) = ("4", "10");
+        _silo = await RegionalSilo.BuildAsync(settings.ToConfiguration());
         await _silo.StartAsync();
     }
 

@@ -11,13 +11,7 @@ namespace Haunt.Tests.Api;
 /// <summary>The three regions with TLS: HTTPS APIs and mutual TLS on every Orleans connection, one test CA.</summary>
 public sealed class TlsApiHost() : ApiHostFixture(Dialects.StoreKind.Sqlite)
 {
-    private static readonly Lazy<LinkTls> s_tls = new(() =>
-    {
-        var authority = DevelopmentCertificates.IssueAuthority("Haunt test CA");
-        return new LinkTls(DevelopmentCertificates.IssueSilo(authority, "haunt test silo"), authority);
-    });
-
-    public override LinkTls? Tls => s_tls.Value;
+    protected override bool WithTls => true;
 }
 
 [CollectionDefinition(Name)]

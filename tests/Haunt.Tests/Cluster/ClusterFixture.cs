@@ -181,6 +181,21 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
 
     public void ResumeApplies(string region) => ((PausableStore)(object)Store(region)).ApplyPause = null;
 
+    /// <summary>Holds a region's digest scans until their caller gives up or the hold is lifted (lift it before the test ends).</summary>
+    public DigestHold HoldDigestsOf(string region)
+    {
+        var hold = new DigestHold();
+        ((PausableStore)(object)Store(region)).DigestHold = hold;
+        return hold;
+    }
+
+    public void ReleaseDigests(string region)
+    {
+        var store = (PausableStore)(object)Store(region);
+        store.DigestHold?.Lift();
+        store.DigestHold = null;
+    }
+
     /// <summary>Records what a region's store applies from its peers until the result is disposed (one recorder per region at a time).</summary>
     public AppliedChanges RecordApplies(string region)
     {

@@ -7,7 +7,7 @@ namespace Haunt.Tests.Cluster;
 /// Test seam around a region's store: passes every call through, except that a local commit touching the
 /// entity named by an armed <see cref="CommitPause"/> is held after it committed and before its caller sees
 /// the result, so a test can make another call interleave exactly there; and that remote applies are told to
-/// an attached <see cref="AppliedChanges"/>.
+/// an attached <see cref="AppliedChanges"/>; and that digest scans can be held (<see cref="Cluster.DigestHold"/>).
 /// </summary>
 public class PausableStore : DispatchProxy
 {
@@ -22,6 +22,9 @@ public class PausableStore : DispatchProxy
     public CommitPause? ApplyPause { get; set; }
 
     public AppliedChanges? Applies { get; set; }
+
+    /// <summary>Holds digest scans until their caller's token is cancelled or the hold is lifted.</summary>
+    public DigestHold? DigestHold { get; set; }
 
     public static IRegionalStore Wrap(IRegionalStore inner)
     {
@@ -39,6 +42,11 @@ public class PausableStore : DispatchProxy
             {
                 Interference = null;
                 interference.Run();
+            }
+
+            if (targetMethod.Name == nameof(IRegionalStore.DigestAsync) && DigestHold is { } hold)
+            {
+                return hold.HoldAsync(() => (Task<RegionDigest>)targetMethod.Invoke(Inner, args)!, (CancellationToken)args![0]!);
             }
 
             var result = targetMethod.Invoke(Inner, args);

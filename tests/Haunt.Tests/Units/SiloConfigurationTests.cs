@@ -1,54 +1,113 @@
 using System.Net;
+using Haunt.Grains.Peers;
 using Haunt.Grains.Sync;
 using Haunt.Silo.Hosting;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Haunt.Tests.Units;
 
 /// <summary>
-/// Issue 19, item 6: the configuration the silo command reads (its JSON files, the environment, its flags) is the
-/// one every option of the silo binds from, and a reload of it reaches them. Built, not started.
+/// Issue 19, item 6: a silo is built from one configuration (the one the silo command reads from its JSON files,
+/// the environment and its flags); every option of the silo binds from it, a reload of it reaches them, and bad
+/// settings are named all at once. Built, not started (except where validation on start is the point).
 /// </summary>
 public sealed class SiloConfigurationTests : IAsyncLifetime
 {
     private static readonly string s_other = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i + 100)).ToArray());
+    private readonly string _data = Path.Combine(Path.GetTempPath(), $"haunt-config-tests-{Guid.NewGuid():N}");
     private readonly SyncKeySettings _keys = new(HauntSiloConfigurator.ClusterKey);
-    private readonly WebApplication _silo;
+    private WebApplication? _silo;
 
-    public SiloConfigurationTests()
+    private static Dictionary<string, string?> Settings(string data)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Haunt:Sync:MaxBacklogRows"] = "1234", ["Haunt:Replicas:MaxCacheAge"] = "00:00:03" })
-            .AddConfiguration(_keys.Configuration)
-            .Build();
         var peers = KnownRegions.PeersOf(KnownRegions.Osaka).ToDictionary(p => p, _ => (IReadOnlyList<IPEndPoint>)[new IPEndPoint(IPAddress.Loopback, 1)]);
-        _silo = RegionalSilo.Build(new RegionalSiloSettings(KnownRegions.Osaka, Path.GetTempPath(), new SiloEndpoints(1, 2, 3),
-            "ZmFsbGJhY2sta2V5LXVzZWQtb25seS13aGVuLW5vbmUtaXMtY29uZmlndXJlZA==", peers, Auth: TestTokens.Settings, Configuration: configuration));
+        var settings = LocalSiloSettings.For(KnownRegions.Osaka, data, new SiloEndpoints(1, 2, 3), HauntSiloConfigurator.ClusterKey, peers, TestTokens.Settings);
+        settings.Remove("Haunt:Sync:ClusterKey"); // from the reloadable key configuration below
+        return settings;
+    }
+
+    public async Task InitializeAsync()
+    {
+        var settings = Settings(_data);
+        (settings["Haunt:Sync:MaxBacklogRows"], settings["Haunt:Replicas:MaxCacheAge"], settings["Haunt:PeerLink:CallTimeout"]) = ("1234", "00:00:03", "00:00:04");
+        settings["Logging:LogLevel:Haunt"] = "Error";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddConfiguration(_keys.Configuration).Build();
+        _silo = await RegionalSilo.BuildAsync(configuration);
     }
 
     [Fact]
-    public void Settings_from_the_command_configuration_reach_the_options_of_the_silo()
+    public void Settings_from_the_one_configuration_reach_the_options_of_the_silo()
     {
-        var sync = _silo.Services.GetRequiredService<IOptions<SyncOptions>>().Value;
+        var services = _silo!.Services;
+        var sync = services.GetRequiredService<IOptions<SyncOptions>>().Value;
         Assert.Equal(1234, sync.MaxBacklogRows);
-        Assert.Equal(HauntSiloConfigurator.ClusterKey, sync.ClusterKey); // the configured key wins over the fallback
-        Assert.Equal(TimeSpan.FromSeconds(3), _silo.Services.GetRequiredService<IOptions<Haunt.Grains.Replication.ReplicaOptions>>().Value.MaxCacheAge);
+        Assert.Equal(HauntSiloConfigurator.ClusterKey, sync.ClusterKey);
+        Assert.Equal(TimeSpan.FromSeconds(3), services.GetRequiredService<IOptions<Haunt.Grains.Replication.ReplicaOptions>>().Value.MaxCacheAge);
+        var peers = services.GetRequiredService<IOptions<PeerOptions>>().Value;
+        Assert.Equal(TimeSpan.FromSeconds(4), peers.CallTimeout);
+        Assert.Equal([new IPEndPoint(IPAddress.Loopback, 1)], peers.GatewaysOf(KnownRegions.Seoul));
+        Assert.Equal(3, services.GetRequiredService<IOptions<SiloHostOptions>>().Value.HttpPort);
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        Assert.False(loggers.CreateLogger("Haunt.Storage").IsEnabled(LogLevel.Warning));
+        Assert.True(loggers.CreateLogger("Orleans.Runtime").IsEnabled(LogLevel.Warning)); // the default stays Warning
+        Assert.False(loggers.CreateLogger("Orleans.Runtime").IsEnabled(LogLevel.Information));
+    }
+
+    [Fact]
+    public void A_silo_built_as_production_builds_it_has_no_test_seam_on_its_link()
+    {
+        Assert.Null(_silo!.Services.GetService<LinkFaults>());
+        Assert.IsType<PeerReplicationLink>(_silo.Services.GetRequiredService<IReplicationLink>());
     }
 
     [Fact]
     public void A_key_rotation_in_the_reloaded_configuration_reaches_the_batch_codec()
     {
-        var codec = _silo.Services.GetRequiredService<BatchCodec>();
+        var codec = _silo!.Services.GetRequiredService<BatchCodec>();
         _keys.Use(s_other, [HauntSiloConfigurator.ClusterKey]);
 
         Assert.Equal([HauntSiloConfigurator.ClusterKey], _silo.Services.GetRequiredService<IOptionsMonitor<SyncOptions>>().CurrentValue.AcceptedKeys);
         var batch = codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, (IReadOnlyList<ChangeItem>)[]);
         Assert.Equal(BatchFault.None, BatchCodec.For(new SyncOptions { ClusterKey = s_other }).Decode(batch, KnownRegions.Seoul).Fault);
         Assert.Equal(BatchFault.Forged, BatchCodec.For(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey }).Decode(batch, KnownRegions.Seoul).Fault);
+    }
+
+    [Fact]
+    public async Task A_silo_in_development_without_a_key_signs_with_the_one_generated_in_its_data_folder()
+    {
+        var settings = Settings(_data);
+        settings["Haunt:Development"] = "true";
+        await using var silo = await RegionalSilo.BuildAsync(settings.ToConfiguration());
+
+        Assert.Equal(ClusterKeyFile.LoadOrCreate(_data), silo.Services.GetRequiredService<IOptions<SyncOptions>>().Value.ClusterKey);
+    }
+
+    [Fact]
+    public async Task Bad_silo_settings_are_all_named_at_once_before_anything_is_built()
+    {
+        var settings = Settings(_data);
+        (settings["Haunt:Region"], settings["Haunt:HttpPort"], settings["Haunt:RateLimits:PerUser"]) = ("mars", "70000", "0");
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => RegionalSilo.BuildAsync(settings.ToConfiguration()));
+
+        Assert.Equal(["Haunt:Region", "Haunt:HttpPort", "Haunt:RateLimits:PerUser", "Haunt:Sync:ClusterKey"], refused.Failures.Select(f => f.Split(' ')[0]));
+    }
+
+    [Fact]
+    public async Task Bad_feature_settings_are_all_named_at_once_when_the_silo_is_built()
+    {
+        var settings = Settings(_data);
+        settings["Haunt:Sync:ClusterKey"] = HauntSiloConfigurator.ClusterKey;
+        (settings["Haunt:Sync:BatchSize"], settings["Haunt:PeerLink:ReconnectDelay"], settings["Haunt:Replicas:MaxCacheAge"]) = ("0", "00:00:00", "-00:00:01");
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => RegionalSilo.BuildAsync(settings.ToConfiguration()));
+
+        Assert.Equal(["Haunt:PeerLink:ReconnectDelay", "Haunt:Replicas:MaxCacheAge", "Haunt:Sync:BatchSize"], refused.Failures.Select(f => f.Split(' ')[0]).Order());
     }
 
     [Fact]
@@ -62,7 +121,13 @@ public sealed class SiloConfigurationTests : IAsyncLifetime
             result.Failures!.Select(f => f.Split(' ')[0]));
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync()
+    {
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
 
-    public async Task DisposeAsync() => await _silo.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (DirectoryNotFoundException) { /* nothing was written */ }
+    }
 }
