@@ -20,7 +20,7 @@ public sealed partial class SyncEngine
     /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
     private async Task<IReadOnlyList<ChangeItem>?> VerifyAsync(ChangeBatch batch)
     {
-        var decoded = _codec.Decode(batch, Region);
+        var decoded = AheadOfClock(_codec.Decode(batch, Region));
         if (decoded.Fault == BatchFault.None)
         {
             return decoded.Items;
@@ -31,10 +31,24 @@ public sealed partial class SyncEngine
         {
             Interlocked.Increment(ref _metrics.BatchesForged);
         }
+        else if (decoded.Fault == BatchFault.ClockAhead)
+        {
+            Interlocked.Increment(ref _metrics.BatchesClockAhead);
+        }
 
         LogBatchRejected(_log, batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
         await _link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
         return null;
+    }
+
+    /// <summary>The batch refused if a change in it is stamped past <see cref="SyncOptions.MaxClockDrift"/> ahead of this region's clock.</summary>
+    private DecodedBatch AheadOfClock(DecodedBatch decoded)
+    {
+        var limit = (Now + Options.MaxClockDrift).ToUnixTimeMilliseconds();
+        return decoded.Items.FirstOrDefault(i => i.State.ModifiedAt.WallMilliseconds > limit) is { } ahead
+            ? DecodedBatch.Refused(BatchFault.ClockAhead, $"{ahead.State.Type} '{ahead.State.Id}' is stamped " +
+                $"{ahead.State.ModifiedAt.WallMilliseconds - Now.ToUnixTimeMilliseconds()} ms ahead of this region's clock (Haunt:Sync:MaxClockDrift {Options.MaxClockDrift})")
+            : decoded;
     }
 
     /// <summary>The one apply path, for live changes and reconciliation repairs alike.</summary>

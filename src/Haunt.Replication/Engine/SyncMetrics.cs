@@ -31,6 +31,7 @@ public sealed class SyncMetrics
         _meter.CreateObservableCounter("haunt.sync.messages_not_sent", () => new Measurement<long>(MessagesNotSent, tags));
         _meter.CreateObservableCounter("haunt.sync.changes_ignored", () => new Measurement<long>(ChangesIgnored, tags));
         _meter.CreateObservableCounter("haunt.sync.batches_forged", () => new Measurement<long>(BatchesForged, tags));
+        _meter.CreateObservableCounter("haunt.sync.batches_clock_ahead", () => new Measurement<long>(BatchesClockAhead, tags));
         _meter.CreateObservableCounter("haunt.sync.conflict_notices_received", () => new Measurement<long>(ConflictNoticesReceived, tags));
         _meter.CreateObservableCounter("haunt.sync.changes_repaired", () => new Measurement<long>(ChangesRepaired, tags));
         _meter.CreateObservableCounter("haunt.sync.reconcile_rounds", () => new Measurement<long>(ReconcileRounds, tags));
@@ -48,6 +49,8 @@ public sealed class SyncMetrics
     public long ChangesIgnored;
     public long BatchesRejected;
     public long BatchesForged;
+    /// <summary>Batches refused because a change in them was stamped further ahead of this region's clock than MaxClockDrift.</summary>
+    public long BatchesClockAhead;
     public long Conflicts;
     public long ConflictNoticesReceived;
     public long ChangesRepaired;

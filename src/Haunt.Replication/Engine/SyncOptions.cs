@@ -63,6 +63,14 @@ public sealed class SyncOptions
     /// <summary>How long node_metrics rows are kept.</summary>
     public TimeSpan MetricsRetention { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How far ahead of this region's clock a peer's change may be stamped. A batch with a change stamped further
+    /// ahead is refused whole and counted (haunt.sync.batches_clock_ahead): accepting it would let a peer with a fast
+    /// clock win every last-writer-wins conflict from then on, and push this region's hybrid clock ahead with it.
+    /// Refused, not clamped: clamping at each receiver would make the regions decide the same conflict differently.
+    /// </summary>
+    public TimeSpan MaxClockDrift { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Largest decompressed batch a region accepts.</summary>
     public int MaxBatchBytes { get; set; } = 64 * 1024 * 1024;
 }

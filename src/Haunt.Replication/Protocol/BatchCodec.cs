@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Haunt.Replication.Protocol;
 
 /// <summary>Why a batch was refused. Nothing of a refused batch is applied.</summary>
-public enum BatchFault { None, Forged, Corrupt, Malformed }
+/// <summary>Why a batch was refused; ClockAhead is the receiver's check, not the codec's (see SyncOptions.MaxClockDrift).</summary>
+public enum BatchFault { None, Forged, Corrupt, Malformed, ClockAhead }
 
 public sealed record DecodedBatch(BatchFault Fault, string Reason, IReadOnlyList<ChangeItem> Items)
 {

@@ -21,8 +21,8 @@ public sealed record PlaceOrderRequest(string? Symbol, OrderSide? Side, OrderKin
 {
     public (string Field, string Message)? Invalid() =>
         Symbol is null || !MarketFeed.IsListed(Symbol) ? ("symbol", $"Symbol must be one of {string.Join(", ", MarketFeed.Symbols)}.")
-        : Side is null ? ("side", "Side is required: Buy or Sell.")
-        : Kind is null ? ("kind", "Kind is required: Market or Limit.")
+        : Side is not { } side || !Enum.IsDefined(side) ? ("side", "Side is required: Buy or Sell.")
+        : Kind is not { } kind || !Enum.IsDefined(kind) ? ("kind", "Kind is required: Market or Limit.")
         : Quantity is not (> 0 and <= 1_000_000) ? ("quantity", "Quantity must be above 0 and at most 1,000,000.")
         : Kind == OrderKind.Limit && LimitPrice is not > 0 ? ("limitPrice", "A limit order needs a limit price above 0.")
         : Kind == OrderKind.Market && LimitPrice is not null ? ("limitPrice", "A market order takes no limit price.")

@@ -16,7 +16,7 @@ namespace Haunt.Silo.Hosting;
 /// A silo of one region's own cluster, with its HTTP API co-hosted in the same process (ASP.NET Core +
 /// Orleans), and its clients into the other regions' clusters.
 /// </summary>
-public static class RegionalSilo
+public static partial class RegionalSilo
 {
     /// <summary>
     /// Builds one silo from one configuration: its section Haunt (<see cref="SiloHostOptions"/>) says which region,
@@ -46,7 +46,6 @@ public static class RegionalSilo
         var data = Path.GetFullPath(host.DataDirectory);
         var endpoints = host.Endpoints();
         var tls = host.Tls.Load();
-        var advertised = host.AdvertisedHost;
 
         // Warnings by default; Logging:LogLevel in the configuration overrides it.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -57,7 +56,7 @@ public static class RegionalSilo
         // On loopback unless the silo advertises a routable address (containers, separate hosts); HTTPS with the
         // silo's certificate when TLS is on.
         var scheme = tls is null ? "http" : "https";
-        builder.WebHost.UseUrls(advertised is "127.0.0.1" or "localhost"
+        builder.WebHost.UseUrls(host.AdvertisesLoopback
             ? $"{scheme}://127.0.0.1:{endpoints.HttpPort}"
             : $"{scheme}://0.0.0.0:{endpoints.HttpPort}");
         if (tls is { } https)
@@ -106,12 +105,17 @@ public static class RegionalSilo
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHauntOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        // Enums by name only: a number ("side": 7) would bind to a value nobody defined, or to one the caller did not mean.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false)));
         // Request bodies here are small JSON documents: anything bigger is refused with 413 before it is read.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 64 * 1024);
 
         var app = builder.Build();
         await ValidateFeaturesAsync(app);
+        if (tls is null && !host.AdvertisesLoopback)
+        {
+            LogClearText(app.Logger, host.AdvertisedHost);
+        }
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHauntAuthentication();
@@ -128,6 +132,9 @@ public static class RegionalSilo
         app.MapTradingApi();
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS is off on a silo advertised at '{Advertised}' (Haunt:Tls:Disabled, or development): its HTTP API and every Orleans connection are in clear text.")]
+    private static partial void LogClearText(ILogger logger, string advertised);
 
     /// <summary>
     /// The features' options (ValidateOnStart), all checked now: the host would check them only after it built its

@@ -75,6 +75,9 @@ public sealed class SiloHostOptions
     /// <summary>Requests per second on the trading endpoints (Haunt:RateLimits).</summary>
     public Security.RateLimitSettings RateLimits { get; set; } = new();
 
+    /// <summary>Whether peers and clients reach this silo on loopback only (then it listens there only).</summary>
+    public bool AdvertisesLoopback => AdvertisedHost is "localhost" || (System.Net.IPAddress.TryParse(AdvertisedHost, out var address) && System.Net.IPAddress.IsLoopback(address));
+
     /// <summary>The clustering this silo runs with: as configured, else by whether a cluster database in PostgreSQL is given.</summary>
     public ClusterMode EffectiveClustering => Clustering ?? (string.IsNullOrWhiteSpace(ClusterPostgres) ? ClusterMode.SqliteFile : ClusterMode.Postgres);
 
@@ -145,6 +148,12 @@ public sealed class SiloHostOptions
         foreach (var problem in Tls.Problems())
         {
             yield return problem;
+        }
+
+        if (!Development && !AdvertisesLoopback && !Tls.Enabled && !Tls.Disabled)
+        {
+            yield return $"Haunt:Tls is required for a silo advertised at '{AdvertisedHost}' (not loopback) outside development: set Haunt:Tls:Certificate, " +
+                "Haunt:Tls:Key and Haunt:Tls:Authority (PEM files), or Haunt:Tls:Disabled=true to run its API and Orleans connections in clear text.";
         }
 
         if (RateLimits.PerUser < 1 || RateLimits.PerAddress < 1)

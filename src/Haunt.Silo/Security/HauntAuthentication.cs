@@ -40,6 +40,16 @@ public static class HauntAuthentication
 
                     return Task.CompletedTask;
                 },
+                // A token must say who its caller is: without a subject it is refused here (401), not in a handler.
+                OnTokenValidated = context =>
+                {
+                    if (string.IsNullOrWhiteSpace(context.Principal?.FindFirst(HauntPolicies.UserClaim)?.Value))
+                    {
+                        context.Fail("The token names no subject (sub).");
+                    }
+
+                    return Task.CompletedTask;
+                },
             };
         });
         services.AddAuthorization(HauntPolicies.Configure);

@@ -17,6 +17,12 @@ public sealed class TlsSettings
 
     public string? Authority { get; set; }
 
+    /// <summary>
+    /// Runs a silo advertised beyond loopback in clear text, outside development: only when this says so explicitly
+    /// (and then it warns at every start). Without it such a silo refuses to start without TLS.
+    /// </summary>
+    public bool Disabled { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Certificate) || !string.IsNullOrWhiteSpace(Key) || !string.IsNullOrWhiteSpace(Authority);
 
     public IEnumerable<string> Problems()
@@ -24,6 +30,11 @@ public sealed class TlsSettings
         if (!Enabled)
         {
             yield break;
+        }
+
+        if (Disabled)
+        {
+            yield return "Haunt:Tls:Disabled is true but TLS files are set (Haunt:Tls:Certificate, Key, Authority): choose one.";
         }
 
         foreach (var (name, path) in new[] { ("Certificate", Certificate), ("Key", Key), ("Authority", Authority) })

@@ -307,6 +307,11 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
             throw new ArgumentException($"Unknown symbol '{request.Symbol}'.", nameof(request));
         }
 
+        if (!Enum.IsDefined(request.Side) || !Enum.IsDefined(request.Kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), $"Side {(int)request.Side} or kind {(int)request.Kind} is not defined.");
+        }
+
         if (request.Quantity <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(request), "Quantity must be positive.");

@@ -32,6 +32,11 @@ public abstract class BadInputTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.UnprocessableEntity },
         { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": \"Sideways\", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.BadRequest },
         { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": \"Sell\", \"kind\": \"Limit\", \"quantity\": 1}", HttpStatusCode.UnprocessableEntity },
+        // Enums by name only (issue 20): a number would be stored as a value nobody defined, or taken for another one.
+        { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": 7, \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.BadRequest },
+        { "POST", "/api/portfolios/{portfolio}/orders", "{\"symbol\": \"ETH\", \"side\": \"7\", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.BadRequest },
+        { "POST", "/api/portfolios/{portfolio}/orders", "{" + Eth + ", \"kind\": 0, \"quantity\": 1, \"limitPrice\": 1}", HttpStatusCode.BadRequest },
+        { "POST", "/api/portfolios/{portfolio}/orders", "{" + Eth + ", \"kind\": 1, \"quantity\": 1, \"limitPrice\": 1}", HttpStatusCode.BadRequest },
         { "POST", "/api/portfolios/{portfolio}/orders", "{" + Eth + ", \"kind\": \"Limit\", \"quantity\": 1, \"limitPrice\": -1}", HttpStatusCode.UnprocessableEntity },
         { "POST", "/api/portfolios/{portfolio}/orders", "{" + Eth + ", \"kind\": \"Market\", \"quantity\": 1, \"limitPrice\": 10}", HttpStatusCode.UnprocessableEntity },
         { "POST", "/api/portfolios/no-such-portfolio/orders", "{" + Eth + ", \"kind\": \"Market\", \"quantity\": 1}", HttpStatusCode.NotFound },

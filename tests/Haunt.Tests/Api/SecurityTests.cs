@@ -29,6 +29,7 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         { "wrong-audience", "for another audience" },
         { "wrong-issuer", "from another issuer" },
         { "garbage", "not a JWT" },
+        { "no-subject", "that names no subject (sub), signed and with the operator role" },
     };
 
     private static string? TokenOf(string kind) => kind switch
@@ -40,6 +41,14 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         "wrong-audience" => TokenIssuer.Mint(With(a => a.Audience = "someone-else"), "alice", [], TimeSpan.FromHours(1)),
         "wrong-issuer" => TokenIssuer.Mint(With(a => a.Issuer = "evil"), "alice", [], TimeSpan.FromHours(1)),
         "garbage" => "not.a.token",
+        "no-subject" => new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = AuthSettings.DefaultIssuer,
+            Audience = AuthSettings.DefaultAudience,
+            Subject = new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(HauntPolicies.RoleClaim, HauntPolicies.OperatorRole)]),
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(TestTokens.Settings.Keys()[0], Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

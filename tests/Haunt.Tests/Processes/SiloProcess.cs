@@ -19,11 +19,17 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _peers;
     private readonly string _host;
     private readonly IReadOnlyList<string> _launcher;
+    private readonly bool _development;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
+    /// <param name="development">Passes --development (a local sync key); without it the caller sets the key in <paramref name="environment"/>.</param>
+    /// <param name="environment">More settings for the process, as environment variables (Haunt__…).</param>
     public SiloProcess(string region, string dataDirectory, string? postgres, SiloPorts ports, IReadOnlyDictionary<string, string> peers,
-        string host = "127.0.0.1", IReadOnlyList<string>? launcher = null)
+        string host = "127.0.0.1", IReadOnlyList<string>? launcher = null, bool development = true, IReadOnlyDictionary<string, string>? environment = null)
     {
+        _development = development;
+        _environment = environment ?? new Dictionary<string, string>();
         _region = region;
         _dataDirectory = dataDirectory;
         _postgres = postgres;
@@ -50,7 +56,8 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>A second silo process for the same region and data, on fresh ports.</summary>
-    public SiloProcess Twin() => new(_region, _dataDirectory, _postgres, new SiloPorts(FreePort(), FreePort(), FreePort()), _peers, _host, _launcher);
+    public SiloProcess Twin() => new(_region, _dataDirectory, _postgres, new SiloPorts(FreePort(), FreePort(), FreePort()), _peers, _host, _launcher,
+        _development, _environment);
 
     public string Region => _region;
 
@@ -130,14 +137,24 @@ public sealed class SiloProcess : IAsyncDisposable
             start.Environment[$"Haunt__Peers__{peer}"] = address;
         }
 
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in _launcher.Skip(1).Concat(_launcher.Count > 0 ? ["dotnet"] : []).Concat(
         [
             Path.Combine(AppContext.BaseDirectory, "Haunt.Silo.dll"), "silo", "--region", _region, "--data", _dataDirectory,
-            "--development", "--fast-failure-detection", "--stop-on-stdin-close", "--silo-port", $"{_ports.Silo}", "--gateway-port", $"{_ports.Gateway}",
+            "--fast-failure-detection", "--stop-on-stdin-close", "--silo-port", $"{_ports.Silo}", "--gateway-port", $"{_ports.Gateway}",
             "--http-port", $"{_ports.Http}",
         ]))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        if (_development)
+        {
+            start.ArgumentList.Add("--development");
         }
 
         if (_postgres is not null)

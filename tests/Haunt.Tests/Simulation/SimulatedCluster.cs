@@ -47,6 +47,9 @@ public sealed partial class SimulatedCluster : IDisposable
 
     public int Seed { get; }
 
+    /// <summary>Sets how far a region's wall clock reads from the simulated time (its hybrid clock and its sync loop read it).</summary>
+    public void SkewClock(string region, TimeSpan skew) => ((SkewedTime)_nodes[region].Clock.Time).Skew = skew;
+
     /// <summary>Small timeouts in simulated time, small batches and a small backlog bound, so every path runs.</summary>
     public static SyncOptions DefaultOptions() => new()
     {
@@ -285,7 +288,9 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private sealed class SkewedTime(ManualTime time, TimeSpan skew) : TimeProvider
     {
-        public override DateTimeOffset GetUtcNow() => time.Now + skew;
+        public TimeSpan Skew { get; set; } = skew;
+
+        public override DateTimeOffset GetUtcNow() => time.Now + Skew;
     }
 }
 

@@ -17,6 +17,18 @@ public sealed partial class SimulatedCluster
 
     private int _mismatches;
 
+    /// <summary>Writes one profile in a region as its grain would (on the region's stored copy, none if it holds none), outside the schedule.</summary>
+    public void PutProfile(string region, string id, string displayName)
+    {
+        var node = _nodes[region];
+        var current = Wait(node.Store.ReadAsync(EntityType.Profile, id));
+        Wait(node.Store.CommitLocalAsync([node.States.Next(current, new Profile(id, displayName, null, 1), delete: false, region)]));
+    }
+
+    /// <summary>The display name of a profile as a region stores it (null when it holds none).</summary>
+    public string? ProfileNameIn(string region, string id) =>
+        Wait(_nodes[region].Store.ReadAsync(EntityType.Profile, id)) is { Deleted: false } stored ? StateJson.Deserialize<Profile>(stored.Payload).DisplayName : null;
+
     /// <summary>Writes <paramref name="count"/> profiles outside the schedule's small pool, so the store is large.</summary>
     public void AddProfiles(string region, int count)
     {

@@ -110,6 +110,30 @@ public sealed class SiloConfigurationTests : IAsyncLifetime
         Assert.Equal(["Haunt:PeerLink:ReconnectDelay", "Haunt:Replicas:MaxCacheAge", "Haunt:Sync:BatchSize"], refused.Failures.Select(f => f.Split(' ')[0]).Order());
     }
 
+    [Theory]
+    [InlineData("10.20.30.40", false, false, true)]
+    [InlineData("osaka", false, false, true)]
+    [InlineData("10.20.30.40", true, false, false)]
+    [InlineData("10.20.30.40", false, true, false)]
+    [InlineData("127.0.0.1", false, false, false)]
+    [InlineData("127.0.0.2", false, false, false)]
+    [InlineData("localhost", false, false, false)]
+    public void Tls_is_required_beyond_loopback_outside_development_unless_explicitly_disabled(string advertised, bool disabled, bool development, bool refused)
+    {
+        var options = new SiloHostOptions
+        {
+            Region = KnownRegions.Osaka,
+            AdvertisedHost = advertised,
+            Development = development,
+            Tls = new Haunt.Silo.Security.TlsSettings { Disabled = disabled },
+            Auth = TestTokens.Settings,
+            Sync = { ClusterKey = HauntSiloConfigurator.ClusterKey },
+        };
+
+        Assert.Equal(refused, options.Problems().Any(p => p.StartsWith("Haunt:Tls is required", StringComparison.Ordinal)));
+        Assert.Equal(refused, options.Problems().Any());
+    }
+
     [Fact]
     public void Bad_sync_settings_are_all_named_at_once()
     {
