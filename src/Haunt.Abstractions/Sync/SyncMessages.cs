@@ -4,7 +4,14 @@ namespace Haunt.Abstractions.Sync;
 // travels on is keyed by the destination.
 
 [GenerateSerializer, Immutable, Alias("haunt.SyncMessage")]
-public abstract record SyncMessage([property: Id(0)] string From, [property: Id(1)] string To);
+public abstract record SyncMessage([property: Id(0)] string From, [property: Id(1)] string To)
+{
+    /// <summary>
+    /// The sender's seal (<see cref="MessageSeal"/>), on every message but a <see cref="ChangeBatch"/>, which carries
+    /// its own signature over its content (and whose replay only re-applies changes already there).
+    /// </summary>
+    [Id(2)] public MessageSeal? Seal { get; init; }
+}
 
 /// <summary>
 /// Changes in (priority, seq) order. Body = Brotli(JSON items); checksum and HMAC cover it. <see cref="SentAt"/> is
@@ -23,7 +30,10 @@ public sealed record ChangeBatch(
     [property: Id(4)] byte[] Signature,
     [property: Id(5)] long SentAt = 0) : SyncMessage(From, To);
 
-/// <summary>A batch was applied (or all of it was already there). <see cref="EchoSentAt"/> is the applied copy's <see cref="ChangeBatch.SentAt"/>.</summary>
+/// <summary>
+/// A batch was applied (or all of it was already there). <see cref="EchoSentAt"/> is the applied copy's
+/// <see cref="ChangeBatch.SentAt"/>. Sealed: a forged ack would make the sender delete outbox rows the peer never got.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.BatchAck")]
 public sealed record BatchAck(
     string From,

@@ -24,6 +24,13 @@ public sealed partial class SyncEngine
     [LoggerMessage(Level = LogLevel.Warning, Message = "Backlog for {Peer} passed its bound ({Rows} rows, {Bytes} bytes): released {Released} rows; the peer needs a snapshot")]
     private static partial void LogBacklogReleased(ILogger logger, string peer, long rows, long bytes, long released);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Kind} from {From}: no seal of an accepted sync key over its content (forged or altered)")]
+    private static partial void LogUnsealed(ILogger logger, string kind, string from);
+
+    // Debug: the network duplicates messages now and then, and a late one is the common case, not an attack.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a sealed {Kind} from {From}: {Reason}")]
+    private static partial void LogStale(ILogger logger, string kind, string from, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a {Kind} routed {From}->{To} at {Region}")]
     private static partial void LogMisrouted(ILogger logger, string kind, string from, string to, string region);
 }

@@ -14,7 +14,7 @@ public sealed partial class SyncEngine
         }
 
         var result = await ApplyAsync(batch.From, items, recordLag: true);
-        await _link.SendAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count, batch.SentAt));
+        await SendSealedAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count, batch.SentAt));
     }
 
     /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
@@ -37,7 +37,7 @@ public sealed partial class SyncEngine
         }
 
         LogBatchRejected(_log, batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
-        await _link.SendAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
+        await SendSealedAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
         return null;
     }
 
@@ -76,7 +76,7 @@ public sealed partial class SyncEngine
         await _onStored(result.Stored);
         foreach (var conflict in result.Conflicts)
         {
-            await _link.SendAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
+            await SendSealedAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
         }
 
         return result;

@@ -20,7 +20,7 @@ public sealed partial class SyncEngine
         var round = ++_roundId;
         foreach (var peer in _peers.Keys.Where(p => onlyPeer is null || p == onlyPeer))
         {
-            await _link.SendAsync(new DigestRequest(Region, peer, round, Options.ReconcileBuckets));
+            await SendSealedAsync(new DigestRequest(Region, peer, round, Options.ReconcileBuckets));
         }
 
         return round;
@@ -48,7 +48,7 @@ public sealed partial class SyncEngine
     private async Task OnDigestRequestAsync(DigestRequest request)
     {
         var buckets = Math.Clamp(request.Buckets, 1, 4096);
-        await _link.SendAsync(new DigestResponse(Region, request.From, request.RoundId, await _reconciler.DigestsAsync(buckets)));
+        await SendSealedAsync(new DigestResponse(Region, request.From, request.RoundId, await _reconciler.DigestsAsync(buckets)));
     }
 
     private async Task OnDigestResponseAsync(DigestResponse response)
@@ -71,7 +71,7 @@ public sealed partial class SyncEngine
             held[type] = Reconciler.Held(versions.GetValueOrDefault(type) ?? [], buckets, Options.ReconcileBuckets);
         }
 
-        await _link.SendAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets, Held: held));
+        await SendSealedAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets, Held: held));
     }
 
     private async Task OnRepairRequestAsync(RepairRequest request)
@@ -107,7 +107,7 @@ public sealed partial class SyncEngine
         }
 
         // Sent even when empty: it tells the asker that its round is done.
-        await _link.SendAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want));
+        await SendSealedAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want));
     }
 
     private async Task SendStatesAsync(string peer, long round, IReadOnlyList<ChangeItem> items)
@@ -115,7 +115,7 @@ public sealed partial class SyncEngine
         foreach (var chunk in items.Chunk(Reconciler.MaxStatesPerResponse))
         {
             var states = _codec.Encode(Region, peer, ++_nextBatchId, chunk);
-            await _link.SendAsync(new RepairResponse(Region, peer, round, states));
+            await SendSealedAsync(new RepairResponse(Region, peer, round, states));
         }
     }
 

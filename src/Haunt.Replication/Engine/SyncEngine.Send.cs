@@ -131,7 +131,7 @@ public sealed partial class SyncEngine
         {
             var state = await _store.PeerStateAsync(peer.Peer);
             var backlog = await _store.BacklogAsync(peer.Peer);
-            await _link.SendAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
+            await SendSealedAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
         }
     }
 
@@ -147,7 +147,7 @@ public sealed partial class SyncEngine
             peer.Heard(Now);
             if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot && CatchUpDue(peer.Peer))
             {
-                await _link.SendAsync(new SnapshotRequest(Region, peer.Peer, 0));
+                await SendSealedAsync(new SnapshotRequest(Region, peer.Peer, 0));
                 await StartRoundAsync(peer.Peer);
             }
         }

@@ -18,6 +18,7 @@ public sealed partial class SyncEngine
     private readonly Reconciler _reconciler;
     private readonly ILogger _log;
     private readonly Func<IReadOnlyList<EntityState>, Task> _onStored;
+    private readonly ReplayGuard _replays;
 
     /// <param name="onStored">Called with the states a batch stored (the product refreshes active grains).</param>
     public SyncEngine(string region, IRegionalStore store, IReplicationLink link, BatchCodec codec, SyncMetrics metrics,
@@ -33,6 +34,7 @@ public sealed partial class SyncEngine
         _clock = clock;
         _log = log;
         _reconciler = new Reconciler(store);
+        _replays = new ReplayGuard(options.MaxMessageAge, options.MaxClockDrift);
         _onStored = onStored ?? (_ => Task.CompletedTask);
         foreach (var peer in KnownRegions.PeersOf(region))
         {
@@ -62,6 +64,21 @@ public sealed partial class SyncEngine
             return Task.CompletedTask;
         }
 
+        // A change batch carries its own signature; every other message must carry a valid seal, be fresh and be new.
+        if (message is not ChangeBatch && !_codec.IsSealed(message))
+        {
+            Interlocked.Increment(ref _metrics.MessagesRefused);
+            LogUnsealed(_log, message.GetType().Name, message.From);
+            return Task.CompletedTask;
+        }
+
+        if (message is not ChangeBatch && _replays.Refuse(message, Now) is { } stale)
+        {
+            Interlocked.Increment(ref _metrics.MessagesRefused);
+            LogStale(_log, message.GetType().Name, message.From, stale);
+            return Task.CompletedTask;
+        }
+
         return message switch
         {
             ChangeBatch batch => ReceiveBatchAsync(batch),
@@ -77,6 +94,12 @@ public sealed partial class SyncEngine
             _ => Task.CompletedTask,
         };
     }
+
+    /// <summary>When a verified message from <paramref name="peer"/> last arrived (null: none since this loop started).</summary>
+    public DateTimeOffset? LastHeardFrom(string peer) => _peers.TryGetValue(peer, out var link) ? link.LastHeardAt : null;
+
+    /// <summary>Sends a control message sealed with this region's key (a change batch carries its own signature).</summary>
+    private Task SendSealedAsync(SyncMessage message) => _link.SendAsync(_codec.Seal(message, Now));
 
     /// <summary>What only this loop knows (each link's state, last ack, window; the apply counters and lag), store figures left at 0.</summary>
     public SyncStatus LinkStatus() => new(Region,

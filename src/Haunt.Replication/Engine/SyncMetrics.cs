@@ -32,6 +32,7 @@ public sealed class SyncMetrics
         _meter.CreateObservableCounter("haunt.sync.changes_ignored", () => new Measurement<long>(ChangesIgnored, tags));
         _meter.CreateObservableCounter("haunt.sync.batches_forged", () => new Measurement<long>(BatchesForged, tags));
         _meter.CreateObservableCounter("haunt.sync.batches_clock_ahead", () => new Measurement<long>(BatchesClockAhead, tags));
+        _meter.CreateObservableCounter("haunt.sync.messages_refused", () => new Measurement<long>(MessagesRefused, tags));
         _meter.CreateObservableCounter("haunt.sync.conflict_notices_received", () => new Measurement<long>(ConflictNoticesReceived, tags));
         _meter.CreateObservableCounter("haunt.sync.changes_repaired", () => new Measurement<long>(ChangesRepaired, tags));
         _meter.CreateObservableCounter("haunt.sync.reconcile_rounds", () => new Measurement<long>(ReconcileRounds, tags));
@@ -51,6 +52,8 @@ public sealed class SyncMetrics
     public long BatchesForged;
     /// <summary>Batches refused because a change in them was stamped further ahead of this region's clock than MaxClockDrift.</summary>
     public long BatchesClockAhead;
+    /// <summary>Sync messages other than batches refused unread: no valid seal (forged or altered), too old, or seen before (replayed or duplicated).</summary>
+    public long MessagesRefused;
     public long Conflicts;
     public long ConflictNoticesReceived;
     public long ChangesRepaired;

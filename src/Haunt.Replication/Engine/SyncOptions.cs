@@ -71,6 +71,13 @@ public sealed class SyncOptions
     /// </summary>
     public TimeSpan MaxClockDrift { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How old a sealed sync message (anything but a change batch) may be when it arrives, by its sender's clock; older
+    /// ones are refused, and within this window each seal is taken once (a replayed or duplicated message is refused).
+    /// It must cover the links' delay and the regions' clock skew.
+    /// </summary>
+    public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Largest decompressed batch a region accepts.</summary>
     public int MaxBatchBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -22,7 +22,7 @@ public sealed record DecodedBatch(BatchFault Fault, string Reason, IReadOnlyList
 /// cluster key and accepts it or any of the accepted keys, so keys rotate without a batch refused; the keys follow
 /// the options when they are reloaded.
 /// </summary>
-public sealed class BatchCodec
+public sealed partial class BatchCodec
 {
     private const int MaxIdLength = 256;
     private readonly int _maxBytes;

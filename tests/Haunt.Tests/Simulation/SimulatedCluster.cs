@@ -47,6 +47,18 @@ public sealed partial class SimulatedCluster : IDisposable
 
     public int Seed { get; }
 
+    /// <summary>The simulated time now (what the regions' clocks read, give or take their skew).</summary>
+    public DateTimeOffset Now => _time.Now;
+
+    /// <summary>Hands a message to its destination's sync loop now, past the network (a forger or a replayer on the wire).</summary>
+    public void Deliver(SyncMessage message) => Wait(_nodes[message.To].Engine.OnMessageAsync(message));
+
+    /// <summary>Outbox rows of <paramref name="region"/> that <paramref name="peer"/> has not acked.</summary>
+    public long BacklogOf(string region, string peer) => Wait(_nodes[region].Store.BacklogAsync(peer)).Rows;
+
+    /// <summary>When <paramref name="region"/>'s sync loop last took a verified message from <paramref name="peer"/>.</summary>
+    public DateTimeOffset? LastHeard(string region, string peer) => _nodes[region].Engine.LastHeardFrom(peer);
+
     /// <summary>Sets how far a region's wall clock reads from the simulated time (its hybrid clock and its sync loop read it).</summary>
     public void SkewClock(string region, TimeSpan skew) => ((SkewedTime)_nodes[region].Clock.Time).Skew = skew;
 

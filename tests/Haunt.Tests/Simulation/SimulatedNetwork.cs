@@ -35,6 +35,9 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     /// <summary>Set to a list to record every message sent and its fate (for replaying a failing seed).</summary>
     public List<string>? Trace { get; set; }
 
+    /// <summary>When set, every message sent (before any fault), for a test to look at or play again.</summary>
+    public List<SyncMessage>? Captured { get; set; }
+
     public IReplicationLink LinkFor(string region) => new Link(this, region);
 
     public void Set(string from, string to, LinkFault fault) => _faults[(from, to)] = fault;
@@ -75,6 +78,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     private void Send(SyncMessage message)
     {
         Sent++;
+        Captured?.Add(message);
 
         if (_dropOnce.FindIndex(m => m(message)) is var scripted and >= 0)
         {
