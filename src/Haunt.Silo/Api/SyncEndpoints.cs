@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Haunt.Grains.Replication;
 using Haunt.Silo.Security;
@@ -42,16 +43,18 @@ public static class SyncEndpoints
     }
 
     private static async Task<Ok<SyncHealth>> HealthAsync(IGrainFactory grains, SiloRegion region, PeerClients peers, IClusterMembershipService membership,
-        IOptions<ClusterOptions> cluster, IServiceProvider services, CancellationToken cancellationToken)
+        IOptions<ClusterOptions> cluster, IServiceProvider services, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
+        // Any user may ask; only operators learn where the silos are and what error a peer link last saw.
+        var operatorView = user.IsInRole(HauntPolicies.OperatorRole);
         var status = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync(cancellationToken);
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status is not SiloStatus.Dead)
-            .Select(m => new SiloHealth(m.Name, m.SiloAddress.ToParsableString(), m.Status.ToString())).ToList();
+            .Select(m => new SiloHealth(m.Name, operatorView ? m.SiloAddress.ToParsableString() : null, m.Status.ToString())).ToList();
         var health = status.Peers.Select(p => (Link: p, Reach: peers[p.Peer].Reachability))
             .Select(x => new PeerHealth(x.Link.Peer, PeerStatusOf(x.Link, x.Reach), x.Link.State, x.Link.LastAckAt, x.Link.Watermark, x.Link.BacklogRows,
                 x.Link.BacklogBytes, x.Link.OldestPendingAgeMs, x.Link.NeedsSnapshot, x.Link.LastSeqApplied, x.Link.ChangesAppliedFrom,
-                x.Reach.Reachable, x.Reach.UnreachableSince, x.Reach.LastError)).ToList();
+                x.Reach.Reachable, x.Reach.UnreachableSince, operatorView ? x.Reach.LastError : null)).ToList();
         string[] worstFirst = ["unreachable", "needs-snapshot", "degraded"];
         var overall = worstFirst.FirstOrDefault(s => health.Any(p => p.Status == s)) ?? "healthy";
         return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, overall, silos, status.LagP50Ms, status.LagP99Ms,

@@ -11,8 +11,8 @@ public sealed record PeerHealth(string Peer, string Status, string LinkState, Da
     long BacklogBytes, double OldestPendingAgeMs, bool NeedsSnapshot, long LastSeqApplied, long ChangesApplied, bool Reachable,
     DateTimeOffset? UnreachableSince, string? LastError);
 
-/// <summary>A silo of this region's own cluster.</summary>
-public sealed record SiloHealth(string Name, string Address, string Status);
+/// <summary>A silo of this region's own cluster; its address only for operators.</summary>
+public sealed record SiloHealth(string Name, string? Address, string Status);
 
 /// <summary>
 /// This region's replication health, answered from this region's own state only (it answers while every

@@ -167,6 +167,20 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
     }
 
     [SkippableFact]
+    public async Task Health_tells_a_user_without_the_operator_role_no_silo_address_and_no_error_text()
+    {
+        using var user = host.Client(KnownRegions.Seoul, TestTokens.For("erin"));
+        using var op = host.Client(KnownRegions.Seoul, TestTokens.For("erin", HauntPolicies.OperatorRole));
+
+        var seen = await user.GetJsonAsync("/api/sync/health");
+        var full = await op.GetJsonAsync("/api/sync/health");
+
+        Assert.All(seen.GetProperty("silos").EnumerateArray(), s => Assert.Equal(System.Text.Json.JsonValueKind.Null, s.GetProperty("address").ValueKind));
+        Assert.All(seen.GetProperty("peers").EnumerateArray(), p => Assert.Equal(System.Text.Json.JsonValueKind.Null, p.GetProperty("lastError").ValueKind));
+        Assert.All(full.GetProperty("silos").EnumerateArray(), s => Assert.StartsWith("127.0.0.1:", s.GetProperty("address").GetString(), StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task Health_needs_any_user_and_the_liveness_probe_needs_nobody()
     {
         using var user = host.Client(KnownRegions.Nyc, TestTokens.For("dave"));
