@@ -19,4 +19,10 @@ public interface ISyncLedger
 
     /// <summary>Appends a node_metrics row and prunes rows older than <paramref name="pruneBeforeMs"/>.</summary>
     Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs);
+
+    /// <summary>
+    /// Deletes conflict log rows detected before <paramref name="detectedBeforeMs"/> (the log's retention); returns how
+    /// many. A pair delivered again after its row is gone is logged again.
+    /// </summary>
+    Task<long> PruneConflictsAsync(long detectedBeforeMs);
 }

@@ -41,5 +41,6 @@ public sealed partial class SyncEngine
         _lastSample = (now, sent, applied);
         var nowMs = now.ToUnixTimeMilliseconds();
         await _store.AppendMetricsAsync(nowMs, JsonSerializer.Serialize(row), nowMs - (long)Options.MetricsRetention.TotalMilliseconds);
+        await _store.PruneConflictsAsync(nowMs - (long)Options.ConflictRetention.TotalMilliseconds);
     }
 }

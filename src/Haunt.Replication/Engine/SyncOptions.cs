@@ -60,6 +60,9 @@ public sealed class SyncOptions
     /// <summary>Per-peer outbox bound in bytes of state JSON.</summary>
     public long MaxBacklogBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>How long conflict log rows are kept (pruned by detection time every metrics interval).</summary>
+    public TimeSpan ConflictRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long node_metrics rows are kept.</summary>
     public TimeSpan MetricsRetention { get; set; } = TimeSpan.FromHours(24);
 

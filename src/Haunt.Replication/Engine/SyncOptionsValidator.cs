@@ -28,7 +28,8 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
 
         foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval), ("StatusInterval", o.StatusInterval),
             ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MetricsRetention", o.MetricsRetention),
-            ("MaxClockDrift", o.MaxClockDrift), ("MaxMessageAge", o.MaxMessageAge) })
+            ("MaxClockDrift", o.MaxClockDrift), ("MaxMessageAge", o.MaxMessageAge),
+            ("ConflictRetention", o.ConflictRetention) })
         {
             if (value <= TimeSpan.Zero)
             {

@@ -156,9 +156,12 @@ public sealed class SiloHostOptions
                 "Haunt:Tls:Key and Haunt:Tls:Authority (PEM files), or Haunt:Tls:Disabled=true to run its API and Orleans connections in clear text.";
         }
 
-        if (RateLimits.PerUser < 1 || RateLimits.PerAddress < 1)
+        foreach (var (name, limit) in new[] { ("PerUser", RateLimits.PerUser), ("PerAddress", RateLimits.PerAddress), ("SyncPerUser", RateLimits.SyncPerUser) })
         {
-            yield return "Haunt:RateLimits:PerUser and PerAddress must be at least 1 request a second.";
+            if (limit < 1)
+            {
+                yield return $"Haunt:RateLimits:{name} must be at least 1 request a second (got {limit}).";
+            }
         }
 
         if (string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Development)

@@ -4,17 +4,27 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace Haunt.Silo.Security;
 
-/// <summary>Requests per second on the trading endpoints (section Haunt:RateLimits), per user and per client address; bursts of twice that.</summary>
+/// <summary>
+/// Requests per second (section Haunt:RateLimits), bursts of twice that: on the trading endpoints per user and per
+/// client address; on the sync API (operator reads, reconcile) per user.
+/// </summary>
 public sealed class RateLimitSettings
 {
     public int PerUser { get; set; } = 100;
 
     public int PerAddress { get; set; } = 300;
+
+    /// <summary>
+    /// The sync API per user: its reads scan the store (digests, convergence over every region, the outbox), so a
+    /// client polling it without end must not take the region's store from replication. The console needs about 1.5.
+    /// </summary>
+    public int SyncPerUser { get; set; } = 10;
 }
 
 /// <summary>
-/// Keeps one user or one client address from crowding out the others on the trading endpoints: a token bucket
-/// each, both must admit a request. A refused one gets 429 ProblemDetails with Retry-After, before any work.
+/// Keeps one user or one client address from crowding out the others: on the trading endpoints a token bucket per
+/// user and per address, both must admit a request; on the sync API one per user. A refused request gets 429
+/// ProblemDetails with Retry-After, before any work.
 /// </summary>
 public static class RateLimits
 {
@@ -24,8 +34,9 @@ public static class RateLimits
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                Limiter(settings.PerUser, c => "user:" + (c.User.FindFirst(HauntPolicies.UserClaim)?.Value ?? "")),
-                Limiter(settings.PerAddress, c => "address:" + c.Connection.RemoteIpAddress));
+                Limiter(IsTrading, settings.PerUser, c => "user:" + UserOf(c)),
+                Limiter(IsTrading, settings.PerAddress, c => "address:" + c.Connection.RemoteIpAddress),
+                Limiter(IsSync, settings.SyncPerUser, c => "sync:" + UserOf(c)));
             o.OnRejected = async (context, cancel) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -45,9 +56,9 @@ public static class RateLimits
         return services;
     }
 
-    /// <summary>Only trading requests count: the sync API and the pages an operator opens are not limited here.</summary>
-    private static PartitionedRateLimiter<HttpContext> Limiter(int perSecond, Func<HttpContext, string> key) =>
-        PartitionedRateLimiter.Create<HttpContext, string>(context => IsTrading(context.Request.Path)
+    /// <summary>A token bucket per key for the requests <paramref name="counts"/> admits; the rest (pages, the liveness probe) pass.</summary>
+    private static PartitionedRateLimiter<HttpContext> Limiter(Func<PathString, bool> counts, int perSecond, Func<HttpContext, string> key) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context => counts(context.Request.Path)
             ? RateLimitPartition.GetTokenBucketLimiter(key(context), _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = 2 * perSecond,
@@ -58,6 +69,10 @@ public static class RateLimits
             })
             : RateLimitPartition.GetNoLimiter(""));
 
+    private static string UserOf(HttpContext context) => context.User.FindFirst(HauntPolicies.UserClaim)?.Value ?? "";
+
     private static bool IsTrading(PathString path) =>
         path.StartsWithSegments("/api/portfolios") || path.StartsWithSegments("/api/orders");
+
+    private static bool IsSync(PathString path) => path.StartsWithSegments("/api/sync") && !path.StartsWithSegments("/api/sync/ping");
 }

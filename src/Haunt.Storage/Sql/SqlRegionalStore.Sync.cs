@@ -92,6 +92,9 @@ public sealed partial class SqlRegionalStore
         new SqlStatement("DELETE FROM node_metrics WHERE recorded_at_ms < @before").Add("@before", pruneBeforeMs),
     ]));
 
+    public Task<long> PruneConflictsAsync(long detectedBeforeMs) => Writer.RunAsync(w =>
+        (long)w.Execute(new SqlStatement("DELETE FROM sync_conflicts WHERE detected_at_ms < @before").Add("@before", detectedBeforeMs)));
+
     public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<MetricsRow>>(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();

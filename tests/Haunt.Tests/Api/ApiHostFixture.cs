@@ -132,6 +132,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         settings["Haunt:Sync:MetricsInterval"] = "00:00:01";
         settings["Haunt:PeerLink:ReconnectDelay"] = "00:00:00.200";
         settings["Haunt:StorePostgres"] = _database;
+        // One test user waits on convergence every 50 ms in many tests: not the traffic the limit is for (LimitsAndRotationTests tests it).
+        settings["Haunt:RateLimits:SyncPerUser"] = "100000";
         var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo => silo.AddLinkFaults());
         try
         {

@@ -24,7 +24,7 @@ public sealed class LimitsAndRotationTests : IAsyncLifetime
             _ => (IReadOnlyList<IPEndPoint>)[new IPEndPoint(IPAddress.Loopback, SiloProcess.FreePort())]);
         var settings = LocalSiloSettings.For(KnownRegions.Osaka, _data, _endpoints, HauntSiloConfigurator.ClusterKey, absent,
             new AuthSettings { SigningKeys = [s_newKey, TestTokens.SigningKey] });
-        (settings["Haunt:RateLimits:PerUser"], settings["Haunt:RateLimits:PerAddress"]) = ("4", "10");
+        (settings["Haunt:RateLimits:PerUser"], settings["Haunt:RateLimits:PerAddress"], settings["Haunt:RateLimits:SyncPerUser"]) = ("4", "10", "3");
         _silo = await RegionalSilo.BuildAsync(settings.ToConfiguration());
         await _silo.StartAsync();
     }
@@ -74,12 +74,29 @@ public sealed class LimitsAndRotationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_sync_api_is_not_rate_limited()
+    public async Task The_sync_api_is_rate_limited_per_user_and_the_liveness_probe_is_not()
     {
         using var op = Client(TestTokens.For("ops", HauntPolicies.OperatorRole));
-        for (var i = 0; i < 30; i++)
+        using var other = Client(TestTokens.For("other-ops", HauntPolicies.OperatorRole));
+        using var anonymous = new HttpClient { BaseAddress = new Uri(_endpoints.HttpUrl) };
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await op.GetAsync("/api/sync/conflicts")).StatusCode);
+            using var response = await op.GetAsync("/api/sync/queue");
+            answers.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.True(response.Headers.RetryAfter is not null);
+            }
+        }
+
+        Assert.True(answers.Count(a => a == HttpStatusCode.TooManyRequests) >= 8, string.Join(", ", answers)); // a burst of 6, plus 3 a second
+        Assert.All(answers.Where(a => a != HttpStatusCode.TooManyRequests), a => Assert.Equal(HttpStatusCode.OK, a));
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/sync/health")).StatusCode); // another user has a bucket of its own
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/sync/ping")).StatusCode);
         }
     }
 

@@ -130,6 +130,7 @@ public sealed class SiloProcess : IAsyncDisposable
                 // One test user from one address checks thousands of writes at the end: not the traffic the limits are for (LimitsAndRotationTests tests them).
                 ["Haunt__RateLimits__PerUser"] = "100000",
                 ["Haunt__RateLimits__PerAddress"] = "100000",
+                ["Haunt__RateLimits__SyncPerUser"] = "100000",
             },
         };
         foreach (var (peer, address) in _peers)

@@ -51,6 +51,17 @@ public sealed partial class InMemoryRegionalStore
         _metrics.RemoveAll(m => m.RecordedAtMs < pruneBeforeMs);
     });
 
+    public Task<long> PruneConflictsAsync(long detectedBeforeMs) => Run(() =>
+    {
+        foreach (var pruned in _conflicts.Where(c => c.DetectedAtMs < detectedBeforeMs))
+        {
+            // As the SQL store's unique pair_key goes with its row, a pair delivered again is logged again.
+            _pairs.Remove((pruned.EntityType, pruned.EntityId, PairKey(VersionVector.Parse(pruned.LocalVector), VersionVector.Parse(pruned.RemoteVector))));
+        }
+
+        return (long)_conflicts.RemoveAll(c => c.DetectedAtMs < detectedBeforeMs);
+    });
+
     public Task<IReadOnlyList<MetricsRow>> MetricsAsync(long sinceMs, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<MetricsRow>>(_metrics.Where(m => m.RecordedAtMs >= sinceMs).OrderBy(m => m.RecordedAtMs).Take(limit).ToList());
 }

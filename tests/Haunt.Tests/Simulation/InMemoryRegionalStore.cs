@@ -21,6 +21,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
     private readonly List<MetricsRow> _metrics = [];
     private long _seq;
     private long _metricsId;
+    private long _conflictId;
 
     public string Location => "memory";
 
@@ -190,7 +191,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             return null;
         }
 
-        var record = new ConflictRecord(_conflicts.Count + 1, local.Type, local.Id, local.Vector.ToString(), remote.Vector.ToString(), local.Payload,
+        var record = new ConflictRecord(++_conflictId, local.Type, local.Id, local.Vector.ToString(), remote.Vector.ToString(), local.Payload,
             remote.Payload, local.ModifiedBy, remote.ModifiedBy, resolution.Winner ?? "?", resolution.Policy ?? "?", Region, nowMs());
         _conflicts.Add(record);
         return record;

@@ -74,6 +74,22 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
+    public async Task Conflicts_detected_before_the_retention_cutoff_are_pruned_and_later_ones_kept()
+    {
+        await CommittedAsync(Insert(Profile("old")));
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(3, Profile("old", osaka: 0, seoul: 1, by: KnownRegions.Seoul))], ConflictResolver.Instance);
+        var cutoff = NowMs + 1;
+        Clock.Now += TimeSpan.FromSeconds(5);
+        await CommittedAsync(Insert(Profile("new")));
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(4, Profile("new", osaka: 0, seoul: 1, by: KnownRegions.Seoul))], ConflictResolver.Instance);
+
+        Assert.Equal(1, await Store.PruneConflictsAsync(cutoff));
+
+        Assert.Equal("new", Assert.Single(await Store.ConflictsAsync(0, 10)).EntityId);
+        Assert.Equal(0, await Store.PruneConflictsAsync(cutoff));
+    }
+
+    [SkippableFact]
     public async Task A_concurrent_pair_delivered_twice_is_one_conflict_row_and_the_applied_seq_only_rises()
     {
         await CommittedAsync(Insert(Profile("p")));
