@@ -12,5 +12,8 @@ public interface IEntityStore
 
     Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default);
 
+    /// <summary>One page of a portfolio's live rows of a type, in id order: at most <paramref name="limit"/>, ids after <paramref name="afterId"/> (null: from the first).</summary>
+    Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, string? afterId, int limit, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 }

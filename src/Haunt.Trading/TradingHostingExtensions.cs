@@ -20,6 +20,7 @@ public static class TradingHostingExtensions
         silo.Services.AddOptions<TradingOptions>().BindConfiguration("Haunt:Trading")
             .Validate(o => o.MatchInterval > TimeSpan.Zero && o.RestingOrderReminder > TimeSpan.Zero,
                 "Haunt:Trading:MatchInterval and Haunt:Trading:RestingOrderReminder must be positive.")
+            .Validate(o => o.MaxOpenOrders >= 1, "Haunt:Trading:MaxOpenOrders must be at least 1.")
             .ValidateOnStart();
         return silo;
     }

@@ -17,6 +17,9 @@ namespace Haunt.Silo.Api;
 /// </summary>
 public static class TradingEndpoints
 {
+    private const int MaxPage = 1000;
+    private const int DefaultPage = 100;
+
     public static IEndpointRouteBuilder MapTradingApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Trading").ProducesDomainProblems(
@@ -31,8 +34,8 @@ public static class TradingEndpoints
         api.MapPost("/portfolios/{id}/orders/{orderId}/cancel", CancelOrderAsync).WithSummary("Cancels a resting order (409 if it is no longer open).");
         api.MapDelete("/portfolios/{id}/orders/{orderId}", CancelOrderAsync).WithSummary("Cancels a resting order (409 if it is no longer open).");
         api.MapGet("/orders/{id}", GetOrderAsync).WithSummary("An order and its status.");
-        api.MapGet("/portfolios/{id}/positions", ListPositionsAsync).WithSummary("Positions of a portfolio.");
-        api.MapGet("/portfolios/{id}/trades", ListTradesAsync).WithSummary("Trades (fills) of a portfolio.");
+        api.MapGet("/portfolios/{id}/positions", ListPositionsAsync).WithSummary("Positions of a portfolio, a page at a time: `limit` (1–1000, default 100), `after` = the last id of the previous page.");
+        api.MapGet("/portfolios/{id}/trades", ListTradesAsync).WithSummary("Trades (fills) of a portfolio, a page at a time: `limit` (1–1000, default 100), `after` = the last id of the previous page.");
         return app;
     }
 
@@ -82,16 +85,22 @@ public static class TradingEndpoints
             ?? throw new EntityNotFoundException("Order", id));
     }
 
-    private static Task<Ok<List<Position>>> ListPositionsAsync(string id, [AsParameters] TradingServices services) =>
-        ListAsync<Position>(id, EntityType.Position, services);
+    private static Task<Results<Ok<List<Position>>, ValidationProblem>> ListPositionsAsync(string id, int? limit, string? after, [AsParameters] TradingServices services) =>
+        ListAsync<Position>(id, EntityType.Position, limit, after, services);
 
-    private static Task<Ok<List<Trade>>> ListTradesAsync(string id, [AsParameters] TradingServices services) =>
-        ListAsync<Trade>(id, EntityType.Trade, services);
+    private static Task<Results<Ok<List<Trade>>, ValidationProblem>> ListTradesAsync(string id, int? limit, string? after, [AsParameters] TradingServices services) =>
+        ListAsync<Trade>(id, EntityType.Trade, limit, after, services);
 
-    private static async Task<Ok<List<T>>> ListAsync<T>(string portfolioId, EntityType type, TradingServices services)
+    /// <summary>One page in id order: the next page starts after the last id of this one; a page shorter than the limit is the last.</summary>
+    private static async Task<Results<Ok<List<T>>, ValidationProblem>> ListAsync<T>(string portfolioId, EntityType type, int? limit, string? after, TradingServices services)
     {
+        if (limit is < 1 or > MaxPage)
+        {
+            return ApiErrors.BadQuery("limit", $"limit must be 1–{MaxPage}.");
+        }
+
         await services.ExistingPortfolioAsync(portfolioId);
-        var rows = await services.Store.ListByPortfolioAsync(type, portfolioId, services.Aborted);
+        var rows = await services.Store.ListByPortfolioAsync(type, portfolioId, after, limit ?? DefaultPage, services.Aborted);
         return TypedResults.Ok(rows.Select(s => StateJson.Deserialize<T>(s.Payload)).ToList());
     }
 }

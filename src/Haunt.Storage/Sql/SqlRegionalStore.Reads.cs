@@ -17,11 +17,16 @@ public sealed partial class SqlRegionalStore
         return await reader.ReadAsync(ct) ? EntityRows.Read(type, reader) : null;
     }, cancellationToken);
 
-    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<EntityState>>(async (connection, ct) =>
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) =>
+        ListByPortfolioAsync(type, portfolioId, null, int.MaxValue, cancellationToken);
+
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, string? afterId, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<EntityState>>(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE portfolio_id = @pid AND deleted = 0 ORDER BY id";
+        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE portfolio_id = @pid AND deleted = 0 AND id > @after ORDER BY id LIMIT @limit";
         EntityRows.Add(command, "@pid", portfolioId);
+        EntityRows.Add(command, "@after", afterId ?? "");
+        EntityRows.Add(command, "@limit", (long)limit);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var list = new List<EntityState>();
         while (await reader.ReadAsync(ct))

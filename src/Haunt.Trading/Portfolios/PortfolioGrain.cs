@@ -112,6 +112,12 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
         var price = market.PriceOf(order.Symbol);
         if (order.Kind == OrderKind.Limit && !TradeExecution.Crosses(order, price))
         {
+            if (_restingOrders.Count >= trading.Value.MaxOpenOrders)
+            {
+                throw new OperationRefusedException($"Portfolio '{EntityId}' has {_restingOrders.Count} open orders, the most it may have " +
+                    "(Haunt:Trading:MaxOpenOrders): cancel one first.");
+            }
+
             await CommitOrRetryAsync(() => Task.FromResult<IReadOnlyList<LocalWrite>>([Services.States.Next(null, order)]));
             _restingOrders.Add(order.Id);
             await EnsureMatchingAsync();

@@ -38,6 +38,35 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
             && (await r.JsonAsync()).GetArrayLength() == 1, "the portfolio and its trade reached nyc");
     }
 
+    [SkippableFact]
+    public async Task Positions_and_trades_are_listed_a_page_at_a_time_in_id_order()
+    {
+        var osaka = host.Http[KnownRegions.Osaka];
+        var id = await osaka.CreatePortfolioAsync();
+        foreach (var symbol in new[] { "ETH", "SOL", "AAPL" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await osaka.PostAsJsonAsync($"/api/portfolios/{id}/orders", new { symbol, side = "Buy", kind = "Market", quantity = 1 })).StatusCode);
+        }
+
+        foreach (var list in new[] { "positions", "trades" })
+        {
+            var all = (await osaka.GetJsonAsync($"/api/portfolios/{id}/{list}")).EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToList();
+            var first = (await osaka.GetJsonAsync($"/api/portfolios/{id}/{list}?limit=2")).EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToList();
+            var rest = (await osaka.GetJsonAsync($"/api/portfolios/{id}/{list}?limit=2&after={first[^1]}")).EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToList();
+
+            Assert.Equal(3, all.Count);
+            Assert.Equal(all.Order(StringComparer.Ordinal), all);
+            Assert.Equal(all, first.Concat(rest));
+            Assert.Single(rest); // shorter than the limit: the last page
+            foreach (var bad in new[] { "0", "1001", "many" })
+            {
+                using var refused = await osaka.GetAsync($"/api/portfolios/{id}/{list}?limit={bad}");
+                Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+                Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            }
+        }
+    }
+
     [SkippableTheory]
     [InlineData("POST")]
     [InlineData("DELETE")]

@@ -9,7 +9,12 @@ public sealed partial class InMemoryRegionalStore
     public Task<EntityState?> ReadAsync(EntityType type, string id, CancellationToken cancellationToken = default) => Task.FromResult(_rows.GetValueOrDefault((type, id)));
 
     public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values.Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted).OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
+        ListByPortfolioAsync(type, portfolioId, null, int.MaxValue, cancellationToken);
+
+    public Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, string? afterId, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values
+            .Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted && string.CompareOrdinal(s.Id, afterId ?? "") > 0)
+            .OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList());
 
     public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ConflictRecord>>(_conflicts.Where(c => c.Id > after).Take(limit).ToList());

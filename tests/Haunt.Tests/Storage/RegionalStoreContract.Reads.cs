@@ -33,6 +33,10 @@ public abstract partial class RegionalStoreContract
 
         Assert.Equal([OrderIn("pf-1", "o-1"), OrderIn("pf-1", "o-2")], await Store.ListByPortfolioAsync(EntityType.Order, "pf-1"));
         Assert.Empty(await Store.ListByPortfolioAsync(EntityType.Order, "pf-9"));
+        // Paged: ids after a cursor, at most a limit, in id order.
+        Assert.Equal([OrderIn("pf-1", "o-1")], await Store.ListByPortfolioAsync(EntityType.Order, "pf-1", null, 1));
+        Assert.Equal([OrderIn("pf-1", "o-2")], await Store.ListByPortfolioAsync(EntityType.Order, "pf-1", "o-1", 1));
+        Assert.Empty(await Store.ListByPortfolioAsync(EntityType.Order, "pf-1", "o-2", 10));
     }
 
     [SkippableFact]

@@ -97,6 +97,37 @@ public abstract class RestingOrderTests(ClusterFixture fixture) : ClusterTests(f
         Assert.Equal(10_000m - 240m, StateJson.Deserialize<Portfolio>((await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Portfolio, id))!.Payload).Cash);
     }
 
+    [SkippableFact]
+    public async Task Issue_20_a_portfolio_at_its_open_order_limit_refuses_one_more_resting_order_until_one_is_cancelled()
+    {
+        var (_, portfolio) = await NewPortfolioAsync();
+        // SOL near 150: a buy at 1 rests. The test clusters allow 20 open orders per portfolio (Haunt:Trading:MaxOpenOrders).
+        var resting = new List<Order>();
+        for (var i = 0; i < 20; i++)
+        {
+            resting.Add(await portfolio.PlaceOrderAsync(new PlaceOrder("SOL", OrderSide.Buy, OrderKind.Limit, 1, 1m)));
+        }
+
+        try
+        {
+            var refused = await Assert.ThrowsAsync<OperationRefusedException>(() => portfolio.PlaceOrderAsync(new PlaceOrder("SOL", OrderSide.Buy, OrderKind.Limit, 1, 1m)));
+            Assert.Contains("Haunt:Trading:MaxOpenOrders", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(OrderStatus.Filled, (await portfolio.PlaceOrderAsync(new PlaceOrder("SOL", OrderSide.Buy, OrderKind.Market, 1))).Status); // a market order rests not
+
+            await portfolio.CancelOrderAsync(resting[0].Id);
+            resting.RemoveAt(0);
+            resting.Add(await portfolio.PlaceOrderAsync(new PlaceOrder("SOL", OrderSide.Buy, OrderKind.Limit, 1, 1m)));
+            Assert.Equal(OrderStatus.Open, resting[^1].Status);
+        }
+        finally
+        {
+            foreach (var order in resting)
+            {
+                await portfolio.CancelOrderAsync(order.Id);
+            }
+        }
+    }
+
     private async Task<(string Id, IPortfolioGrain Grain)> NewPortfolioAsync()
     {
         var id = Guid.CreateVersion7().ToString("N");
