@@ -116,12 +116,13 @@ public static partial class RegionalSilo
         {
             LogClearText(app.Logger, host.AdvertisedHost);
         }
+        app.UseHauntSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseHauntAuthentication();
         app.UseRateLimiter();
         // The sync console at /: static files shipped next to the program (no CDN, works offline). The page holds no
-        // data, so it is served to anyone; everything it shows comes from /api/sync/*, which wants the operator role.
+        // data; like every route it wants a signed-in caller (the fallback policy), and what it shows comes from /api/sync/*.
         var page = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "console"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });

@@ -192,6 +192,31 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
     }
 
     [SkippableFact]
+    public async Task Every_answer_tells_a_browser_not_to_sniff_frame_or_refer_and_the_console_gets_a_strict_content_policy()
+    {
+        using var anonymous = host.Client(KnownRegions.Osaka, null);
+        using var page = await host.Http[KnownRegions.Osaka].GetAsync("/");
+        using var refused = await anonymous.GetAsync("/api/sync/health");
+        using var api = await host.Http[KnownRegions.Osaka].GetAsync("/api/sync/health");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(SecurityHeaders.ConsolePolicy, Assert.Single(page.Headers.GetValues("Content-Security-Policy")));
+        foreach (var response in new[] { refused, api })
+        {
+            Assert.Equal("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+        }
+
+        foreach (var response in new[] { page, refused, api })
+        {
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+            Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+            Assert.False(response.Headers.Contains("Strict-Transport-Security")); // plain HTTP here; TlsTests checks HTTPS
+        }
+    }
+
+    [SkippableFact]
     public async Task A_browser_that_opens_the_dashboard_with_access_token_keeps_it_in_an_http_only_cookie()
     {
         using var browser = host.Client(KnownRegions.Osaka, null);

@@ -46,7 +46,9 @@ public sealed class TlsTests(TlsApiHost host)
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => untrusting.GetAsync("/api/sync/health"));
         Assert.IsType<AuthenticationException>(refused.InnerException);
         Assert.Equal("https", host.Urls[KnownRegions.Nyc].Scheme);
-        Assert.Equal(HttpStatusCode.OK, (await host.Http[KnownRegions.Nyc].GetAsync("/api/sync/health")).StatusCode);
+        using var trusted = await host.Http[KnownRegions.Nyc].GetAsync("/api/sync/health");
+        Assert.Equal(HttpStatusCode.OK, trusted.StatusCode);
+        Assert.Equal("max-age=31536000", Assert.Single(trusted.Headers.GetValues("Strict-Transport-Security"))); // HSTS under HTTPS
     }
 
     [Fact]

@@ -42,10 +42,16 @@ public sealed partial class PartitionTests
     }
 
     /// <summary>Checks that must hold throughout a cut: again and again until the cut has lasted its time.</summary>
-    private static async Task WhileCutAsync(Stopwatch cut, Func<Task> check)
+    /// <summary>
+    /// Runs <paramref name="check"/> for the rest of the cut: until it lasted <see cref="s_cutFor"/> and, if given,
+    /// <paramref name="reached"/> holds too (within <see cref="s_convergeWithin"/> more), so a step inside the cut that
+    /// took long on a loaded machine still leaves time to see what the cut is for.
+    /// </summary>
+    private static async Task WhileCutAsync(Stopwatch cut, Func<Task> check, Func<bool>? reached = null, string? what = null)
     {
-        while (cut.Elapsed < s_cutFor)
+        while (cut.Elapsed < s_cutFor || (reached is not null && !reached()))
         {
+            Assert.True(cut.Elapsed < s_cutFor + s_convergeWithin, $"Timed out within the cut waiting until {what}.");
             await check();
             await Task.Delay(250); // pacing the checks; the cut's length is the point, not a wait for something
         }

@@ -23,6 +23,26 @@ public sealed class SiloProcessSet : IAsyncDisposable
 
     public static async Task<SiloProcessSet> StartAsync(StoreKind kind, string name, int osakaSilos = 1)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(kind, name, osakaSilos);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && PortTaken(ex))
+            {
+                // A port found free can be taken by a parallel test before the child process binds it (seen in CI:
+                // Kestrel's bind failed): start the whole set again, on fresh ports, in a fresh folder and database.
+            }
+        }
+    }
+
+    private static bool PortTaken(InvalidOperationException ex) =>
+        ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+        || ex.Message.Contains("SocketConnectionListener.Bind", StringComparison.Ordinal);
+
+    private static async Task<SiloProcessSet> StartOnceAsync(StoreKind kind, string name, int osakaSilos)
+    {
         var database = kind == StoreKind.Postgres ? await (await PostgresServer.GetAsync()).CreateDatabaseAsync() : null;
         var set = new SiloProcessSet(Path.Combine(Path.GetTempPath(), $"haunt-{name}-{Guid.NewGuid():N}"), database);
         try
