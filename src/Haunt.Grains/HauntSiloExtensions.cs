@@ -68,14 +68,7 @@ public static class HauntSiloExtensions
     public static ISiloBuilder AddHauntSync(this ISiloBuilder silo, Action<SyncOptions>? configure = null)
     {
         var services = silo.Services;
-        var sync = services.AddOptions<SyncOptions>().BindConfiguration("Haunt:Sync");
-        if (configure is not null)
-        {
-            sync.Configure(configure);
-        }
-
-        sync.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>();
+        AddValidatedOptions<SyncOptions, SyncOptionsValidator>(services, "Haunt:Sync", configure);
         services.AddSingleton<BatchCodec>();
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
@@ -109,19 +102,27 @@ public static class HauntSiloExtensions
     public static ISiloBuilder AddHauntPeers(this ISiloBuilder silo, Action<PeerOptions>? configure = null)
     {
         var services = silo.Services;
-        var peers = services.AddOptions<PeerOptions>().BindConfiguration("Haunt:PeerLink");
-        if (configure is not null)
-        {
-            peers.Configure(configure);
-        }
-
-        peers.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PeerOptions>, PeerOptionsValidator>();
+        AddValidatedOptions<PeerOptions, PeerOptionsValidator>(services, "Haunt:PeerLink", configure);
         services.AddSingleton<PeerClients>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PeerClients>());
         services.AddSingleton<PeerReplicationLink>();
         services.AddSingleton<IReplicationLink>(sp => sp.GetRequiredService<PeerReplicationLink>());
         return silo;
+    }
+
+    /// <summary>Options bound from <paramref name="section"/>, then <paramref name="configure"/>, checked by <typeparamref name="TValidator"/> as the silo starts.</summary>
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, string section, Action<TOptions>? configure)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        var options = services.AddOptions<TOptions>().BindConfiguration(section);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 
     /// <summary>

@@ -64,18 +64,9 @@ public sealed partial class SyncEngine
             return Task.CompletedTask;
         }
 
-        // A change batch carries its own signature; every other message must carry a valid seal, be fresh and be new.
-        if (message is not ChangeBatch && !_codec.IsSealed(message))
+        if (message is not ChangeBatch && RefusedUnread(message))
         {
             Interlocked.Increment(ref _metrics.MessagesRefused);
-            LogUnsealed(_log, message.GetType().Name, message.From);
-            return Task.CompletedTask;
-        }
-
-        if (message is not ChangeBatch && _replays.Refuse(message, Now) is { } stale)
-        {
-            Interlocked.Increment(ref _metrics.MessagesRefused);
-            LogStale(_log, message.GetType().Name, message.From, stale);
             return Task.CompletedTask;
         }
 
@@ -97,6 +88,27 @@ public sealed partial class SyncEngine
 
     /// <summary>When a verified message from <paramref name="peer"/> last arrived (null: none since this loop started).</summary>
     public DateTimeOffset? LastHeardFrom(string peer) => _peers.TryGetValue(peer, out var link) ? link.LastHeardAt : null;
+
+    /// <summary>
+    /// Whether a control message is refused before it is read (and why, logged): a change batch carries its own
+    /// signature; every other message must carry a valid seal, be fresh and be new.
+    /// </summary>
+    private bool RefusedUnread(SyncMessage message)
+    {
+        if (!_codec.IsSealed(message))
+        {
+            LogUnsealed(_log, message.GetType().Name, message.From);
+            return true;
+        }
+
+        if (_replays.Refuse(message, Now) is { } stale)
+        {
+            LogStale(_log, message.GetType().Name, message.From, stale);
+            return true;
+        }
+
+        return false;
+    }
 
     /// <summary>Sends a control message sealed with this region's key (a change batch carries its own signature).</summary>
     private Task SendSealedAsync(SyncMessage message) => _link.SendAsync(_codec.Seal(message, Now));

@@ -67,7 +67,7 @@ public static partial class RegionalSilo
 
         builder.UseOrleans(silo =>
         {
-            ConfigureClustering(silo, host, endpoints);
+            ConfigureClustering(silo, host, data, endpoints);
             if (tls is not null)
             {
                 // Every Orleans connection of the silo: its region's other silos, clients at its gateway, and (below) its peer clients.
@@ -155,7 +155,7 @@ public static partial class RegionalSilo
         }
     }
 
-    private static void ConfigureClustering(ISiloBuilder silo, SiloHostOptions host, SiloEndpoints endpoints)
+    private static void ConfigureClustering(ISiloBuilder silo, SiloHostOptions host, string data, SiloEndpoints endpoints)
     {
         var clusterId = RegionCluster.IdOf(host.Region);
         var mode = host.EffectiveClustering;
@@ -176,7 +176,7 @@ public static partial class RegionalSilo
             }
             else
             {
-                var path = host.ClusterDatabase ?? ClusterDatabase.DefaultPath(Path.GetFullPath(host.DataDirectory), host.Region);
+                var path = host.ClusterDatabase ?? ClusterDatabase.DefaultPath(data, host.Region);
                 (invariant, connection) = ("System.Data.SQLite", ClusterDatabase.ConnectionString(path));
                 ClusterDatabase.EnsureCreated(path);
             }
