@@ -1,3 +1,4 @@
+using Haunt.Grains.Door;
 using Haunt.Grains.Peers;
 using Haunt.Grains.Placement;
 using Haunt.Grains.Replication;
@@ -17,10 +18,33 @@ namespace Haunt.Grains;
 /// </summary>
 public static class HauntSiloExtensions
 {
-    /// <summary>All of a region: <see cref="AddHauntRegion"/>, <see cref="AddHauntReplicas"/>, <see cref="AddHauntSync"/>, <see cref="AddHauntPeers"/>.</summary>
+    /// <summary>
+    /// All of a region: <see cref="AddHauntRegion"/>, <see cref="AddHauntReplicas"/>, <see cref="AddHauntSync"/>, <see cref="AddHauntPeers"/>,
+    /// <see cref="AddHauntDoor"/>. Call it after UseTls, so that the door's handshake runs inside TLS.
+    /// </summary>
     public static ISiloBuilder AddHaunt(this ISiloBuilder silo, Action<RegionOptions> configureRegion, Action<SyncOptions>? configureSync = null,
         Action<PeerOptions>? configurePeers = null) =>
-        silo.AddHauntRegion(configureRegion).AddHauntReplicas().AddHauntSync(configureSync).AddHauntPeers(configurePeers);
+        silo.AddHauntRegion(configureRegion).AddHauntReplicas().AddHauntSync(configureSync).AddHauntPeers(configurePeers).AddHauntDoor();
+
+    /// <summary>
+    /// The door (<see cref="RegionDoor"/>): the silo port admits only this region's silos and the gateway only the
+    /// deployment's other regions, each proving itself with the cluster key (and, under TLS, a certificate naming it);
+    /// this silo proves itself the same way when it connects to its region's silos. A peer region may then call only
+    /// what the peer link needs (<see cref="PeerCallFilter"/>).
+    /// </summary>
+    public static ISiloBuilder AddHauntDoor(this ISiloBuilder silo)
+    {
+        var services = silo.Services;
+        services.AddSingleton<RegionDoor>();
+        services.AddOptions<SiloConnectionOptions>().Configure<RegionDoor, SiloRegion>((connections, door, region) =>
+        {
+            connections.ConfigureSiloInboundConnection(c => c.Use(next => door.Admit(next, DoorRole.Silo)));
+            connections.ConfigureGatewayInboundConnection(c => c.Use(next => door.Admit(next, DoorRole.Peer)));
+            connections.ConfigureSiloOutboundConnection(c => c.Use(next => door.Enter(next, DoorRole.Silo, region.Name)));
+        });
+        silo.AddIncomingGrainCallFilter<PeerCallFilter>();
+        return silo;
+    }
 
     /// <summary>The region this silo serves (also its name), its clock, its store (opened as the silo starts) and the region placement.</summary>
     public static ISiloBuilder AddHauntRegion(this ISiloBuilder silo, Action<RegionOptions> configure)

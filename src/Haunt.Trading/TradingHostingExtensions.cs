@@ -1,3 +1,4 @@
+using Haunt.Trading.Load;
 using Haunt.Trading.Market;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +11,7 @@ public static class TradingHostingExtensions
     /// <summary>
     /// Trading on this silo: the simulated market feed (the price orders execute at, unless a test or a deployment
     /// registered an <see cref="IPriceFeed"/> of its own first) and the matching settings (section "Haunt:Trading").
-    /// The portfolio grain itself comes with this assembly.
+    /// The portfolio grain itself comes with this assembly. A background load (section "Haunt:Load") when configured.
     /// </summary>
     public static ISiloBuilder AddHauntTrading(this ISiloBuilder silo)
     {
@@ -22,6 +23,9 @@ public static class TradingHostingExtensions
                 "Haunt:Trading:MatchInterval and Haunt:Trading:RestingOrderReminder must be positive.")
             .Validate(o => o.MaxOpenOrders >= 1, "Haunt:Trading:MaxOpenOrders must be at least 1.")
             .ValidateOnStart();
+        silo.Services.AddOptions<LoadOptions>().BindConfiguration("Haunt:Load")
+            .Validate(o => o.WritesPerSecond >= 0, "Haunt:Load:WritesPerSecond must not be negative.").ValidateOnStart();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloLoad>();
         return silo;
     }
 }

@@ -21,10 +21,10 @@ public interface IEntityGrain<T> : IReplicaGrain where T : class, IEntity
 public interface IWritableEntityGrain<T> : IEntityGrain<T> where T : class, IEntity
 {
     /// <summary>Creates or replaces the value. Strong entities are forwarded to their home region.</summary>
-    [Alias("PutAsync")]
+    [Alias("PutAsync"), PeerCallable(ForwardedWrite = true)]
     Task<EntityState> PutAsync(T value);
 
     /// <summary>Deletes (a tombstone that replicates like any change).</summary>
-    [Alias("DeleteAsync")]
+    [Alias("DeleteAsync"), PeerCallable(ForwardedWrite = true)]
     Task<EntityState?> DeleteAsync();
 }

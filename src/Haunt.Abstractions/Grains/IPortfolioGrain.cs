@@ -12,14 +12,14 @@ public interface IPortfolioGrain : IWritableEntityGrain<Portfolio>
     Task<Portfolio> CreateAsync(string owner, decimal startingCash);
 
     /// <summary>Market orders fill now at the simulated price; limit orders rest until the price crosses.</summary>
-    [Alias("PlaceOrderAsync")]
+    [Alias("PlaceOrderAsync"), PeerCallable(ForwardedWrite = true)]
     Task<Order> PlaceOrderAsync(PlaceOrder request);
 
-    [Alias("CancelOrderAsync")]
+    [Alias("CancelOrderAsync"), PeerCallable(ForwardedWrite = true)]
     Task<Order> CancelOrderAsync(string orderId);
 
     /// <summary>Adds (or, negative, withdraws) cash.</summary>
-    [Alias("DepositAsync")]
+    [Alias("DepositAsync"), PeerCallable(ForwardedWrite = true)]
     Task<Portfolio> DepositAsync(decimal amount);
 
     /// <summary>Fills resting limit orders whose price has been crossed; returns how many filled.</summary>

@@ -11,11 +11,11 @@ namespace Haunt.Abstractions.Grains;
 public interface IRegionStatusGrain : IGrainWithStringKey
 {
     /// <summary>Per-peer link and backlog status of this region, as its sync loop last published it (at most a status interval old).</summary>
-    [Alias("GetStatusAsync"), AlwaysInterleave]
+    [Alias("GetStatusAsync"), AlwaysInterleave, PeerCallable]
     Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Answers at once, touching nothing: how a peer that stopped answering is found back (a probe costs no store read).</summary>
-    [Alias("PingAsync"), AlwaysInterleave]
+    [Alias("PingAsync"), AlwaysInterleave, PeerCallable]
     Task PingAsync();
 
     /// <summary>
@@ -23,6 +23,6 @@ public interface IRegionStatusGrain : IGrainWithStringKey
     /// a time per silo (status reads interleave with it). Callers that give up on one (a peer's 1.5 s call timeout)
     /// must not start scans faster than they finish.
     /// </summary>
-    [Alias("GetDigestAsync")]
+    [Alias("GetDigestAsync"), PeerCallable]
     Task<DigestReport> GetDigestAsync(CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Haunt.Grains.Door;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,7 +12,7 @@ namespace Haunt.Grains.Peers;
 /// <summary>
 /// This region's Orleans client into one peer region's cluster (its own host, static gateway list of that
 /// peer): sync messages go onto the peer's "haunt-sync" stream, forwarded strong writes and digests are grain
-/// calls into the peer. It connects in the background and reconnects by itself; whether the peer answered
+/// calls into the peer, through the peer's door as a peer region (<see cref="RegionDoor"/>). It connects in the background and reconnects by itself; whether the peer answered
 /// lately is tracked from every call, so health and forwarding know at once that a peer is cut off.
 /// </summary>
 public sealed partial class PeerClient : IAsyncDisposable
@@ -32,7 +33,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     private string? _lastError = "not connected yet";
     private int _disposed;
 
-    public PeerClient(string region, IReadOnlyList<IPEndPoint> gateways, PeerOptions options, TimeProvider time, ILogger log)
+    public PeerClient(string region, IReadOnlyList<IPEndPoint> gateways, RegionDoor door, PeerOptions options, TimeProvider time, ILogger log)
     {
         Region = region;
         _options = options;
@@ -52,6 +53,9 @@ public sealed partial class PeerClient : IAsyncDisposable
                 {
                     client.UseTls(tls.Certificate, tls.Configure);
                 }
+
+                // After TLS, so the proof is made inside the TLS session: the peer's gateway admits nothing else.
+                client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.Use(next => door.Enter(next, DoorRole.Peer, region))));
             })
             .Build();
     }

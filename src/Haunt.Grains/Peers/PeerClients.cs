@@ -1,3 +1,4 @@
+using Haunt.Grains.Door;
 using Haunt.Grains.Replication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,12 +13,12 @@ public sealed class PeerClients : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
 {
     private readonly Dictionary<string, PeerClient> _clients;
 
-    public PeerClients(SiloRegion region, IOptions<PeerOptions> options, TimeProvider time, ILoggerFactory loggers)
+    public PeerClients(SiloRegion region, RegionDoor door, IOptions<PeerOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger<PeerClients>();
         _clients = KnownRegions.PeersOf(region.Name).ToDictionary(
             peer => peer,
-            peer => new PeerClient(peer, options.Value.GatewaysOf(peer) ?? throw new InvalidOperationException(PeerOptions.MissingPeer(peer)), options.Value, time, log),
+            peer => new PeerClient(peer, options.Value.GatewaysOf(peer) ?? throw new InvalidOperationException(PeerOptions.MissingPeer(peer)), door, options.Value, time, log),
             StringComparer.Ordinal);
     }
 

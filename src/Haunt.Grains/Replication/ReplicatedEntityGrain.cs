@@ -1,3 +1,4 @@
+using Haunt.Grains.Door;
 using Haunt.Grains.Peers;
 
 namespace Haunt.Grains.Replication;
@@ -7,7 +8,7 @@ namespace Haunt.Grains.Replication;
 /// the grain caches it, writes through the store (entity row + outbox row in one transaction, checked
 /// against the version it read), and takes newer versions pushed by the sync layer.
 /// </summary>
-public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain, IEntityGrain<T>
+public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain, IEntityGrain<T>, IHomeOfWrites
     where T : class, IEntity
 {
     private const int MaxWriteAttempts = 8;
@@ -26,6 +27,9 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     private DateTimeOffset _checkedAt;
 
     protected T? Value => State is { Deleted: false } s ? StateJson.Deserialize<T>(s.Payload) : null;
+
+    /// <summary>Only strong entities have a home region that other regions forward their writes to.</summary>
+    public bool TakesForwardedWrites => Info.Consistency == Consistency.Strong;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -90,6 +94,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         }
 
         ForwardDeadline.ThrowIfPassed(services.States.Clock.Time, $"{Info.Type} '{EntityId}'");
+        await RequireActingOwnerAsync(value);
 
         if (Info.IsAppendOnly && State is { Deleted: false } existing)
         {
@@ -111,6 +116,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
         }
 
         ForwardDeadline.ThrowIfPassed(services.States.Clock.Time, $"A delete of {Info.Type} '{EntityId}'");
+        await RequireActingOwnerAsync(null);
 
         if (State is null or { Deleted: true })
         {
@@ -160,6 +166,40 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
         return KnownRegions.Primary;
     }
+
+    /// <summary>
+    /// A write made for a user (<see cref="ActingUser"/>: from the HTTP API, or forwarded from another region on its
+    /// behalf) is refused as if the entity did not exist unless that user owns the portfolio of what is written, and
+    /// of what it replaces. Entities of no portfolio (the insurance fund) have no owner to check; without a user the
+    /// write is the region's own (matching, load).
+    /// </summary>
+    protected async Task RequireActingOwnerAsync(T? value)
+    {
+        if (ActingUser.Current is not { } user)
+        {
+            return;
+        }
+
+        foreach (var entity in new[] { value, Value })
+        {
+            var owner = entity switch
+            {
+                null => user,
+                Portfolio portfolio => portfolio.Owner,
+                IPortfolioOwned owned => await OwnerOfAsync(owned.PortfolioId),
+                _ => user,
+            };
+            if (owner != user)
+            {
+                throw new EntityNotFoundException(Info.Type.ToString(), EntityId);
+            }
+        }
+    }
+
+    private async Task<string?> OwnerOfAsync(string portfolioId) =>
+        await services.Store.ReadAsync(EntityType.Portfolio, portfolioId) is { Deleted: false } stored
+            ? StateJson.Deserialize<Portfolio>(stored.Payload).Owner
+            : null;
 
     /// <summary>Makes the call on the same entity's grain in its home region's cluster, over the peer link.</summary>
     private Task<TResult> ForwardAsync<TResult>(string home, Func<IWritableEntityGrain<T>, Task<TResult>> call) =>

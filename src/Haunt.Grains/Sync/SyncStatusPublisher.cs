@@ -8,6 +8,7 @@ public sealed class SyncStatusPublisher(SyncStatusBoard board, IClusterMembershi
 {
     public void Publish(SyncStatus status)
     {
+        status = status with { SyncLoopSilo = self.SiloAddress.ToParsableString() };
         board.Publish(status);
         foreach (var (silo, member) in membership.CurrentSnapshot.Members)
         {

@@ -41,6 +41,9 @@ public sealed partial class BatchCodec
     /// <summary>Signs with <paramref name="signing"/> from now on and accepts it or any of <paramref name="accepted"/>.</summary>
     public void UseKeys(string signing, IEnumerable<string> accepted) => _keys = KeyRing.Of(signing, accepted);
 
+    /// <summary>The cluster keys as they are now (the door of the region's connections proves and checks with them too).</summary>
+    public KeyRing Keys => _keys;
+
     public ChangeBatch Encode(string from, string to, long batchId, IReadOnlyList<ChangeItem> items) =>
         Encode(from, to, batchId, items.Count, JsonSerializer.SerializeToUtf8Bytes(items, StateJson.Options));
 
@@ -137,22 +140,6 @@ public sealed partial class BatchCodec
         public SyncOptions Get(string? name) => value;
 
         public IDisposable? OnChange(Action<SyncOptions, string?> listener) => null;
-    }
-
-    /// <summary>The key batches are signed with, and every key a received batch may be signed with (that one first).</summary>
-    private sealed record KeyRing(byte[] Signing, IReadOnlyList<byte[]> Verifying)
-    {
-        public static KeyRing Of(string signing, IEnumerable<string> accepted)
-        {
-            var keys = accepted.Prepend(signing).Where(k => !string.IsNullOrWhiteSpace(k)).Distinct().Select(Decode).ToList();
-            return keys.Count > 0 ? new KeyRing(keys[0], keys) : throw new InvalidOperationException("Haunt:Sync:ClusterKey is required.");
-        }
-
-        private static byte[] Decode(string key)
-        {
-            var bytes = Convert.FromBase64String(key);
-            return bytes.Length >= 32 ? bytes : throw new InvalidOperationException("Haunt:Sync keys must be at least 32 bytes (base64).");
-        }
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Haunt.Grains.Door;
 using System.Security.Claims;
 using System.Text.Json;
 using Haunt.Grains.Replication;
@@ -43,7 +44,7 @@ public static class SyncEndpoints
     }
 
     private static async Task<Ok<SyncHealth>> HealthAsync(IGrainFactory grains, SiloRegion region, PeerClients peers, IClusterMembershipService membership,
-        IOptions<ClusterOptions> cluster, IServiceProvider services, ClaimsPrincipal user, CancellationToken cancellationToken)
+        IOptions<ClusterOptions> cluster, RegionDoor door, IServiceProvider services, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         // Any user may ask; only operators learn where the silos are and what error a peer link last saw.
         var operatorView = user.IsInRole(HauntPolicies.OperatorRole);
@@ -58,7 +59,8 @@ public static class SyncEndpoints
         string[] worstFirst = ["unreachable", "needs-snapshot", "degraded"];
         var overall = worstFirst.FirstOrDefault(s => health.Any(p => p.Status == s)) ?? "healthy";
         return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, overall, silos, status.LagP50Ms, status.LagP99Ms,
-            status.ChangesApplied, status.BatchesRejected, status.Conflicts, health, services.GetService<LinkTls>()?.Refused));
+            status.ChangesApplied, status.BatchesRejected, status.Conflicts, status.LocalWrites, health, services.GetService<LinkTls>()?.Refused,
+            new DoorHealth(door.Admitted, door.Refused, door.CallsRefused), operatorView ? status.SyncLoopSilo : null));
     }
 
     private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store, CancellationToken cancellationToken)

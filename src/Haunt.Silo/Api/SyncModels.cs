@@ -18,10 +18,18 @@ public sealed record SiloHealth(string Name, string? Address, string Status);
 /// This region's replication health, answered from this region's own state only (it answers while every
 /// peer is cut off); Status is the worst of its peers'. Cluster is this region's Orleans cluster id.
 /// TlsRefused: connections this silo refused because the other side's certificate did not chain to the
-/// deployment's CA (null when TLS is off).
+/// deployment's CA (null when TLS is off). Door: what this silo's door admitted and refused. SyncLoopSilo: where
+/// the region's sync loop runs (operators only). LocalWrites: changes committed in this region since its loop started.
 /// </summary>
 public sealed record SyncHealth(string Region, string Cluster, string Status, IReadOnlyList<SiloHealth> Silos, double LagP50Ms, double LagP99Ms,
-    long ChangesApplied, long BatchesRejected, long Conflicts, IReadOnlyList<PeerHealth> Peers, long? TlsRefused);
+    long ChangesApplied, long BatchesRejected, long Conflicts, long LocalWrites, IReadOnlyList<PeerHealth> Peers, long? TlsRefused, DoorHealth Door,
+    string? SyncLoopSilo);
+
+/// <summary>
+/// This silo's door: connections admitted, connections refused by reason (NoProof, WrongKey, WrongRole, NotAllowed,
+/// CertificateMismatch), and grain calls from peer regions refused because the peer link does not make them.
+/// </summary>
+public sealed record DoorHealth(long Admitted, IReadOnlyDictionary<string, long> Refused, long CallsRefused);
 
 /// <summary>One outbox row still waiting for an ack; Bytes is the size of its state JSON.</summary>
 public sealed record QueueItem(long Seq, EntityType EntityType, string EntityId, SyncOperation Operation, string Vector, long CommittedAtMs, int Bytes);

@@ -49,20 +49,23 @@ public static class UpCommand
         data = Path.GetFullPath(data);
         // Made before the silos start, so they all verify tokens with the same development key.
         var auth = new AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(data, ClusterKeyFile.TokenSigningKey)] };
-        var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data) : null;
+        // Each region's silos get a certificate of their region from one development CA; `up` itself needs only the CA.
+        var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data, KnownRegions.Primary) : null;
         var link = tls?.Load();
+        var load = new LoadOptions { WritesPerSecond = rate, StopAfter = seconds is { } s ? TimeSpan.FromSeconds(s) : null };
         PrintConsole(auth, tls);
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, tls)
-            : new ChildProcessRegions(data, postgres, silos, tls);
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, withTls, load)
+            : new ChildProcessRegions(data, postgres, silos, withTls, load);
         await regions.StartAsync(cancel);
         PrintTokens(auth, data, tls);
+        using var apis = new RegionApis(auth, link, silos);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var loads = KnownRegions.All.Select((region, i) => new TradingLoad(regions.GrainsOf(region), region, seed: i + 1)).ToList();
-        var bots = new BotRunner(BotClients(auth, link));
-        var loadTasks = loads.Select(l => l.RunAsync(rate, stopLoad.Token)).Append(bots.RunAsync(stopLoad.Token)).ToList();
-        Console.WriteLine("Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region, plus background writes of every entity type.");
+        var bots = new BotRunner((region, user) => RegionApis.Client(SiloEndpoints.DefaultFor(region).ApiUrl(link is not null),
+            TokenIssuer.Mint(auth, user, [], TimeSpan.FromDays(1)), link, TimeSpan.FromSeconds(30)));
+        var botTask = bots.RunAsync(stopLoad.Token);
+        Console.WriteLine($"Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region over its API, plus {rate} background writes/s of every entity type run by each region's first silo.");
         var view = new LiveView();
         var clock = Stopwatch.StartNew();
         while (!cancel.IsCancellationRequested && (seconds is null || clock.Elapsed < TimeSpan.FromSeconds(seconds.Value)))
@@ -70,14 +73,15 @@ public static class UpCommand
             await Task.Delay(1000, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!json && !cancel.IsCancellationRequested)
             {
-                view.Print(await SnapshotAsync(regions), clock.Elapsed);
+                view.Print(await SnapshotAsync(apis), clock.Elapsed);
             }
         }
 
         await stopLoad.CancelAsync();
-        await Task.WhenAll(loadTasks);
-        // Ctrl+C: report where things stand and stop at once; --for: give replication a minute to drain.
-        var snapshots = await WaitForConvergenceAsync(regions, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
+        await botTask;
+        // Ctrl+C: report where things stand and stop at once; --for: give replication a minute to drain (the silos'
+        // own load stopped by then: it runs for --for seconds from each region's start, and the clock above began after the last).
+        var snapshots = await WaitForConvergenceAsync(apis, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
         var converged = Converged(snapshots);
         if (!json)
         {
@@ -87,7 +91,7 @@ public static class UpCommand
             }
         }
 
-        PrintSummary(snapshots, converged, json, loads.Sum(l => l.Writes) + bots.Bots.Sum(b => b.Orders), loads.Sum(l => l.Failures) + bots.Bots.Sum(b => b.Refused));
+        PrintSummary(snapshots, converged, json, bots.Bots.Sum(b => b.Orders), bots.Bots.Sum(b => b.Refused));
         if (cancel.IsCancellationRequested)
         {
             Console.WriteLine("Stopped by Ctrl+C: changes still in flight stay in the outboxes and replicate on the next start.");
@@ -95,27 +99,6 @@ public static class UpCommand
         }
 
         return converged ? 0 : 1;
-    }
-
-    /// <summary>
-    /// How a bot reaches its region: the API of the region's first silo, with a token of the bot's own (and, under
-    /// --tls, trusting the development CA), as any user would.
-    /// </summary>
-    private static Func<string, string, HttpClient> BotClients(AuthSettings auth, LinkTls? link)
-    {
-        return (region, user) =>
-        {
-            var handler = new SocketsHttpHandler();
-            if (link is not null)
-            {
-                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is System.Security.Cryptography.X509Certificates.X509Certificate2 c && link.ChainsToAuthority(c);
-            }
-
-            var http = new HttpClient(handler) { BaseAddress = new Uri(SiloEndpoints.DefaultFor(region).ApiUrl(link is not null)) };
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TokenIssuer.Mint(auth, user, [], TimeSpan.FromDays(1)));
-            return http;
-        };
     }
 
     /// <summary>First of all, where to look: the sync console of each region, opened as the operator (the token goes into a cookie).</summary>
@@ -141,18 +124,18 @@ public static class UpCommand
             $"dashboard in a browser: {osaka}/dashboard/?access_token=<operator token>");
     }
 
-    private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(IRegionHost regions) =>
-        await Task.WhenAll(KnownRegions.All.Select(r => RegionSnapshot.TakeAsync(regions.GrainsOf(r), r)));
+    private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(RegionApis apis) =>
+        await Task.WhenAll(KnownRegions.All.Select(r => apis.SnapshotAsync(r)));
 
     private static bool Converged(IReadOnlyList<RegionSnapshot> snapshots) =>
         snapshots.All(s => s.Up && s.BacklogRows == 0 && s.Entities > 0) && snapshots.Select(s => s.Digest).Distinct().Count() == 1;
 
-    private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(IRegionHost regions, TimeSpan timeout)
+    private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(RegionApis apis, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var snapshots = await SnapshotAsync(regions);
+            var snapshots = await SnapshotAsync(apis);
             if (Converged(snapshots) || deadline.Elapsed > timeout)
             {
                 return snapshots;
@@ -162,9 +145,10 @@ public static class UpCommand
         }
     }
 
-    private static void PrintSummary(IReadOnlyList<RegionSnapshot> snapshots, bool converged, bool json, long writes, long failures)
+    private static void PrintSummary(IReadOnlyList<RegionSnapshot> snapshots, bool converged, bool json, long orders, long refused)
     {
-        Console.WriteLine($"Stopped. {writes} writes ({failures} refused by trading rules or by a region that was down). Converged: {(converged ? "yes" : "NO")}.");
+        Console.WriteLine($"Stopped. {snapshots.Sum(s => s.LocalWrites)} local writes in the regions, {orders} of them bot orders ({refused} orders refused by trading rules " +
+            $"or by a region that was down). Converged: {(converged ? "yes" : "NO")}.");
         foreach (var s in snapshots)
         {
             Console.WriteLine($"  {s.Region,-6} entities {s.Entities,7}  digest {(s.Up ? s.Digest[..16] : "(down)")}  conflicts {s.Conflicts}  {LiveView.Silos(s)}");

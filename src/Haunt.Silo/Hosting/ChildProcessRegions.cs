@@ -1,23 +1,19 @@
 using System.Diagnostics;
 using System.Reflection;
-using Microsoft.Extensions.Hosting;
 
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
 /// osaka, seoul and nyc as `silo` child processes (<paramref name="silosPerRegion"/> per region), each region its
 /// own cluster (its own SQLite cluster file, or given a PostgreSQL connection string its own schemas in that
-/// database), joined by their peer links on loopback; every silo is told every gateway of the other regions, and
-/// this process holds an Orleans client per region through all of its gateways. Children stop when their stdin
-/// closes, so they never outlive `up`, even if it is killed.
+/// database), joined by their peer links on loopback; every silo is told every gateway of the other regions, each
+/// region's first silo runs the background <paramref name="load"/> (Haunt:Load), and with <paramref name="tls"/>
+/// each silo gets the development CA's certificate of its region. Children stop when their stdin closes, so they
+/// never outlive `up`, even if it is killed.
 /// </summary>
-public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1, Security.TlsSettings? tls = null) : IRegionHost
+public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1, bool tls = false, Trading.Load.LoadOptions? load = null) : IRegionHost
 {
     private readonly List<Process> _children = [];
-    private readonly Dictionary<string, IHost> _clients = [];
-    private readonly LinkTls? _link = tls?.Load();
-
-    public IGrainFactory GrainsOf(string region) => _clients[region].Services.GetRequiredService<IClusterClient>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -34,21 +30,16 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
                 var child = await StartChildAsync(region, index, cancellationToken);
                 _children.Add(child);
                 var endpoints = SiloEndpoints.DefaultFor(region, index: index);
-                var api = endpoints.ApiUrl(tls is not null);
+                var api = endpoints.ApiUrl(tls);
                 Console.WriteLine($"{region,-6} silo {index} up (pid {child.Id}, cluster {RegionCluster.IdOf(region)}, silo port {endpoints.SiloPort}): API {api}/api/sync/health  " +
                     $"OpenAPI UI {api}/scalar/  dashboard {api}/dashboard/  log {LogPath(region, index)}");
             }
         }
 
-        foreach (var region in KnownRegions.All)
-        {
-            _clients[region] = await ConnectAsync(region, cancellationToken);
-        }
-
         Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region>{(silosPerRegion > 1 ? " --silo-index <n> --fast-failure-detection" : "")} --data {dataDirectory} --development" +
             (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\"") +
             (silosPerRegion > 1 ? $" (and Haunt__Peers__<other region>=<its gateways> as `up` set them: {Gateways(KnownRegions.Osaka)} for osaka)" : "") +
-            (tls is null ? "" : $" (and Haunt__Tls__Certificate={tls.Certificate} Haunt__Tls__Key={tls.Key} Haunt__Tls__Authority={tls.Authority})"));
+            (tls ? $" (and Haunt__Tls__Certificate, Haunt__Tls__Key, Haunt__Tls__Authority: the region's files in {Path.Combine(dataDirectory, "tls")})" : ""));
     }
 
     private string LogPath(string region, int index) => Path.Combine(dataDirectory, index == 0 ? $"{region}.log" : $"{region}-{index}.log");
@@ -70,29 +61,6 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
         {
             File.Delete(path);
         }
-    }
-
-    /// <summary>A client of one region's cluster, through its gateways on loopback.</summary>
-    private async Task<IHost> ConnectAsync(string region, CancellationToken cancellationToken)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning); // the live view owns the console
-        builder.Logging.AddFilter("Orleans.Messaging", LogLevel.Error);
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
-            client.UseStaticClustering([.. PeerAddresses.LoopbackGateways(region, silos: silosPerRegion)]);
-            if (_link is not null)
-            {
-                client.UseTls(_link.Certificate, _link.Configure);
-            }
-
-            // A killed silo strands the calls sent to it until they time out: keep that short.
-            client.Configure<Orleans.Configuration.ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-        });
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        return host;
     }
 
     private async Task<Process> StartChildAsync(string region, int index, CancellationToken cancellationToken)
@@ -119,10 +87,19 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
             start.Environment[$"Haunt__Peers__{peer}"] = Gateways(peer);
         }
 
-        if (tls is not null)
+        if (tls)
         {
+            var files = Security.DevelopmentCertificates.LoadOrCreate(dataDirectory, region);
             (start.Environment["Haunt__Tls__Certificate"], start.Environment["Haunt__Tls__Key"], start.Environment["Haunt__Tls__Authority"]) =
-                (tls.Certificate, tls.Key, tls.Authority);
+                (files.Certificate, files.Key, files.Authority);
+        }
+
+        if (index == 0 && load is not null)
+        {
+            foreach (var (key, value) in load.ToSettings())
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
         }
 
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -167,21 +144,6 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients.Values)
-        {
-            try
-            {
-                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await client.StopAsync(stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // A region that is down: nothing to disconnect from.
-            }
-
-            client.Dispose();
-        }
-
         foreach (var child in Enumerable.Reverse(_children))
         {
             try

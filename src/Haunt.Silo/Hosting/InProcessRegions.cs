@@ -3,14 +3,13 @@ namespace Haunt.Silo.Hosting;
 /// <summary>
 /// osaka, seoul and nyc as clusters of <paramref name="silosPerRegion"/> silos inside this process (Orleans
 /// development clustering, the region's first silo its primary), joined by their peer links on loopback, their
-/// stores in SQLite files or, given a connection string, in PostgreSQL schemas.
+/// stores in SQLite files or, given a connection string, in PostgreSQL schemas; each region's first silo runs
+/// the background <paramref name="load"/> (Haunt:Load), with <paramref name="tls"/> the development CA's certificate of its region.
 /// </summary>
 public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1,
-    Security.TlsSettings? tls = null) : IRegionHost
+    bool tls = false, Trading.Load.LoadOptions? load = null) : IRegionHost
 {
     private readonly List<(string Region, WebApplication App)> _silos = [];
-
-    public IGrainFactory GrainsOf(string region) => _silos.First(s => s.Region == region).App.Services.GetRequiredService<IGrainFactory>();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -20,13 +19,21 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey, Se
             {
                 var endpoints = SiloEndpoints.DefaultFor(region, index: index);
                 var settings = LocalSiloSettings.For(region, dataDirectory, endpoints, clusterKey, PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), auth,
-                    primarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort).WithTls(tls);
+                    primarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort).WithTls(tls ? Security.DevelopmentCertificates.LoadOrCreate(dataDirectory, region) : null);
                 settings["Haunt:StorePostgres"] = postgres;
                 settings["Haunt:FastFailureDetection"] = silosPerRegion > 1 ? "true" : null;
+                if (index == 0 && load is not null)
+                {
+                    foreach (var (key, value) in load.ToSettings())
+                    {
+                        settings[key] = value;
+                    }
+                }
+
                 var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), cancellationToken: cancellationToken);
                 await app.StartAsync(cancellationToken);
                 _silos.Add((region, app));
-                var api = endpoints.ApiUrl(tls is not null);
+                var api = endpoints.ApiUrl(tls);
                 Console.WriteLine($"{region,-6} silo {index} up (in-process): API {api}/api/sync/health  OpenAPI UI {api}/scalar/  dashboard {api}/dashboard/");
             }
         }

@@ -6,38 +6,49 @@ using Haunt.Silo.Hosting;
 namespace Haunt.Silo.Security;
 
 /// <summary>
-/// A development CA and one certificate it issued for the silos on this machine (localhost, 127.0.0.1; server and
-/// client use), made once in &lt;data&gt;/tls: ca.pem, silo.pem and silo.key (0600). For `up --tls` and tests; in
-/// production the deployment's own CA issues one certificate per silo.
+/// A development CA and, per region, a certificate it issued to that region's silos on this machine (CN = the region,
+/// the name the door pins a connection to; localhost, 127.0.0.1; server and client use), made once in &lt;data&gt;/tls:
+/// ca.pem and ca.key, &lt;region&gt;.pem and &lt;region&gt;.key (keys 0600). For `up --tls` and tests; in production the
+/// deployment's own CA issues each region's silos a certificate naming that region.
 /// </summary>
 public static class DevelopmentCertificates
 {
-    public static TlsSettings LoadOrCreate(string dataDirectory)
+    public static TlsSettings LoadOrCreate(string dataDirectory, string region)
     {
         var folder = Path.Combine(dataDirectory, "tls");
-        var settings = new TlsSettings { Certificate = Path.Combine(folder, "silo.pem"), Key = Path.Combine(folder, "silo.key"), Authority = Path.Combine(folder, "ca.pem") };
+        var settings = new TlsSettings { Certificate = Path.Combine(folder, $"{region}.pem"), Key = Path.Combine(folder, $"{region}.key"), Authority = Path.Combine(folder, "ca.pem") };
         if (File.Exists(settings.Certificate) && File.Exists(settings.Key) && File.Exists(settings.Authority))
         {
             return settings;
         }
 
         Directory.CreateDirectory(folder);
-        using var ca = IssueAuthority("Haunt development CA");
-        using var silo = IssueSilo(ca, "haunt silo");
-        File.WriteAllText(settings.Authority, ca.ExportCertificatePem());
+        var authorityKey = Path.Combine(folder, "ca.key");
+        if (!File.Exists(settings.Authority) || !File.Exists(authorityKey))
+        {
+            using var created = IssueAuthority("Haunt development CA");
+            File.WriteAllText(settings.Authority, created.ExportCertificatePem());
+            WritePrivate(authorityKey, created.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        }
+
+        using var ca = X509Certificate2.CreateFromPemFile(settings.Authority, authorityKey);
+        using var silo = IssueSilo(ca, region);
         File.WriteAllText(settings.Certificate, silo.ExportCertificatePem());
+        WritePrivate(settings.Key, silo.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        return settings;
+    }
+
+    /// <summary>A private key file, created readable by its owner only (never briefly wider).</summary>
+    private static void WritePrivate(string path, string pem)
+    {
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = ClusterKeyFile.Mode;
         }
 
-        using (var key = new StreamWriter(settings.Key, options))
-        {
-            key.Write(silo.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        }
-
-        return settings;
+        using var key = new StreamWriter(path, options);
+        key.Write(pem);
     }
 
     /// <summary>A self-signed CA certificate with its private key.</summary>
@@ -51,7 +62,7 @@ public static class DevelopmentCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
     }
 
-    /// <summary>A certificate for localhost / 127.0.0.1, for TLS servers and clients, issued by <paramref name="authority"/>, with its private key.</summary>
+    /// <summary>A certificate named <paramref name="name"/> (CN) for localhost / 127.0.0.1, for TLS servers and clients, issued by <paramref name="authority"/>, with its private key.</summary>
     public static X509Certificate2 IssueSilo(X509Certificate2 authority, string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

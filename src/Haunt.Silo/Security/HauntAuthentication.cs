@@ -6,9 +6,6 @@ namespace Haunt.Silo.Security;
 /// <summary>JWT bearer authentication and the policies of <see cref="HauntPolicies"/>, wired into a silo's HTTP API.</summary>
 public static class HauntAuthentication
 {
-    /// <summary>Where a browser keeps its token after opening a URL with ?access_token= (the dashboard's own calls carry no header).</summary>
-    public const string CookieName = "haunt_token";
-
     public static IServiceCollection AddHauntAuthentication(this IServiceCollection services, AuthSettings auth)
     {
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
@@ -28,16 +25,11 @@ public static class HauntAuthentication
             };
             o.Events = new JwtBearerEvents
             {
-                // The Authorization header when there is one (the handler reads it itself); else the cookie a browser
-                // got from ?access_token=, or that query itself.
+                // The Authorization header when there is one (the handler reads it itself); else a page's fresh
+                // ?access_token=, else the cookie a browser keeps (BrowserSignIn).
                 OnMessageReceived = context =>
                 {
-                    if (string.IsNullOrEmpty(context.Request.Headers.Authorization))
-                    {
-                        context.Token = context.Request.Cookies[CookieName] is { Length: > 0 } cookie ? cookie
-                            : context.Request.Query["access_token"].FirstOrDefault();
-                    }
-
+                    context.Token = BrowserSignIn.TokenOf(context.Request);
                     return Task.CompletedTask;
                 },
                 // A token must say who its caller is: without a subject it is refused here (401), not in a handler.
@@ -57,28 +49,29 @@ public static class HauntAuthentication
     }
 
     /// <summary>
-    /// Authentication, then (for a browser that opened a URL with ?access_token=) a cookie holding that token so the
-    /// page's own requests carry it, then authorization. 401 and 403 get their ProblemDetails body from the status code pages.
+    /// Authentication, then (for a browser that opened a page with ?access_token=) the sign-in of <see cref="BrowserSignIn"/>,
+    /// the caller as every grain call's <see cref="ActingUser"/>, then authorization; POST /signout for browsers. 401 and 403 get their ProblemDetails body from the status code pages.
     /// </summary>
     public static WebApplication UseHauntAuthentication(this WebApplication app)
     {
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
-            if (context.User.Identity?.IsAuthenticated == true && context.Request.Query["access_token"].FirstOrDefault() is { Length: > 0 } token)
+            if (BrowserSignIn.KeepAndStrip(context))
             {
-                context.Response.Cookies.Append(CookieName, token, new CookieOptions
-                {
-                    HttpOnly = true,
-                    SameSite = SameSiteMode.Strict,
-                    Secure = context.Request.IsHttps,
-                    Path = "/",
-                });
+                return;
+            }
+
+            // Every grain call made for this request carries its user: a forward to the home region is checked there again.
+            if (context.User.FindFirst(HauntPolicies.UserClaim)?.Value is { } user)
+            {
+                ActingUser.Set(user);
             }
 
             await next(context);
         });
         app.UseAuthorization();
+        app.MapPost("/signout", BrowserSignIn.SignOut).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 }

@@ -165,12 +165,6 @@ function every(ms, work) {
 }
 
 function start() {
-  const url = new URL(location.href);
-  if (url.searchParams.has('access_token')) {
-    // The silo answered this page with a cookie holding the token: keep it out of the address bar and history.
-    url.searchParams.delete('access_token');
-    history.replaceState(null, '', url);
-  }
   document.getElementById('signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
     state.token = document.getElementById('token').value.trim();

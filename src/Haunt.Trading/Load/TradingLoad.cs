@@ -12,7 +12,7 @@ namespace Haunt.Trading.Load;
 public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
 {
     private readonly Random _random = new(seed);
-    private readonly List<string> _portfolios = [];
+    private readonly List<(string Id, string Owner)> _portfolios = [];
 
     private long _writes;
     private long _failures;
@@ -25,8 +25,10 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
         for (var i = 0; i < 4; i++)
         {
             var id = Guid.CreateVersion7().ToString("N");
-            await grains.GetGrain<IPortfolioGrain>(EntityKey.Of(region, id)).CreateAsync($"{region}-trader-{i}", 1_000_000m);
-            _portfolios.Add(id);
+            var owner = $"{region}-trader-{i}";
+            ActingUser.Set(owner);
+            await grains.GetGrain<IPortfolioGrain>(EntityKey.Of(region, id)).CreateAsync(owner, 1_000_000m);
+            _portfolios.Add((id, owner));
             Interlocked.Increment(ref _writes);
         }
 
@@ -77,7 +79,9 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
 
     private Func<Task> PickWrite()
     {
-        var portfolioId = _portfolios[_random.Next(_portfolios.Count)];
+        var (portfolioId, owner) = _portfolios[_random.Next(_portfolios.Count)];
+        // Made for the portfolio's owner, as the HTTP API would: wherever a write lands, its owner is checked.
+        ActingUser.Set(owner);
         var portfolio = grains.GetGrain<IPortfolioGrain>(EntityKey.Of(region, portfolioId));
         var symbol = MarketFeed.Symbols.ElementAt(_random.Next(MarketFeed.Symbols.Count));
         var id = Guid.CreateVersion7().ToString("N");

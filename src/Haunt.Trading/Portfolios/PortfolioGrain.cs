@@ -52,6 +52,10 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(startingCash);
+        if (ActingUser.Current is { } user && user != owner)
+        {
+            throw new OperationRefusedException($"A portfolio opened for '{user}' cannot belong to '{owner}'.");
+        }
         if (Value is { } existing)
         {
             return existing.Owner == owner && existing.StartingCash == startingCash
@@ -73,6 +77,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
         }
 
         ForwardDeadline.ThrowIfPassed(Services.States.Clock.Time, $"A deposit to portfolio '{EntityId}'");
+        await RequireActingOwnerAsync(null);
 
         var state = await WriteAsync(current =>
         {
@@ -93,6 +98,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
         }
 
         ForwardDeadline.ThrowIfPassed(Services.States.Clock.Time, $"An order for portfolio '{EntityId}'");
+        await RequireActingOwnerAsync(null);
 
         Validate(request);
         var portfolio = Existing(State);
@@ -136,6 +142,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
         }
 
         ForwardDeadline.ThrowIfPassed(Services.States.Clock.Time, $"A cancel of order '{orderId}'");
+        await RequireActingOwnerAsync(null);
 
         Order? cancelled = null;
         await CommitOrRetryAsync(async () =>

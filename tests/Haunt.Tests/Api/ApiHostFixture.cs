@@ -34,13 +34,20 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>The silos' certificate and CA under TLS (development certificates in the fixture's folder), else null.</summary>
     public Haunt.Grains.Peers.LinkTls? Tls { get; private set; }
 
-    private Haunt.Silo.Security.TlsSettings? _tlsFiles;
 
     /// <summary>A new client of a region's API sending <paramref name="token"/> (none if null), trusting the silos' CA under TLS; the caller disposes it.</summary>
     public HttpClient Client(string region, string? token)
     {
         var http = new HttpClient(Handler()) { BaseAddress = Urls[region] };
         return token is null ? http : http.WithToken(token);
+    }
+
+    /// <summary>A client that, like a test of a browser's first request, neither follows redirects nor keeps cookies by itself.</summary>
+    public HttpClient BareClient(string region)
+    {
+        var handler = Handler();
+        (handler.AllowAutoRedirect, handler.UseCookies) = (false, false);
+        return new HttpClient(handler) { BaseAddress = Urls[region] };
     }
 
     private SocketsHttpHandler Handler()
@@ -94,8 +101,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
         if (WithTls)
         {
-            _tlsFiles = Haunt.Silo.Security.DevelopmentCertificates.LoadOrCreate(_data);
-            Tls = _tlsFiles.Load();
+            // One CA; each region's silo its own certificate naming the region (the door pins connections to it).
+            Tls = TlsFilesOf(KnownRegions.Primary)!.Load();
         }
 
         // A port found free can be taken by a parallel test before the silo binds it: start all three again
@@ -122,12 +129,15 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         }
     }
 
+    /// <summary>The development CA's certificate of <paramref name="region"/> (null without TLS).</summary>
+    public Haunt.Silo.Security.TlsSettings? TlsFilesOf(string region) => WithTls ? Haunt.Silo.Security.DevelopmentCertificates.LoadOrCreate(_data, region) : null;
+
     /// <summary>One region: its own single-silo cluster, its peers the other two on loopback.</summary>
     private async Task<WebApplication> StartAsync(string region, Dictionary<string, SiloEndpoints> endpoints)
     {
         var peers = KnownRegions.PeersOf(region).ToDictionary(p => p,
             p => (IReadOnlyList<System.Net.IPEndPoint>)[new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, endpoints[p].GatewayPort)]);
-        var settings = LocalSiloSettings.For(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers, TestTokens.Settings).WithTls(_tlsFiles);
+        var settings = LocalSiloSettings.For(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers, TestTokens.Settings).WithTls(TlsFilesOf(region));
         // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
         settings["Haunt:Sync:MetricsInterval"] = "00:00:01";
         settings["Haunt:PeerLink:ReconnectDelay"] = "00:00:00.200";

@@ -71,5 +71,41 @@ public sealed class TlsTests(TlsApiHost host)
         Assert.Equal(HttpStatusCode.OK, (await host.Http[KnownRegions.Osaka].GetAsync("/api/sync/health")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_certificate_issued_to_one_region_cannot_act_as_another()
+    {
+        var gateway = new IPEndPoint(IPAddress.Loopback, host.Endpoints[KnownRegions.Osaka].GatewayPort);
+        var before = await DoorRefusedAsync("CertificateMismatch");
+        // nyc's certificate from the deployment's own CA, and a proof under the deployment's key, claiming to be seoul.
+        using var impostor = Door.DoorClient.Build(gateway, KnownRegions.Osaka, claims: KnownRegions.Seoul, clusterKey: HauntSiloConfigurator.ClusterKey,
+            tls: host.TlsFilesOf(KnownRegions.Nyc)!.Load());
+        Assert.False(await Door.DoorClient.TryStartAsync(impostor), "nyc's certificate got in as seoul");
+        Assert.True(await DoorRefusedAsync("CertificateMismatch") > before, "osaka counted the mismatch");
+
+        // The same proof with seoul's own certificate gets in.
+        using var seoul = Door.DoorClient.Build(gateway, KnownRegions.Osaka, claims: KnownRegions.Seoul, clusterKey: HauntSiloConfigurator.ClusterKey,
+            tls: host.TlsFilesOf(KnownRegions.Seoul)!.Load());
+        Assert.True(await Door.DoorClient.TryStartAsync(seoul), "seoul's own certificate was refused");
+        await Door.DoorClient.Grains(seoul).GetGrain<IRegionStatusGrain>(KnownRegions.Osaka).PingAsync();
+    }
+
+    [Fact]
+    public async Task Under_https_a_browser_keeps_its_token_in_a_secure_host_only_cookie()
+    {
+        using var browser = host.BareClient(KnownRegions.Seoul);
+
+        using var opened = await browser.GetAsync($"/dashboard/?access_token={TestTokens.For("ivan", HauntPolicies.OperatorRole)}");
+
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        var cookie = Assert.Single(opened.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith(BrowserSignIn.SecureCookieName + "=", cookie, StringComparison.Ordinal);
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("domain=", cookie, StringComparison.OrdinalIgnoreCase); // __Host-: this host only, path /
+    }
+
+    private async Task<long> DoorRefusedAsync(string reason) =>
+        (await host.Http[KnownRegions.Osaka].GetJsonAsync("/api/sync/health")).GetProperty("door").GetProperty("refused") is var refused
+        && refused.TryGetProperty(reason, out var count) ? count.GetInt64() : 0;
+
     private async Task<long> RefusedAsync() => (await host.Http[KnownRegions.Osaka].GetJsonAsync("/api/sync/health")).GetProperty("tlsRefused").GetInt64();
 }

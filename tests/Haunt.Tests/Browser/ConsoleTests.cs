@@ -117,6 +117,29 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
     }
 
     [SkippableFact]
+    public async Task Signing_out_ends_the_session_and_a_new_token_in_the_url_signs_in_as_someone_else()
+    {
+        var (page, errors) = await OpenAsync(KnownRegions.Seoul);
+        await using var _ = page.Context;
+        Assert.Single(await page.Context.CookiesAsync(), c => c.Name == BrowserSignIn.CookieName && c.HttpOnly);
+
+        await page.Locator("#signout button").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#signed-out")).ToBeVisibleAsync();
+        Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == BrowserSignIn.CookieName);
+        // The page itself holds no data and still loads; its API calls now have no token, so it asks for one.
+        await page.GotoAsync(host.Urls[KnownRegions.Seoul].ToString());
+        await Assertions.Expect(page.Locator("#signin")).ToBeVisibleAsync();
+
+        // Signed in again as a user without the operator role: that token is the one the page now carries.
+        var page2 = await page.GotoAsync($"{host.Urls[KnownRegions.Seoul]}dashboard/?access_token={TestTokens.For("judy")}");
+        Assert.Equal(403, page2!.Status);
+        Assert.DoesNotContain("access_token", page.Url, StringComparison.Ordinal);
+        // The 401s and the 403 were meant; no script failed on them.
+        Assert.DoesNotContain(errors, e => !e.StartsWith("Failed to load resource: the server responded with a status of 40", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task The_reconcile_button_starts_a_round()
     {
         var (page, errors) = await OpenAsync(KnownRegions.Nyc);

@@ -81,6 +81,9 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
             builder.Options.ServiceId = RegionCluster.ServiceId;
             // Peer clients reach a region through its gateway over real TCP (TestCluster's default is in-memory).
             builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+            // No TestCluster client: a plain Orleans client is refused at the region's door. Tests call grains as the
+            // HTTP API does, from inside one of the region's silos (GrainsOf).
+            builder.Options.InitializeClientOnDeploy = false;
             builder.Options.BaseSiloPort = SiloProcess.FreePorts(SilosOf(region));
             builder.Options.BaseGatewayPort = gateways[region];
             builder.Properties[HauntSiloConfigurator.RegionKey] = region;
@@ -144,8 +147,24 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
         }
     }
 
-    /// <summary>A client of one region's own cluster (the test's way in, like a user of that region).</summary>
-    public IGrainFactory GrainsOf(string region) => _clusters[region].Client;
+    /// <summary>
+    /// Grain calls into one region's cluster as its HTTP API makes them: from inside one of its running silos (the
+    /// first one still up, so a test that kills a silo keeps a way in). A region with no silo up refuses the call as
+    /// a client of a dead cluster would (<see cref="SiloUnavailableException"/>).
+    /// </summary>
+    public IGrainFactory GrainsOf(string region) =>
+        _clusters[region].GetActiveSilos().FirstOrDefault() is InProcessSiloHandle silo
+            ? silo.SiloHost.Services.GetRequiredService<IGrainFactory>()
+            : throw new SiloUnavailableException($"No silo of {region} is running.");
+
+    /// <summary>The gateway of a region's first silo, where peer regions' clients connect.</summary>
+    public System.Net.IPEndPoint GatewayOf(string region) => _silos[region].GatewayAddress.Endpoint;
+
+    /// <summary>The silo port of a region's first silo, where only its region's other silos may connect.</summary>
+    public System.Net.IPEndPoint SiloPortOf(string region) => _silos[region].SiloAddress.Endpoint;
+
+    /// <summary>The door of a region's first silo, with its counts.</summary>
+    public Haunt.Grains.Door.RegionDoor Door(string region) => Services(region).GetRequiredService<Haunt.Grains.Door.RegionDoor>();
 
     public IServiceProvider Services(string region) => ((InProcessSiloHandle)_silos[region]).SiloHost.Services;
 

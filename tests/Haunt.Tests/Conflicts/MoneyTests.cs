@@ -31,10 +31,15 @@ public abstract class MoneyTests(ClusterFixture fixture) : ClusterTests(fixture.
         var symbols = new[] { "BTC", "ETH", "SOL" };
         var orders = KnownRegions.All.SelectMany(region => Enumerable.Range(0, 20).Select(i =>
         {
-            var (_, id) = portfolios[random.Next(portfolios.Count)];
+            var (home, id) = portfolios[random.Next(portfolios.Count)];
             var side = i % 3 == 2 ? OrderSide.Sell : OrderSide.Buy;
-            return fixture.Grain<IPortfolioGrain>(region, id)
-                .PlaceOrderAsync(new PlaceOrder(symbols[random.Next(symbols.Length)], side, OrderKind.Market, 0.5m));
+            var order = new PlaceOrder(symbols[random.Next(symbols.Length)], side, OrderKind.Market, 0.5m);
+            // Each order made for its portfolio's owner, as the API makes it (a forward names its user).
+            return Task.Run(() =>
+            {
+                ActingUser.Set($"trader-{home}");
+                return fixture.Grain<IPortfolioGrain>(region, id).PlaceOrderAsync(order);
+            });
         })).ToList();
         var placed = await Task.WhenAll(orders);
         Assert.Contains(placed, o => o.Status == OrderStatus.Filled);

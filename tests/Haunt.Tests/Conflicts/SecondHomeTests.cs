@@ -19,6 +19,7 @@ public abstract class SecondHomeTests(ClusterFixture fixture) : ClusterTests(fix
         var optionId = Guid.CreateVersion7().ToString("N");
         var option = new OptionsPosition(optionId, portfolioId, "ETH", OptionKind.Call, 3_500m, new DateOnly(2027, 3, 26), 2, 110m);
         var inNyc = fixture.Grain<IOptionsPositionGrain>(KnownRegions.Nyc, optionId);
+        ActingUser.Set("mina"); // the forwarded write names mina, whose portfolio it is
 
         fixture.Cut(KnownRegions.Seoul, KnownRegions.Nyc);
         try

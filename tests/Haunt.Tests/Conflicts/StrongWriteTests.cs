@@ -17,6 +17,7 @@ public abstract class StrongWriteTests(ClusterFixture fixture) : ClusterTests(fi
     public async Task Order_placed_in_seoul_for_an_osaka_portfolio_is_forwarded_to_osaka()
     {
         var portfolioId = NewId();
+        ActingUser.Set("kenji"); // as the API makes it: a forwarded write names its user, and osaka checks kenji owns the portfolio
         await fixture.Grain<IPortfolioGrain>(KnownRegions.Osaka, portfolioId).CreateAsync("kenji", 10_000m);
         await fixture.ReplicatedAsync(EntityType.Portfolio, portfolioId);
         var orderId = NewId();
@@ -36,6 +37,7 @@ public abstract class StrongWriteTests(ClusterFixture fixture) : ClusterTests(fi
     public async Task Insurance_fund_written_in_nyc_is_forwarded_to_osaka()
     {
         var fundId = NewId();
+        ActingUser.Set("risk-desk"); // a forwarded write names its user; the fund belongs to no portfolio, so there is no owner to check
 
         var state = await fixture.Grain<IInsuranceFundGrain>(KnownRegions.Nyc, fundId).PutAsync(new InsuranceFund(fundId, 5_000m, "USD"));
 

@@ -1,12 +1,12 @@
 using Haunt.Grains.Peers;
 using System.Net;
 using System.Net.Http.Json;
+using Haunt.Abstractions.Trading;
+using Haunt.Storage.Sql;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 using Haunt.Tests.Dialects;
 using Haunt.Tests.Partitions;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 
 namespace Haunt.Tests.Processes;
 
@@ -30,10 +30,11 @@ public sealed class ProcessCollection
 /// </summary>
 public abstract class ProcessClusterTests : IAsyncLifetime
 {
+    private const int PortfoliosPerRegion = 10;
     private static readonly TimeSpan s_startTimeout = SiloProcessSet.StartTimeout;
     private readonly StoreKind _kind;
     private readonly Dictionary<string, SiloProcess> _silos = [];
-    private readonly Dictionary<string, IHost> _clients = [];
+    private readonly List<HttpClient> _http = [];
     private SiloProcessSet? _set;
 
     protected ProcessClusterTests(StoreKind kind)
@@ -49,90 +50,113 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         {
             _silos[silo.Region] = silo;
         }
-
-        // One client per region, as a user of that region would have: each region is its own cluster.
-        foreach (var (region, silo) in _silos)
-        {
-            var client = Host.CreateApplicationBuilder().UseOrleansClient(client =>
-            {
-                client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(region), RegionCluster.ServiceId));
-                client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, silo.GatewayPort));
-            }).Build();
-            await client.StartAsync();
-            _clients[region] = client;
-        }
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var client in _clients.Values)
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try { await client.StopAsync(stop.Token); } catch (OperationCanceledException) { /* its region is down */ }
-            client.Dispose();
-        }
-
+        _http.ForEach(h => h.Dispose());
         if (_set is not null)
         {
             await _set.DisposeAsync();
         }
     }
 
-    private IGrainFactory GrainsOf(string region) => _clients[region].Services.GetRequiredService<IClusterClient>();
-
     [SkippableFact]
     public async Task Killing_a_silo_process_during_steady_writes_and_restarting_it_converges_with_nothing_lost()
     {
-        // A write that threw has an unknown outcome (Jepsen's "info"): right after the kill, a call into a live
-        // region can still fail while Orleans routes a directory lookup to the dead silo. Such writes are
-        // counted apart; the check below allows each of them to have landed once or not at all.
-        var acked = new Dictionary<string, int>();
-        var indeterminate = new Dictionary<string, int>();
-        async Task WriteAsync(string region, int n)
+        // Reached as users and operators reach a region: its HTTP API. A trader writes each order in its portfolio's
+        // home region, so no write needs seoul.
+        var trader = KnownRegions.All.ToDictionary(r => r, r => Client(r).WithToken(TestTokens.For("process-trader")));
+        var ops = KnownRegions.All.ToDictionary(r => r, r => Client(r).AsOperator());
+        var portfolios = new Dictionary<string, List<string>>();
+        foreach (var region in new[] { KnownRegions.Osaka, KnownRegions.Nyc })
         {
-            var id = $"{region}-p{n % 20}";
+            portfolios[region] = [];
+            for (var i = 0; i < PortfoliosPerRegion; i++)
+            {
+                portfolios[region].Add(await trader[region].CreatePortfolioAsync());
+            }
+        }
+
+        // Order id → portfolio id. An order without a 201 has an unknown outcome (Jepsen's "info"): right after the
+        // kill, a live region's API can still fail while Orleans routes a directory lookup to the dead silo. Such
+        // orders are counted apart; the check below allows each of them to have filled once or not at all. The ids
+        // are chosen here so that they can be looked for.
+        var acked = new Dictionary<string, string>();
+        var indeterminate = new Dictionary<string, string>();
+        async Task WriteAsync(int n)
+        {
+            var region = n % 2 == 0 ? KnownRegions.Osaka : KnownRegions.Nyc;
+            var portfolio = portfolios[region][n / 2 % PortfoliosPerRegion];
+            var orderId = RegionApi.NewId();
             try
             {
-                await GrainsOf(region).GetGrain<IProfileGrain>(EntityKey.Of(region, id)).PutAsync(new Profile(id, $"{region} {n}", null, n % 10));
-                acked[id] = acked.GetValueOrDefault(id) + 1;
+                using var response = await trader[region].PlaceMarketOrderAsync(portfolio, orderId);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    // A market order with the cash for it fills at once: a rejected one would leave nothing to count.
+                    Assert.Equal(nameof(OrderStatus.Filled), (await response.JsonAsync()).GetProperty("status").GetString());
+                    acked[orderId] = portfolio;
+                    return;
+                }
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
             {
-                indeterminate[id] = indeterminate.GetValueOrDefault(id) + 1;
+                // No answer: recorded below as indeterminate.
             }
+
+            indeterminate[orderId] = portfolio;
         }
 
         var n = 0;
         for (; n < 100; n++)
         {
-            await WriteAsync(n % 2 == 0 ? KnownRegions.Osaka : KnownRegions.Nyc, n);
+            await WriteAsync(n);
         }
 
         await _silos[KnownRegions.Seoul].KillAsync();
         for (; n < 300; n++)
         {
-            await WriteAsync(n % 2 == 0 ? KnownRegions.Osaka : KnownRegions.Nyc, n);
+            await WriteAsync(n);
         }
 
         await _silos[KnownRegions.Seoul].StartAsync(s_startTimeout);
         await Eventually.WaitUntilAsync(async () =>
         {
-            var digests = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<IRegionStatusGrain>(r).GetDigestAsync()));
-            var statuses = await Task.WhenAll(KnownRegions.All.Select(r => GrainsOf(r).GetGrain<IRegionStatusGrain>(r).GetStatusAsync()));
-            return digests.Select(d => d.Overall).Distinct().Count() == 1 && statuses.All(s => s.Peers.All(p => p.BacklogRows == 0));
+            var digests = await Task.WhenAll(KnownRegions.All.Select(r => ops[r].GetJsonAsync("/api/sync/digest")));
+            var health = await Task.WhenAll(KnownRegions.All.Select(r => ops[r].GetJsonAsync("/api/sync/health")));
+            return digests.Select(d => d.GetProperty("overall").GetString()).Distinct().Count() == 1
+                && health.All(h => h.GetProperty("peers").EnumerateArray().All(p => p.GetProperty("backlogRows").GetInt64() == 0));
         }, "the three silo processes converged", TimeSpan.FromSeconds(90));
 
-        Assert.True(indeterminate.Values.Sum() <= 10, $"{indeterminate.Values.Sum()} of 300 writes to live regions failed");
-        foreach (var (id, writes) in acked)
+        Assert.True(indeterminate.Count <= 10, $"{indeterminate.Count} of 300 writes to live regions got no acknowledgement");
+        // The restarted region's own store, read past the silo (which also proves which engine the processes wrote to).
+        await using var seoul = OpenStore(KnownRegions.Seoul);
+        foreach (var (home, ids) in portfolios)
         {
-            var origin = id.StartsWith(KnownRegions.Osaka, StringComparison.Ordinal) ? KnownRegions.Osaka : KnownRegions.Nyc;
-            var state = await GrainsOf(KnownRegions.Seoul).GetGrain<IProfileGrain>(EntityKey.Of(KnownRegions.Seoul, id)).GetStateAsync();
-            Assert.NotNull(state);
-            // Every acknowledged write exactly once in the restarted region (plus, at most, the unknown ones).
-            Assert.InRange(state.Vector.Get(origin), writes, writes + indeterminate.GetValueOrDefault(id));
+            foreach (var id in ids)
+            {
+                var stored = await seoul.ReadAsync(EntityType.Portfolio, id);
+                Assert.True(stored is { Deleted: false }, $"portfolio {id} ({home}) is not in seoul's store");
+                Assert.Equal(home, stored.HomeRegion);
+                var portfolio = StateJson.Deserialize<Portfolio>(stored.Payload);
+                var trades = (await seoul.ListByPortfolioAsync(EntityType.Trade, id)).Select(t => StateJson.Deserialize<Trade>(t.Payload)).ToList();
+                var fills = trades.GroupBy(t => t.OrderId).ToList();
+
+                // Every acknowledged order filled exactly once in the restarted region, an unknown one at most once, nothing else.
+                Assert.All(fills, f => Assert.True(f.Count() == 1, $"order {f.Key} of portfolio {id} has {f.Count()} trades in seoul"));
+                Assert.All(fills, f => Assert.True(acked.GetValueOrDefault(f.Key) == id || indeterminate.GetValueOrDefault(f.Key) == id,
+                    $"trade in seoul for order {f.Key} that was not placed on portfolio {id}"));
+                var missing = acked.Where(o => o.Value == id).Select(o => o.Key).Except(fills.Select(f => f.Key)).ToList();
+                Assert.True(missing.Count == 0, $"acknowledged orders {string.Join(", ", missing)} of portfolio {id} have no trade in seoul");
+                // And each fill paid for once: seoul holds the portfolio's latest state, not one from before some fill.
+                Assert.Equal(portfolio.StartingCash - trades.Sum(t => t.Quantity * t.Price), portfolio.Cash);
+            }
         }
 
-        Assert.InRange(await StoredProfilesAsync(KnownRegions.Seoul), acked.Count, acked.Keys.Union(indeterminate.Keys).Count());
+        var orders = await seoul.ReadManyAsync(EntityType.Order, acked.Keys);
+        Assert.Equal(acked.Count, orders.Count(o => !o.Deleted && StateJson.Deserialize<Order>(o.Payload).Status == OrderStatus.Filled));
+        Assert.InRange(await StoredRowsAsync(seoul, EntityType.Trade), acked.Count, acked.Count + indeterminate.Count);
     }
 
     [SkippableFact]
@@ -167,16 +191,25 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         return health.GetProperty("silos").EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Active");
     }
 
-    /// <summary>Profiles in a region's store, read past the silo: proves which engine the processes wrote to.</summary>
-    private async Task<long> StoredProfilesAsync(string region)
+    /// <summary>A client of a region's API; disposed with the test.</summary>
+    private HttpClient Client(string region)
     {
-        await using var store = _kind == StoreKind.Postgres
-            ? RegionalStores.Postgres(region, _set!.Database!, TimeProvider.System)
-            : RegionalStores.Sqlite(region, Path.Combine(_set!.DataDirectory, $"{region}.db"), TimeProvider.System);
+        var http = new HttpClient { BaseAddress = new Uri(_silos[region].HttpUrl), Timeout = TimeSpan.FromSeconds(20) };
+        _http.Add(http);
+        return http;
+    }
+
+    /// <summary>A region's store, opened past its silo with the engine this test class runs on.</summary>
+    private SqlRegionalStore OpenStore(string region) => _kind == StoreKind.Postgres
+        ? RegionalStores.Postgres(region, _set!.Database!, TimeProvider.System)
+        : RegionalStores.Sqlite(region, Path.Combine(_set!.DataDirectory, $"{region}.db"), TimeProvider.System);
+
+    private static async Task<long> StoredRowsAsync(SqlRegionalStore store, EntityType type)
+    {
         await using var connection = store.Dialect.CreateConnection();
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM profiles";
+        command.CommandText = $"SELECT COUNT(*) FROM {type.Info().Table}";
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 }

@@ -1,11 +1,8 @@
-using System.Net;
-using Haunt.Grains.Peers;
+using System.Text.Json;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 using Haunt.Tests.Dialects;
 using Haunt.Tests.Partitions;
-using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
 using Xunit.Abstractions;
 
 namespace Haunt.Tests.Processes;
@@ -27,7 +24,6 @@ public abstract class SiloLossTests : IAsyncLifetime
     private readonly ITestOutputHelper _output;
     private readonly List<HttpClient> _http = [];
     private SiloProcessSet? _set;
-    private IHost? _osakaClient;
 
     protected SiloLossTests(StoreKind kind, ITestOutputHelper output)
     {
@@ -39,28 +35,10 @@ public abstract class SiloLossTests : IAsyncLifetime
 
     private IEnumerable<SiloProcess> Osaka => Silos.Where(s => s.Region == KnownRegions.Osaka);
 
-    public async Task InitializeAsync()
-    {
-        _set = await SiloProcessSet.StartAsync(_kind, "silo-loss", osakaSilos: 2);
-
-        // A client of osaka's cluster through both its gateways, to ask where the sync loop runs.
-        _osakaClient = Host.CreateApplicationBuilder().UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (RegionCluster.IdOf(KnownRegions.Osaka), RegionCluster.ServiceId));
-            client.UseStaticClustering([.. Osaka.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort))]);
-        }).Build();
-        await _osakaClient.StartAsync();
-    }
+    public async Task InitializeAsync() => _set = await SiloProcessSet.StartAsync(_kind, "silo-loss", osakaSilos: 2);
 
     public async Task DisposeAsync()
     {
-        if (_osakaClient is not null)
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try { await _osakaClient.StopAsync(stop.Token); } catch (OperationCanceledException) { /* its silos are gone */ }
-            _osakaClient.Dispose();
-        }
-
         _http.ForEach(h => h.Dispose());
         if (_set is not null)
         {
@@ -83,7 +61,10 @@ public abstract class SiloLossTests : IAsyncLifetime
         await Eventually.WaitUntilAsync(() => Task.FromResult(writers.AckTimesOf(0).Count >= 10 && writers.AckTimesOf(1).Count >= 10),
             "both osaka silos acknowledged writes");
 
-        var syncSilo = await SyncLoopSiloAsync();
+        // Osaka's API through both its silos, to ask where the sync loop runs (before and after the kill).
+        var osaka = Client(first, second);
+        int? syncSilo = null;
+        await Eventually.WaitUntilAsync(async () => (syncSilo = await SyncLoopSiloAsync(osaka)) is not null, "osaka published where its sync loop runs");
         var victim = Osaka.Single(s => s.SiloPort == syncSilo);
         var survivor = Osaka.Single(s => s != victim);
         var killedAt = DateTime.UtcNow;
@@ -100,7 +81,7 @@ public abstract class SiloLossTests : IAsyncLifetime
         };
         await EndState.WaitUntilConvergedAsync(http, TimeSpan.FromSeconds(90));
         await EndState.AssertEveryAcknowledgedWriteOnceEverywhereAsync(http, writers);
-        await Eventually.WaitUntilAsync(async () => await SyncLoopSiloAsync() == survivor.SiloPort, "osaka's sync loop runs on the survivor");
+        await Eventually.WaitUntilAsync(async () => await SyncLoopSiloAsync(osaka) == survivor.SiloPort, "osaka's sync loop runs on the survivor");
 
         var outages = Enumerable.Range(0, 2).Select(lane => LongestGap(writers.AckTimesOf(lane), killedAt)).ToList();
         var refusals = writers.All.SelectMany(w => w.Refusals).ToList();
@@ -125,12 +106,19 @@ public abstract class SiloLossTests : IAsyncLifetime
         return longest;
     }
 
-    /// <summary>The silo port of the osaka silo whose activation of the SyncQueueGrain is live.</summary>
-    private async Task<int?> SyncLoopSiloAsync()
+    /// <summary>The silo port of the silo running the region's sync loop, as its health tells operators (null until the loop has published).</summary>
+    private static async Task<int?> SyncLoopSiloAsync(HttpClient region)
     {
-        var grains = _osakaClient!.Services.GetRequiredService<IClusterClient>();
-        var silo = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(grains.GetGrain<ISyncQueueGrain>(KnownRegions.Osaka));
-        return silo?.Endpoint.Port;
+        var silo = (await region.GetJsonAsync("/api/sync/health")).GetProperty("syncLoopSilo");
+        if (silo.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        // Orleans' parsable silo address, host:port@generation (the host may be an IPv6 address, colons and all).
+        var address = silo.GetString()!;
+        var at = address.LastIndexOf('@');
+        return int.Parse(address[(address.LastIndexOf(':', at) + 1)..at], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>An HTTP client of a region's API: the first silo, then the others when it refuses connections.</summary>

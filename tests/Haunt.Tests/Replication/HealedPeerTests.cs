@@ -20,6 +20,7 @@ public abstract class HealedPeerTests(ClusterFixture fixture) : ClusterTests(fix
     {
         var (id, silo) = await SeoulPortfolioActiveAwayFromSyncLoopAsync();
         var forwarding = fixture.Grain<IPortfolioGrain>(KnownRegions.Osaka, id);
+        ActingUser.Set("alice"); // the deposits are alice's, as the API would forward them
         var seoulClient = silo.GetRequiredService<PeerClients>()[KnownRegions.Seoul];
 
         // seoul stops answering: its commit of the forwarded deposit is held past osaka's call timeout.
