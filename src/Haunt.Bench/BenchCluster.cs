@@ -13,6 +13,8 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly Dictionary<string, WebApplication> _silos = [];
     private readonly List<WebApplication> _otherSilos = [];
     private string? _adminPostgres;
+    private Haunt.Silo.Security.AuthSettings _auth = new();
+    private int _portOffset;
     private string? _database;
 
     private BenchCluster()
@@ -36,8 +38,9 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         var key = ClusterKeyFile.LoadOrCreate(folder);
-        // The benchmark drives grains, not HTTP: its silos' APIs only need some key.
+        // The benchmark drives grains; only the operator-load phase calls the silos' APIs, with tokens signed by this key.
         var auth = new Haunt.Silo.Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
+        (cluster._auth, cluster._portOffset) = (auth, portOffset);
         foreach (var region in regions)
         {
             for (var index = 0; index < silosPerRegion; index++)
@@ -70,6 +73,15 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>An HTTP client of a region's first silo's API as operator <paramref name="user"/>.</summary>
+    public HttpClient OperatorApi(string region, string user)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(SiloEndpoints.DefaultFor(region, _portOffset).HttpUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            Haunt.Silo.Security.TokenIssuer.Mint(_auth, user, [Haunt.Silo.Security.HauntPolicies.OperatorRole], TimeSpan.FromHours(1)));
+        return http;
     }
 
     public IGrainFactory Grains(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();

@@ -16,18 +16,20 @@ public static class BenchCommand
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
-        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut); default all." };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators); default all." };
         var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
         var window = new Option<int?>("--window") { Description = "Batches in flight per peer (default: the product's, 64); 1 shows what a stop-and-wait link does." };
-        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, lagRate, postgres, window };
+        var entities = new Option<int>("--entities") { Description = "Entities per region in the operator-load phase.", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, lagRate, postgres, window, entities };
         command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
             parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
-            parse.GetValue(lagRate), parse.GetValue(postgres), parse.GetValue(window)));
+            parse.GetValue(lagRate), parse.GetValue(postgres), parse.GetValue(window), parse.GetValue(entities)));
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres, int? window)
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres, int? window,
+        int entities)
     {
         bool Runs(string phaseName) => only is null || only.Contains(phaseName);
         var folder = Path.Combine(Path.GetTempPath(), "haunt-bench-" + Guid.NewGuid().ToString("N"));
@@ -101,6 +103,14 @@ public static class BenchCommand
                 Log($"7/7 catch-up: nyc cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
                 results.CatchUpShort = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds / 2));
                 results.CatchUpLong = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds));
+            }
+
+            if (Runs("operators"))
+            {
+                Log($"8/8 operators: {entities:N0} entities per region, then throughput and lag at {lagRate} writes/s, quiet and with 4 operators per region hammering health, convergence, overview and reconcile");
+                results.LagRate = lagRate;
+                await using var big = await BenchCluster.StartAsync(Path.Combine(folder, "operators"), KnownRegions.All, replicate: true, portOffset: 50, postgres, window);
+                results.OperatorLoad = await OperatorLoadPhase.MeasureAsync(big, lag, writers, lagRate, phase, entities);
             }
 
             results.PeakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;

@@ -37,6 +37,13 @@ public sealed class BenchResults
     public CatchUp? CatchUpLong { get; set; }
     public double PeakWorkingSetMb { get; set; }
 
+    /// <summary>Replication with and without operators hammering the sync API (issue 20, item 4).</summary>
+    public OperatorLoad? OperatorLoad { get; set; }
+
+    public double? HammeredVsQuietThroughput => OperatorLoad is { } o ? Ratio(o.HammeredChangesPerSecond, o.QuietChangesPerSecond) : null;
+
+    public double? HammeredVsQuietLagP99 => OperatorLoad is { } o ? Ratio(o.Hammered.P99Ms, o.Quiet.P99Ms) : null;
+
     public void Print(bool json)
     {
         var f = CultureInfo.InvariantCulture;
@@ -67,6 +74,15 @@ public sealed class BenchResults
         Row("bytes on the wire per change (Brotli)", $"{WireBytesPerChange:0.0} B (payload before: {PayloadBytesPerChange:0.0} B)");
         Row("catch-up after short cut", Cut(CatchUpShort));
         Row("catch-up after long cut", Cut(CatchUpLong));
+        if (OperatorLoad is { } ops)
+        {
+            Row(string.Create(f, $"{ops.Entities:N0} entities per region: replicated quiet / with operators hammering the sync API"),
+                string.Create(f, $"{ops.QuietChangesPerSecond:0} / {ops.HammeredChangesPerSecond:0} changes/s ({HammeredVsQuietThroughput:0.00})"));
+            Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at {LagRate:N0} writes/s quiet / hammered"),
+                $"{Lag(ops.Quiet)} / {Lag(ops.Hammered)}");
+            Row("operator requests answered / refused with 429", string.Create(f, $"{ops.RequestsServed:N0} / {ops.RequestsLimited:N0}"));
+        }
+
         Row("peak working set", $"{PeakWorkingSetMb:0} MB");
         if (json)
         {

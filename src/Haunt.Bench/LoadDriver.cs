@@ -26,6 +26,15 @@ public sealed class LoadDriver(BenchCluster cluster, int idsPerRegion = 4096)
         })));
     }
 
+    /// <summary>Writes each id of every region once (<paramref name="concurrency"/> writers per region): a store of a known size.</summary>
+    public Task SeedAsync(int concurrency) => Task.WhenAll(cluster.Regions.SelectMany(region => Enumerable.Range(0, concurrency).Select(async w =>
+    {
+        for (var n = w; n < idsPerRegion; n += concurrency)
+        {
+            await WriteAsync(region, n);
+        }
+    })));
+
     /// <summary>Offers <paramref name="perSecond"/> writes a second spread over the regions, in 10 ms slices.</summary>
     public async Task OpenLoopAsync(int perSecond, TimeSpan duration, int maxInFlight = 2000)
     {

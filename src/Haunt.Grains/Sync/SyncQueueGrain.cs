@@ -50,8 +50,11 @@ public sealed class SyncQueueGrain(
 
     public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => _engine.GetStatusAsync(cancellationToken);
 
-    public async Task<ReconcileStarted> ReconcileAsync() =>
-        new(_engine.Region, await _engine.StartRoundAsync(), [.. KnownRegions.PeersOf(_engine.Region)]);
+    public async Task<ReconcileStarted> ReconcileAsync()
+    {
+        var (round, coalesced) = await _engine.StartRequestedRoundAsync();
+        return new ReconcileStarted(_engine.Region, round, [.. KnownRegions.PeersOf(_engine.Region)], coalesced);
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HauntNames.ReconcileReminder ? _engine.StartRoundAsync() : Task.CompletedTask;

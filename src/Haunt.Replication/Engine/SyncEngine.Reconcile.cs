@@ -13,7 +13,25 @@ public sealed partial class SyncEngine
     private readonly Dictionary<string, DateTimeOffset> _catchUpStartedAt = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _catchUpFromRound = new(StringComparer.Ordinal);
     private readonly long _firstRound;
+
+    /// <summary>Per peer, the last round that asked about only part of what differed (it catches nothing up on its own).</summary>
+    private readonly Dictionary<string, long> _partial = new(StringComparer.Ordinal);
     private long _roundId;
+
+    private (long Round, DateTimeOffset At)? _requested;
+
+    /// <summary>A round an operator asked for: a new one, or the one asked for less than <see cref="SyncOptions.MinReconcileInterval"/> ago (Coalesced).</summary>
+    public async Task<(long Round, bool Coalesced)> StartRequestedRoundAsync()
+    {
+        if (_requested is { } last && Now - last.At < Options.MinReconcileInterval)
+        {
+            return (last.Round, true);
+        }
+
+        var round = await StartRoundAsync();
+        _requested = (round, Now);
+        return (round, false);
+    }
 
     public async Task<long> StartRoundAsync(string? onlyPeer = null)
     {
@@ -64,14 +82,16 @@ public sealed partial class SyncEngine
         }
 
         LogReconciling(_log, Region, response.From, differing.Values.Sum(b => b.Length));
-        var held = new Dictionary<EntityType, IReadOnlyDictionary<string, long>>();
-        foreach (var (type, buckets) in differing)
+        // From the same read as the digests: no second scan, and the fingerprints describe what was compared. At most
+        // Reconciler.MaxHeldPerRequest of them: the rest of the differing buckets wait for the round that follows this one.
+        // Each round starts at another bucket, so that buckets that keep differing under live writes do not starve the rest.
+        var (asked, held, truncated) = Reconciler.Bounded(versions, differing, Options.ReconcileBuckets, startAt: (int)(response.RoundId % Options.ReconcileBuckets));
+        if (truncated)
         {
-            // From the same read as the digests: no second scan, and the fingerprints describe what was compared.
-            held[type] = Reconciler.Held(versions.GetValueOrDefault(type) ?? [], buckets, Options.ReconcileBuckets);
+            _partial[response.From] = response.RoundId;
         }
 
-        await SendSealedAsync(new RepairRequest(Region, response.From, response.RoundId, differing, Options.ReconcileBuckets, Held: held));
+        await SendSealedAsync(new RepairRequest(Region, response.From, response.RoundId, asked, Options.ReconcileBuckets, Held: held));
     }
 
     private async Task OnRepairRequestAsync(RepairRequest request)
@@ -110,12 +130,30 @@ public sealed partial class SyncEngine
         await SendSealedAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want));
     }
 
+    /// <summary>The states in responses of at most <see cref="Reconciler.MaxStatesPerResponse"/> states and <see cref="Reconciler.MaxStateBytesPerResponse"/> bytes of JSON.</summary>
     private async Task SendStatesAsync(string peer, long round, IReadOnlyList<ChangeItem> items)
     {
-        foreach (var chunk in items.Chunk(Reconciler.MaxStatesPerResponse))
+        var (chunk, bytes) = (new List<ChangeItem>(), 0L);
+        foreach (var item in items)
         {
-            var states = _codec.Encode(Region, peer, ++_nextBatchId, chunk);
-            await SendSealedAsync(new RepairResponse(Region, peer, round, states));
+            if (chunk.Count > 0 && (chunk.Count == Reconciler.MaxStatesPerResponse || bytes + item.State.Payload?.Length > Reconciler.MaxStateBytesPerResponse))
+            {
+                await SendChunkAsync();
+            }
+
+            chunk.Add(item);
+            bytes += item.State.Payload?.Length ?? 0;
+        }
+
+        if (chunk.Count > 0)
+        {
+            await SendChunkAsync();
+        }
+
+        async Task SendChunkAsync()
+        {
+            await SendSealedAsync(new RepairResponse(Region, peer, round, _codec.Encode(Region, peer, ++_nextBatchId, chunk)));
+            (chunk, bytes) = ([], 0);
         }
     }
 
@@ -142,6 +180,13 @@ public sealed partial class SyncEngine
         }
 
         _catchUpStartedAt.Remove(peer);
+        if (_partial.Remove(peer, out var partial) && partial == round)
+        {
+            // Only part of what differed was compared: not caught up yet. A peer that needs a snapshot gets the next
+            // round on the next heartbeat (CatchUpDue); otherwise the next periodic round takes the rest.
+            return;
+        }
+
         if (round >= _catchUpFromRound.GetValueOrDefault(peer, _firstRound) && (await _store.PeerStateAsync(peer)).NeedsSnapshot)
         {
             await _store.ClearNeedsSnapshotAsync(peer);

@@ -26,8 +26,13 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             }
         }
 
+        if (o.DigestMaxAge < TimeSpan.Zero)
+        {
+            yield return "Haunt:Sync:DigestMaxAge must not be negative (zero: scan for every digest read).";
+        }
+
         foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval), ("StatusInterval", o.StatusInterval),
-            ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MetricsRetention", o.MetricsRetention),
+            ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MinReconcileInterval", o.MinReconcileInterval), ("MetricsRetention", o.MetricsRetention),
             ("MaxClockDrift", o.MaxClockDrift), ("MaxMessageAge", o.MaxMessageAge),
             ("ConflictRetention", o.ConflictRetention) })
         {

@@ -5,8 +5,19 @@ public sealed class Reconciler(IRegionalStore store)
 {
     public const int MaxStatesPerResponse = 1000;
 
+    /// <summary>
+    /// The most version fingerprints one repair request carries, over all its types (about 45 bytes each: some
+    /// 400 KB). Every sync message must fit the stream's cache blocks (1 MB): a 2.7 MB request at 100K entities
+    /// per region once stuck the stream queue it was on, and all replication behind it. A round whose differing
+    /// buckets hold more asks about the first buckets only and is followed by another (<see cref="Bounded"/>).
+    /// </summary>
+    public const int MaxHeldPerRequest = 8_000;
+
     /// <summary>The most ids one repair request may name per type; more are ignored (the next round finds them).</summary>
-    public const int MaxIdsPerRequest = 200_000;
+    public const int MaxIdsPerRequest = MaxHeldPerRequest;
+
+    /// <summary>The raw JSON bytes of states one repair response carries at most (compressed, well under the 1 MB a message may have).</summary>
+    public const int MaxStateBytesPerResponse = 512 * 1024;
 
     /// <summary>(id, vector, deleted) of every row, per type that has rows: one read of the store for a whole round's side.</summary>
     public async Task<Dictionary<EntityType, IReadOnlyList<VersionStamp>>> VersionsAsync()
@@ -29,9 +40,47 @@ public sealed class Reconciler(IRegionalStore store)
     public static Dictionary<EntityType, string[]> Digests(IReadOnlyDictionary<EntityType, IReadOnlyList<VersionStamp>> versions, int buckets) =>
         versions.ToDictionary(v => v.Key, v => BucketDigests.Compute(v.Value, buckets));
 
-    /// <summary>The fingerprint of every version among <paramref name="stamps"/> in the named buckets, by id.</summary>
-    public static IReadOnlyDictionary<string, long> Held(IReadOnlyList<VersionStamp> stamps, int[] buckets, int bucketCount) =>
-        InBuckets(stamps, buckets, bucketCount).ToDictionary(s => s.Id, BucketDigests.Fingerprint, StringComparer.Ordinal);
+    /// <summary>
+    /// What one repair request asks about: the differing buckets, type by type and bucket by bucket, with the
+    /// fingerprint of every version held in them, until <see cref="MaxHeldPerRequest"/> is reached (always at least one
+    /// bucket), each type's buckets from <paramref name="startAt"/> on, round the ring. Truncated: some differing buckets
+    /// were left for a later round.
+    /// </summary>
+    public static (Dictionary<EntityType, int[]> Buckets, Dictionary<EntityType, IReadOnlyDictionary<string, long>> Held, bool Truncated) Bounded(
+        IReadOnlyDictionary<EntityType, IReadOnlyList<VersionStamp>> versions, IReadOnlyDictionary<EntityType, int[]> differing, int bucketCount, int startAt = 0)
+    {
+        var (buckets, held, count) = (new Dictionary<EntityType, int[]>(), new Dictionary<EntityType, IReadOnlyDictionary<string, long>>(), 0);
+        foreach (var (type, differs) in differing)
+        {
+            var byBucket = (versions.GetValueOrDefault(type) ?? []).GroupBy(s => BucketDigests.BucketOf(s.Id, bucketCount)).ToDictionary(g => g.Key, g => g.ToList());
+            var (asked, fingerprints) = (new List<int>(), new Dictionary<string, long>(StringComparer.Ordinal));
+            foreach (var bucket in differs.OrderBy(b => (b - startAt + bucketCount) % bucketCount))
+            {
+                var inBucket = byBucket.GetValueOrDefault(bucket) ?? [];
+                if (count > 0 && count + inBucket.Count > MaxHeldPerRequest)
+                {
+                    Keep(type, asked, fingerprints);
+                    return (buckets, held, true);
+                }
+
+                asked.Add(bucket);
+                inBucket.ForEach(stamp => fingerprints[stamp.Id] = BucketDigests.Fingerprint(stamp));
+                count += inBucket.Count;
+            }
+
+            Keep(type, asked, fingerprints);
+        }
+
+        return (buckets, held, false);
+
+        void Keep(EntityType type, List<int> asked, Dictionary<string, long> fingerprints)
+        {
+            if (asked.Count > 0)
+            {
+                (buckets[type], held[type]) = ([.. asked], fingerprints);
+            }
+        }
+    }
 
     /// <summary>
     /// Compares this region's versions in the named buckets with what the peer says it holds there: the ids whose

@@ -29,7 +29,7 @@ public static class SyncEndpoints
         var sync = group.MapGroup("").RequireAuthorization(HauntPolicies.Operator).ProducesDomainProblems(StatusCodes.Status403Forbidden);
         sync.MapGet("/metrics", MetricsAsync).WithSummary("node_metrics rows recorded since `since` (unix ms; default: the last hour).");
         sync.MapGet("/queue", QueueAsync).WithSummary("Outbox rows not yet acked (by `peer`, or by any peer), paged by seq: pass the last seq as `after`.");
-        sync.MapGet("/conflicts", ConflictsAsync).WithSummary("The conflict log, paged by id.");
+        sync.MapGet("/conflicts", ConflictsAsync).WithSummary("The conflict log, paged by id; the entity states in it only with the auditor role as well.");
         sync.MapGet("/digest", async (IGrainFactory grains, SiloRegion region, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync(cancellationToken)))
             .WithSummary("This region's data digest, overall and per entity type.");
@@ -88,11 +88,19 @@ public static class SyncEndpoints
             r.Item.CommittedAtMs, r.Bytes)).ToList());
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<ConflictRecord>>, ValidationProblem>> ConflictsAsync(int? limit, long? after, IRegionalStore store,
-        CancellationToken cancellationToken) =>
-        limit is < 1 or > MaxPage
-            ? ApiErrors.BadQuery("limit", $"limit must be 1–{MaxPage}.")
-            : TypedResults.Ok(await store.ConflictsAsync(after ?? 0, limit ?? 100, cancellationToken));
+    /// <summary>The conflict log; the states of the users' entities in it only for an auditor (<see cref="HauntPolicies.AuditorRole"/>).</summary>
+    private static async Task<Results<Ok<List<ConflictView>>, ValidationProblem>> ConflictsAsync(int? limit, long? after, IRegionalStore store,
+        ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxPage)
+        {
+            return ApiErrors.BadQuery("limit", $"limit must be 1–{MaxPage}.");
+        }
+
+        var auditor = user.IsInRole(HauntPolicies.AuditorRole);
+        var rows = await store.ConflictsAsync(after ?? 0, limit ?? 100, cancellationToken);
+        return TypedResults.Ok(rows.Select(c => ConflictView.Of(c, withPayloads: auditor)).ToList());
+    }
 
     private static async Task<Ok<Convergence>> ConvergenceAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, CancellationToken cancellationToken)
     {

@@ -44,3 +44,15 @@ public sealed record MetricsPoint(long Id, string Region, long RecordedAtMs, Jso
 /// </summary>
 public sealed record Convergence(bool Converged, IReadOnlyDictionary<string, string> Regions, IReadOnlyList<string> DifferingTypes,
     IReadOnlyList<string> Unreachable, IReadOnlyDictionary<string, long> Entities);
+
+/// <summary>
+/// One row of the conflict log as the API shows it. LocalPayload and RemotePayload (the two states; null for a
+/// delete) only for a caller with the auditor role; for anyone else PayloadsRedacted is true and both are null.
+/// </summary>
+public sealed record ConflictView(long Id, EntityType EntityType, string EntityId, string LocalVector, string RemoteVector, string? LocalPayload,
+    string? RemotePayload, bool PayloadsRedacted, string LocalRegion, string RemoteRegion, string Winner, string Policy, string DetectedIn, long DetectedAtMs)
+{
+    public static ConflictView Of(ConflictRecord c, bool withPayloads) => new(c.Id, c.EntityType, c.EntityId, c.LocalVector, c.RemoteVector,
+        withPayloads ? c.LocalPayload : null, withPayloads ? c.RemotePayload : null, !withPayloads, c.LocalRegion, c.RemoteRegion, c.Winner, c.Policy,
+        c.DetectedIn, c.DetectedAtMs);
+}

@@ -15,7 +15,7 @@ public static class TokenCommand
     public static Command Create()
     {
         var user = new Option<string>("--user") { Description = "The user the token names (its subject); a portfolio belongs to the user who opened it.", Required = true };
-        var roles = new Option<string[]>("--role") { Description = "A role to grant (operator: sync API, reconcile, dashboard, API reference). Repeatable.", AllowMultipleArgumentsPerToken = true };
+        var roles = new Option<string[]>("--role") { Description = "A role to grant (operator: sync API, reconcile, dashboard, API reference; auditor: the entity states in the conflict log). Repeatable.", AllowMultipleArgumentsPerToken = true };
         var data = new Option<string>("--data") { Description = "Data folder whose development key signs (when Haunt:Auth:SigningKeys is not set).", DefaultValueFactory = _ => "data" };
         var minutes = new Option<int>("--minutes") { Description = "Lifetime in minutes.", DefaultValueFactory = _ => 12 * 60 };
         var command = new Command("token", "Print a bearer token for the HTTP API (development and tests).") { user, roles, data, minutes };

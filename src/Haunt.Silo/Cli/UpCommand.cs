@@ -104,7 +104,8 @@ public static class UpCommand
     /// <summary>First of all, where to look: the sync console of each region, opened as the operator (the token goes into a cookie).</summary>
     private static void PrintConsole(AuthSettings auth, TlsSettings? tls)
     {
-        var token = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole], TimeSpan.FromHours(12));
+        // On the developer's own machine the console may show the conflicting states too (the auditor role).
+        var token = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole, HauntPolicies.AuditorRole], TimeSpan.FromHours(12));
         Console.WriteLine($"Sync console: {SiloEndpoints.DefaultFor(KnownRegions.Osaka).ApiUrl(tls is not null)}/?access_token={token}");
         Console.WriteLine($"  (the same page in every region: {string.Join(", ", KnownRegions.All.Skip(1).Select(r => SiloEndpoints.DefaultFor(r).ApiUrl(tls is not null) + "/"))}; " +
             "ready once the regions below are up)");

@@ -6,7 +6,8 @@ namespace Haunt.Silo.Security;
 /// Who may do what, in one place. Every endpoint needs an authenticated caller (the fallback policy) except the
 /// liveness probe; a portfolio and what hangs off it belong to the user who opened it (checked in
 /// <see cref="Api.TradingServices"/>: another user gets 404, so existence is not revealed); the sync API beyond
-/// health, reconciliation, the Orleans dashboard and the API reference need the operator role.
+/// health, reconciliation, the Orleans dashboard and the API reference need the operator role; the states in the
+/// conflict log the auditor role too.
 /// </summary>
 public static class HauntPolicies
 {
@@ -14,6 +15,12 @@ public static class HauntPolicies
     public const string Operator = "operator";
 
     public const string OperatorRole = "operator";
+
+    /// <summary>
+    /// May read the entity states in the conflict log. An operator sees every conflict's type, id, vectors, regions,
+    /// winner and policy, but not what the conflicting users' entities held: that takes this role as well.
+    /// </summary>
+    public const string AuditorRole = "auditor";
 
     /// <summary>The claim roles travel in (short, as tokens write it).</summary>
     public const string RoleClaim = "role";

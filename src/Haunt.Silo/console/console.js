@@ -110,7 +110,10 @@ function drawConflicts(conflicts, region) {
 }
 
 function showConflict(c) {
-  const pretty = (json) => { try { return JSON.stringify(JSON.parse(json), null, 2); } catch { return json ?? '(deleted)'; } };
+  const pretty = (json) => {
+    if (c.payloadsRedacted) return '(not shown: the entity states of a conflict need the auditor role as well)';
+    try { return JSON.stringify(JSON.parse(json), null, 2); } catch { return json ?? '(deleted)'; }
+  };
   const version = (title, region, vector, payload) => el('div', { class: `version${c.winner === region ? ' winner' : ''}`, 'data-version': title },
     el('b', {}, `${title}: ${region}${c.winner === region ? ' (winner)' : ''}`), el('div', { class: 'muted' }, `vector ${vector}`), el('pre', {}, pretty(payload)));
   const detail = document.getElementById('conflict-detail');
@@ -155,7 +158,9 @@ async function refreshConflicts() {
 
 async function reconcile() {
   const started = await api('/api/sync/reconcile', { method: 'POST' });
-  document.getElementById('reconcile-result').textContent = `round ${started.roundId} started by ${started.region} with ${started.peers.join(', ')}`;
+  document.getElementById('reconcile-result').textContent = started.coalesced
+    ? `round ${started.roundId} already started by ${started.region} with ${started.peers.join(', ')} (an operator's round starts at most every Haunt:Sync:MinReconcileInterval)`
+    : `round ${started.roundId} started by ${started.region} with ${started.peers.join(', ')}`;
 }
 
 function every(ms, work) {

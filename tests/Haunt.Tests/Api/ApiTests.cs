@@ -62,6 +62,20 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Equal(0, (await http.GetJsonAsync($"/api/sync/metrics?since={future}")).GetArrayLength());
     }
 
+    [SkippableFact]
+    public async Task Reconcile_asked_again_within_the_interval_gets_the_round_already_started()
+    {
+        var http = host.Http[KnownRegions.Seoul];
+
+        using var first = await http.PostAsync("/api/sync/reconcile", null);
+        using var second = await http.PostAsync("/api/sync/reconcile", null);
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, second.StatusCode));
+        var (a, b) = (await first.JsonAsync(), await second.JsonAsync());
+        Assert.True(b.GetProperty("coalesced").GetBoolean(), "a second round started within Haunt:Sync:MinReconcileInterval");
+        Assert.Equal(a.GetProperty("roundId").GetInt64(), b.GetProperty("roundId").GetInt64());
+    }
+
     [SkippableTheory]
     [InlineData(KnownRegions.Osaka)]
     [InlineData(KnownRegions.Seoul)]

@@ -1,3 +1,4 @@
+using Haunt.Silo.Security;
 using System.Text.Json;
 using Haunt.Tests.Cluster;
 
@@ -94,6 +95,15 @@ public abstract class QueueAndConflictsTests(ApiHostFixture host) : ApiTestsBase
             Assert.Equal(rowId, Assert.Single(page.EnumerateArray()).GetProperty("id").GetInt64());
             var later = (await http.GetJsonAsync($"/api/sync/conflicts?limit=1000&after={rowId}")).EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
             Assert.True(later.All(i => i > rowId), $"{region}: the page after conflict {rowId} lists ids {string.Join(", ", later)}");
+
+            // An operator sees the conflict, not what the user's profile held; an auditor sees both versions.
+            Assert.True(conflict.GetProperty("payloadsRedacted").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, conflict.GetProperty("localPayload").ValueKind);
+            Assert.Equal(JsonValueKind.Null, conflict.GetProperty("remotePayload").ValueKind);
+            using var auditor = host.Client(region, TestTokens.For("audrey", HauntPolicies.OperatorRole, HauntPolicies.AuditorRole));
+            var audited = (await auditor.GetJsonAsync($"/api/sync/conflicts?limit=1&after={rowId - 1}")).EnumerateArray().Single();
+            Assert.False(audited.GetProperty("payloadsRedacted").GetBoolean());
+            Assert.Contains("edit", audited.GetProperty("localPayload").GetString() + audited.GetProperty("remotePayload").GetString());
         }
     }
 }

@@ -16,7 +16,9 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
     private static readonly string s_operator = TestTokens.For("console-operator", HauntPolicies.OperatorRole);
 
     /// <summary>A page of the console in <paramref name="region"/>, opened as the operator; errors the page logs are collected.</summary>
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string region, int width = 1280, int height = 900)
+    private static readonly string s_auditor = TestTokens.For("console-auditor", HauntPolicies.OperatorRole, HauntPolicies.AuditorRole);
+
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(string region, int width = 1280, int height = 900, string? token = null)
     {
         var context = await chromium.Require().NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         var page = await context.NewPageAsync();
@@ -29,7 +31,7 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
             }
         };
         page.PageError += (_, error) => errors.Add(error);
-        await page.GotoAsync($"{host.Urls[region]}?access_token={s_operator}");
+        await page.GotoAsync($"{host.Urls[region]}?access_token={token ?? s_operator}");
         await Assertions.Expect(page.Locator("section.region")).ToHaveCountAsync(3);
         return (page, errors);
     }
@@ -83,7 +85,7 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
     }
 
     [SkippableFact]
-    public async Task A_conflict_made_by_the_test_shows_both_versions_the_winner_and_the_policy()
+    public async Task A_conflict_made_by_the_test_shows_an_operator_no_states_and_an_auditor_both_versions_the_winner_and_the_policy()
     {
         chromium.Require();
         var id = $"console-{Guid.NewGuid():N}";
@@ -100,7 +102,17 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
 
         await Eventually.WaitUntilAsync(async () => (await host.Http[KnownRegions.Osaka].GetJsonAsync("/api/sync/conflicts?limit=1000")).EnumerateArray()
             .Any(c => c.GetProperty("entityId").GetString() == id), "osaka logged the conflict");
-        var (page, errors) = await OpenAsync(KnownRegions.Osaka);
+        // An operator sees the conflict but not what the user's entity held.
+        var (asOperator, operatorErrors) = await OpenAsync(KnownRegions.Osaka);
+        await using (asOperator.Context)
+        {
+            await asOperator.Locator($"#conflicts tr[data-conflict='{id}']").ClickAsync();
+            await Assertions.Expect(asOperator.Locator("#conflict-detail [data-version='local']")).ToContainTextAsync("auditor role");
+            await Assertions.Expect(asOperator.Locator("#conflict-detail")).Not.ToContainTextAsync("written in");
+            Assert.Empty(operatorErrors);
+        }
+
+        var (page, errors) = await OpenAsync(KnownRegions.Osaka, token: s_auditor);
         await using var _ = page.Context;
 
         await page.Locator($"#conflicts tr[data-conflict='{id}']").ClickAsync();

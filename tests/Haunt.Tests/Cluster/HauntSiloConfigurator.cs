@@ -40,6 +40,10 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 s.AckTimeout = TimeSpan.FromMilliseconds(500);
                 s.MaxBackoff = TimeSpan.FromSeconds(2);
                 s.MaxBacklogRows = 2000;
+                // Tests ask for rounds right after they broke something: each must get a round of its own.
+                s.MinReconcileInterval = TimeSpan.FromMilliseconds(200);
+                // ...and digests of the state they just made (the API tests keep the default cache age).
+                s.DigestMaxAge = TimeSpan.Zero;
             },
             p =>
             {

@@ -76,6 +76,37 @@ public sealed class CatchUpTests(ITestOutputHelper output)
         Assert.InRange(shipped, 1, 6 * differing);
     }
 
+    // Regression (found by bench's operator phase, 100K entities per region): a round under live writes, where most
+    // buckets differ, sent a repair request with a fingerprint of every version the asker held in them, 2.7 MB, and
+    // the stream queue that carried it failed on it for good, with all replication behind it. Now a request carries
+    // at most Reconciler.MaxHeldPerRequest fingerprints and the rest waits for the rounds that follow.
+    [Fact]
+    public void A_round_over_more_versions_than_one_request_may_carry_asks_in_parts_and_catches_up()
+    {
+        var options = SimulatedCluster.DefaultOptions();
+        options.MaxBacklogRows = 10;
+        options.ReconcileBuckets = 16; // 1,500 profiles a bucket: a few differing ones make every bucket differ
+        using var cluster = new SimulatedCluster(12, options);
+        cluster.AddProfiles(KnownRegions.Nyc, 3 * Reconciler.MaxHeldPerRequest);
+        cluster.Steps(300, faults: false);
+        cluster.Finish(periodicRounds: false);
+
+        cluster.Network.Captured = [];
+        cluster.Writers = [KnownRegions.Seoul];
+        cluster.Network.Isolate(KnownRegions.Osaka);
+        cluster.TouchProfiles(KnownRegions.Seoul, 3 * Reconciler.MaxHeldPerRequest, every: 500); // 48 of them: every bucket differs
+        cluster.Steps(300, faults: false);
+        var differing = cluster.DifferingStates(KnownRegions.Osaka, KnownRegions.Seoul);
+        var result = cluster.Finish(periodicRounds: false);
+
+        var requests = cluster.Network.Captured.OfType<RepairRequest>().Where(r => r.Held is not null).ToList();
+        var largest = requests.Max(r => r.Held!.Values.Sum(h => h.Count));
+        output.WriteLine($"{differing} differing after the cut; {requests.Count} repair requests with fingerprints, the largest {largest}");
+        Assert.True(result.Violations.Count == 0, string.Join("; ", result.Violations.Take(5)));
+        Assert.InRange(largest, Reconciler.MaxHeldPerRequest / 2, Reconciler.MaxHeldPerRequest); // what the bound let through, not less
+        Assert.True(differing > 16 && requests.Count >= 3, "the differing versions needed several requests");
+    }
+
     private static SimulatedCluster ReleasedBacklogWithLostDigestResponses(bool loseHeartbeats)
     {
         var options = SimulatedCluster.DefaultOptions();

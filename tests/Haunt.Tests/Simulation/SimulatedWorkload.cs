@@ -40,6 +40,18 @@ public sealed partial class SimulatedCluster
         }
     }
 
+    /// <summary>A new version of every <paramref name="every"/>th of the first <paramref name="count"/> bulk profiles, written in <paramref name="region"/>.</summary>
+    public void TouchProfiles(string region, int count, int every)
+    {
+        var node = _nodes[region];
+        for (var i = 0; i < count; i += every)
+        {
+            var id = $"bulk-{i:D5}";
+            var current = node.Store.ReadAsync(EntityType.Profile, id).GetAwaiter().GetResult();
+            Wait(node.Store.CommitLocalAsync([node.States.Next(current, Value(EntityType.Profile, id), delete: false, region)]));
+        }
+    }
+
     private void Write()
     {
         var (type, id, home) = PickEntity();

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Haunt.Bench;
+
+/// <summary>What replication did with and without operators hammering every region's sync API, on a store of <see cref="Entities"/> per region.</summary>
+public sealed record OperatorLoad(long Entities, double QuietChangesPerSecond, double HammeredChangesPerSecond, LagFigures Quiet, LagFigures Hammered,
+    long RequestsServed, long RequestsLimited);
+
+/// <summary>
+/// Issue 20, item 4: fill every region to <c>entitiesPerRegion</c> entities, then measure replicated throughput
+/// (closed loop) and lag at a fixed rate twice — quiet, and while operators in every region call health,
+/// convergence, overview and reconcile as fast as the rate limits let them (a 429 waits its Retry-After).
+/// </summary>
+public static class OperatorLoadPhase
+{
+    private static readonly string[] s_reads = ["/api/sync/health", "/api/sync/convergence", "/api/sync/overview"];
+
+    public static async Task<OperatorLoad> MeasureAsync(BenchCluster cluster, LagListener lag, int writers, int lagRate, TimeSpan phase, int entitiesPerRegion,
+        int operatorsPerRegion = 4)
+    {
+        var perRegion = entitiesPerRegion / cluster.Regions.Count;
+        await new LoadDriver(cluster, perRegion).SeedAsync(concurrency: 64);
+        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(5));
+        var entities = (await cluster.Store(KnownRegions.Osaka).DigestAsync()).Entities;
+
+        var (quietRate, quietLag) = await RoundAsync(cluster, lag, writers, lagRate, phase);
+        using var stop = new CancellationTokenSource();
+        long served = 0, limited = 0;
+        var hammers = cluster.Regions.SelectMany(region => Enumerable.Range(0, operatorsPerRegion).Select(i => Task.Run(async () =>
+        {
+            using var api = cluster.OperatorApi(region, $"hammer-{region}-{i}");
+            for (var n = i; !stop.IsCancellationRequested; n++)
+            {
+                try
+                {
+                    using var answer = n % 4 == 3
+                        ? await api.PostAsync("/api/sync/reconcile", null, stop.Token)
+                        : await api.GetAsync(s_reads[n % 4], stop.Token);
+                    if (answer.StatusCode == HttpStatusCode.TooManyRequests)
+                    {
+                        Interlocked.Increment(ref limited);
+                        await Task.Delay(answer.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(100), stop.Token);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref served);
+                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }))).ToList();
+        var (hammeredRate, hammeredLag) = await RoundAsync(cluster, lag, writers, lagRate, phase);
+        await stop.CancelAsync();
+        await Task.WhenAll(hammers);
+        return new OperatorLoad(entities, quietRate, hammeredRate, quietLag, hammeredLag, served, limited);
+    }
+
+    /// <summary>Replicated changes per second (counted until all applied), then lag at <paramref name="lagRate"/> writes/s.</summary>
+    private static async Task<(double ChangesPerSecond, LagFigures Lag)> RoundAsync(BenchCluster cluster, LagListener lag, int writers, int lagRate, TimeSpan phase)
+    {
+        var load = new LoadDriver(cluster);
+        var clock = Stopwatch.StartNew();
+        await load.ClosedLoopAsync(writers, phase);
+        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
+        var rate = load.Written / clock.Elapsed.TotalSeconds;
+        lag.Start();
+        await new LoadDriver(cluster).OpenLoopAsync(lagRate, phase);
+        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
+        return (rate, lag.Stop());
+    }
+}
