@@ -12,8 +12,9 @@ namespace Haunt.Grains.Peers;
 /// <summary>
 /// This region's Orleans client into one peer region's cluster (its own host, static gateway list of that
 /// peer): sync messages go onto the peer's "haunt-sync" stream, forwarded strong writes and digests are grain
-/// calls into the peer, through the peer's door as a peer region (<see cref="RegionDoor"/>). It connects in the background and reconnects by itself; whether the peer answered
-/// lately is tracked from every call, so health and forwarding know at once that a peer is cut off.
+/// calls into the peer, through the peer's door as a peer region (<see cref="RegionDoor"/>). It connects in the
+/// background and reconnects by itself; whether the peer answered lately is tracked from every call, so health and
+/// forwarding know at once that a peer is cut off.
 /// </summary>
 public sealed partial class PeerClient : IAsyncDisposable
 {
