@@ -183,7 +183,9 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
         long highest = 0;
         try
         {
-            for (var i = 0; i < (int)(limit * 2); i += 100)
+            // Three times the bound: seoul acked just before the cut, so for MaxBackoff it counts as a working peer whose
+            // backlog is released only past twice the bound; writes in-process outrun that window (CI6).
+            for (var i = 0; i < (int)(limit * 3); i += 100)
             {
                 await Task.WhenAll(Enumerable.Range(i, 100).Select(async n =>
                 {
@@ -198,7 +200,8 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
                 "osaka marked seoul as needing a snapshot");
             var after = (await fixture.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Seoul)).Rows;
             Assert.True(after < limit, $"backlog for seoul released: {after} rows (limit {limit})");
-            Assert.True(highest < limit * 2, $"backlog stayed bounded: peak {highest} rows for a {limit}-row limit");
+            // Twice the bound, plus what one flush interval of these writes adds before the loop checks it; unbounded would be 3x.
+            Assert.True(highest <= limit * 2 + 500, $"backlog stayed bounded: peak {highest} rows for a {limit}-row limit");
         }
         finally
         {
