@@ -125,7 +125,7 @@ public static class BenchCommand
     }
 
     /// <summary>Changes per second written in all three regions, counted until every region applied everything.</summary>
-    private static async Task<double> ReplicatedThroughputAsync(BenchCluster cluster, int writers, TimeSpan phase)
+    internal static async Task<double> ReplicatedThroughputAsync(BenchCluster cluster, int writers, TimeSpan phase)
     {
         var load = new LoadDriver(cluster);
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace Haunt.Bench;
@@ -22,7 +21,7 @@ public static class OperatorLoadPhase
         var perRegion = entitiesPerRegion / cluster.Regions.Count;
         await new LoadDriver(cluster, perRegion).SeedAsync(concurrency: 64);
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(5));
-        var entities = (await cluster.Store(KnownRegions.Osaka).DigestAsync()).Entities;
+        var entities = (await cluster.Store(cluster.Regions.First()).DigestAsync()).Entities;
 
         var (quietRate, quietLag) = await RoundAsync(cluster, lag, writers, lagRate, phase);
         using var stop = new CancellationTokenSource();
@@ -62,11 +61,7 @@ public static class OperatorLoadPhase
     /// <summary>Replicated changes per second (counted until all applied), then lag at <paramref name="lagRate"/> writes/s.</summary>
     private static async Task<(double ChangesPerSecond, LagFigures Lag)> RoundAsync(BenchCluster cluster, LagListener lag, int writers, int lagRate, TimeSpan phase)
     {
-        var load = new LoadDriver(cluster);
-        var clock = Stopwatch.StartNew();
-        await load.ClosedLoopAsync(writers, phase);
-        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
-        var rate = load.Written / clock.Elapsed.TotalSeconds;
+        var rate = await BenchCommand.ReplicatedThroughputAsync(cluster, writers, phase);
         lag.Start();
         await new LoadDriver(cluster).OpenLoopAsync(lagRate, phase);
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
