@@ -15,5 +15,8 @@ public interface IEntityStore
     /// <summary>One page of a portfolio's live rows of a type, in id order: at most <paramref name="limit"/>, ids after <paramref name="afterId"/> (null: from the first).</summary>
     Task<IReadOnlyList<EntityState>> ListByPortfolioAsync(EntityType type, string portfolioId, string? afterId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>How many live portfolios this region holds for <paramref name="owner"/>, from every region (the per-user quota).</summary>
+    Task<int> CountPortfoliosOwnedByAsync(string owner, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 }

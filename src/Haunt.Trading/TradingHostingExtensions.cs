@@ -22,6 +22,7 @@ public static class TradingHostingExtensions
             .Validate(o => o.MatchInterval > TimeSpan.Zero && o.RestingOrderReminder > TimeSpan.Zero,
                 "Haunt:Trading:MatchInterval and Haunt:Trading:RestingOrderReminder must be positive.")
             .Validate(o => o.MaxOpenOrders >= 1, "Haunt:Trading:MaxOpenOrders must be at least 1.")
+            .Validate(o => o.MaxPortfoliosPerUser >= 1, "Haunt:Trading:MaxPortfoliosPerUser must be at least 1.")
             .ValidateOnStart();
         silo.Services.AddOptions<LoadOptions>().BindConfiguration("Haunt:Load")
             .Validate(o => o.WritesPerSecond >= 0, "Haunt:Load:WritesPerSecond must not be negative.").ValidateOnStart();

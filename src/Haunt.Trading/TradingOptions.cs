@@ -1,6 +1,6 @@
 namespace Haunt.Trading;
 
-/// <summary>How resting limit orders are matched, and how many one portfolio may have (section "Haunt:Trading").</summary>
+/// <summary>How resting limit orders are matched, and how many orders one portfolio and portfolios one user may have (section "Haunt:Trading").</summary>
 public sealed class TradingOptions
 {
     /// <summary>How often a portfolio with resting limit orders checks them against the price.</summary>
@@ -18,4 +18,10 @@ public sealed class TradingOptions
     /// a bound one trader could load a region's silo with millions. Past it, an order that would rest is refused (409).
     /// </summary>
     public int MaxOpenOrders { get; set; } = 1000;
+
+    /// <summary>
+    /// Most live portfolios one user may hold, counted in the region that opens one (the user's portfolios from every
+    /// region, as far as they have replicated there). Past it, opening one more is refused (409) until one is deleted.
+    /// </summary>
+    public int MaxPortfoliosPerUser { get; set; } = 100;
 }

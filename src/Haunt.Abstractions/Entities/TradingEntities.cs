@@ -12,6 +12,7 @@ public sealed record Portfolio(
     [property: Id(3)] decimal StartingCash,
     [property: Id(4)] DateTimeOffset CreatedAt) : IEntity;
 
+/// <summary>An order. Id is <see cref="OrderIds.For"/> of its portfolio and ClientOrderId (a fresh id when the client gave none).</summary>
 [GenerateSerializer, Immutable, Alias("haunt.Order")]
 public sealed record Order(
     [property: Id(0)] string Id,
@@ -24,7 +25,8 @@ public sealed record Order(
     [property: Id(7)] OrderStatus Status,
     [property: Id(8)] decimal? FilledPrice,
     [property: Id(9)] DateTimeOffset CreatedAt,
-    [property: Id(10)] string? RejectReason = null) : IPortfolioOwned;
+    [property: Id(10)] string? RejectReason = null,
+    [property: Id(11)] string? ClientOrderId = null) : IPortfolioOwned;
 
 /// <summary>Holdings of one symbol. CostBasis is the total paid for the quantity held (average-cost method).</summary>
 [GenerateSerializer, Immutable, Alias("haunt.Position")]

@@ -46,9 +46,8 @@ public static class TradingEndpoints
             return ApiErrors.Unprocessable(invalid.Field, invalid.Message);
         }
 
-        var id = Guid.CreateVersion7().ToString("N");
-        var portfolio = await services.Portfolio(id).CreateAsync(services.UserId, body.StartingCash!.Value);
-        return TypedResults.Created($"/api/portfolios/{id}", portfolio);
+        var portfolio = await services.Grains.GetGrain<IPortfolioOpenerGrain>(services.UserId).OpenAsync(body.StartingCash!.Value, services.Aborted);
+        return TypedResults.Created($"/api/portfolios/{portfolio.Id}", portfolio);
     }
 
     private static async Task<Ok<Portfolio>> GetPortfolioAsync(string id, [AsParameters] TradingServices services) =>

@@ -10,16 +10,23 @@ internal static class EntityRows
 
     public static string SelectById(EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE id = @id";
 
-    public static SqlStatement Bind(SqlStatement statement, EntityState state) => statement
-        .Add("@id", state.Id)
-        .Add("@portfolio_id", state.PortfolioId)
-        .Add("@home_region", state.HomeRegion)
-        .Add("@version", state.Version)
-        .Add("@version_vector", state.Vector.ToString())
-        .Add("@last_modified_at", state.ModifiedAt.Packed)
-        .Add("@last_modified_by", state.ModifiedBy)
-        .Add("@deleted", state.Deleted ? 1 : 0)
-        .Add("@payload", state.Payload);
+    /// <summary>The portfolios table also keeps each row's owner, indexed for the per-user portfolio quota (004_portfolio_owner).</summary>
+    private static bool HasOwner(EntityType type) => type == EntityType.Portfolio;
+
+    public static SqlStatement Bind(SqlStatement statement, EntityState state)
+    {
+        statement
+            .Add("@id", state.Id)
+            .Add("@portfolio_id", state.PortfolioId)
+            .Add("@home_region", state.HomeRegion)
+            .Add("@version", state.Version)
+            .Add("@version_vector", state.Vector.ToString())
+            .Add("@last_modified_at", state.ModifiedAt.Packed)
+            .Add("@last_modified_by", state.ModifiedBy)
+            .Add("@deleted", state.Deleted ? 1 : 0)
+            .Add("@payload", state.Payload);
+        return HasOwner(state.Type) ? statement.Add("@owner", PortfolioOwners.Of(state)) : statement;
+    }
 
     public static EntityState Read(EntityType type, DbDataReader reader) => new(
         type,
@@ -40,14 +47,15 @@ internal static class EntityRows
     }
 
     /// <summary>Inserts a new row only if none exists: the write of an entity no one has written before.</summary>
-    public static string InsertNew(EntityType type) =>
-        $"INSERT INTO {type.Info().Table} ({Columns}) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload) " +
-        "ON CONFLICT(id) DO NOTHING";
+    public static string InsertNew(EntityType type) => HasOwner(type)
+        ? $"INSERT INTO {type.Info().Table} ({Columns}, owner) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload, @owner) ON CONFLICT(id) DO NOTHING"
+        : $"INSERT INTO {type.Info().Table} ({Columns}) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload) ON CONFLICT(id) DO NOTHING";
 
     /// <summary>Replaces a row only if it is still at the version the writer read (optimistic concurrency).</summary>
     public static string UpdateExpected(EntityType type) =>
         $"UPDATE {type.Info().Table} SET portfolio_id = @portfolio_id, home_region = @home_region, version = @version, version_vector = @version_vector, " +
-        "last_modified_at = @last_modified_at, last_modified_by = @last_modified_by, deleted = @deleted, payload = @payload WHERE id = @id AND version = @expected";
+        "last_modified_at = @last_modified_at, last_modified_by = @last_modified_by, deleted = @deleted, payload = @payload" +
+        (HasOwner(type) ? ", owner = @owner" : "") + " WHERE id = @id AND version = @expected";
 
     public static string SelectMany(SqlDialect dialect, EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE {dialect.InList("id", "@ids")}";
 

@@ -37,6 +37,14 @@ public sealed partial class SqlRegionalStore
         return list;
     }, cancellationToken);
 
+    public Task<int> CountPortfoliosOwnedByAsync(string owner, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {EntityType.Portfolio.Info().Table} WHERE owner = @owner AND deleted = 0";
+        EntityRows.Add(command, "@owner", owner);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }, cancellationToken);
+
     public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();

@@ -102,19 +102,19 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
 
         Validate(request);
         var portfolio = Existing(State);
-        var orderId = request.OrderId ?? Guid.CreateVersion7().ToString("N");
+        var orderId = OrderIds.For(EntityId, request.OrderId ?? Guid.CreateVersion7().ToString("N"));
         if (await Services.Store.ReadAsync(EntityType.Order, orderId) is { } known)
         {
-            // A retried request gets its order as placed; an id taken by another portfolio's order is refused
-            // without saying anything about that order.
+            // A retried request gets its order as placed. The id is this portfolio's own, so it can name no other
+            // portfolio's order (short of a SHA-256 collision, refused rather than answered).
             var placed = StateJson.Deserialize<Order>(known.Payload);
             return placed.PortfolioId == EntityId
                 ? placed
-                : throw new OperationRefusedException($"Order id '{orderId}' cannot be used: choose another.");
+                : throw new OperationRefusedException($"Order id '{request.OrderId}' cannot be used: choose another.");
         }
 
         var order = new Order(orderId, portfolio.Id, request.Symbol, request.Side, request.Kind, request.Quantity,
-            request.LimitPrice, OrderStatus.Open, null, Services.States.Clock.Time.GetUtcNow());
+            request.LimitPrice, OrderStatus.Open, null, Services.States.Clock.Time.GetUtcNow(), ClientOrderId: request.OrderId);
         var price = market.PriceOf(order.Symbol);
         if (order.Kind == OrderKind.Limit && !TradeExecution.Crosses(order, price))
         {

@@ -91,29 +91,55 @@ public abstract class TradingApiTests(ApiHostFixture host) : ApiTestsBase(host.K
     }
 
     [SkippableFact]
-    public async Task Regression_an_order_id_taken_by_another_portfolio_is_refused_without_revealing_that_order()
+    public async Task Issue_20_order_ids_are_scoped_to_their_portfolio_so_another_portfolio_using_the_same_client_id_learns_nothing()
     {
         var osaka = host.Http[KnownRegions.Osaka];
         var owner = await osaka.CreatePortfolioAsync();
         var other = await osaka.CreatePortfolioAsync();
-        var orderId = Guid.CreateVersion7().ToString("N");
+        var clientOrderId = Guid.CreateVersion7().ToString("N");
         var placed = await osaka.PostAsJsonAsync($"/api/portfolios/{owner}/orders",
-            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1, orderId });
+            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1, orderId = clientOrderId });
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var order = await placed.JsonAsync();
+        var id = order.GetProperty("id").GetString()!;
+        Assert.Equal(OrderIds.For(owner, clientOrderId), id);
+        Assert.Equal(clientOrderId, order.GetProperty("clientOrderId").GetString());
 
-        // The same request again is a retry: the order as placed. From another portfolio: refused, nothing told.
+        // The same request again is a retry: the order as placed. From another portfolio the same client id is
+        // simply another order: placed, with an id of its own, as it would be had the id never been used.
         var retried = await osaka.PostAsJsonAsync($"/api/portfolios/{owner}/orders",
-            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1, orderId });
-        var stolen = await osaka.PostAsJsonAsync($"/api/portfolios/{other}/orders",
-            new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1, orderId });
+            new { symbol = "BTC", side = "Buy", kind = "Limit", quantity = 0.01, limitPrice = 1, orderId = clientOrderId });
+        var elsewhere = await osaka.PostAsJsonAsync($"/api/portfolios/{other}/orders",
+            new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1, orderId = clientOrderId });
 
-        Assert.Equal(orderId, (await retried.JsonAsync()).GetProperty("id").GetString());
-        Assert.Equal(HttpStatusCode.Conflict, stolen.StatusCode);
-        var problem = await stolen.Content.ReadAsStringAsync();
-        Assert.DoesNotContain(owner, problem, StringComparison.Ordinal);
-        Assert.DoesNotContain("BTC", problem, StringComparison.Ordinal);
-        Assert.Equal(owner, (await osaka.GetJsonAsync($"/api/orders/{orderId}")).GetProperty("portfolioId").GetString());
-        Assert.Equal(0, (await osaka.GetJsonAsync($"/api/portfolios/{other}/trades")).GetArrayLength());
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Equal(id, (await retried.JsonAsync()).GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.Created, elsewhere.StatusCode);
+        var second = await elsewhere.JsonAsync();
+        Assert.NotEqual(id, second.GetProperty("id").GetString());
+        Assert.Equal("Filled", second.GetProperty("status").GetString());
+        Assert.Equal(owner, (await osaka.GetJsonAsync($"/api/orders/{id}")).GetProperty("portfolioId").GetString());
+        Assert.Equal("Open", (await osaka.GetJsonAsync($"/api/orders/{id}")).GetProperty("status").GetString());
+        Assert.Equal(1, (await osaka.GetJsonAsync($"/api/portfolios/{other}/trades")).GetArrayLength());
+    }
+
+    [SkippableFact]
+    public async Task Issue_20_a_user_holding_the_default_most_portfolios_is_answered_409_naming_the_setting_and_nothing_is_opened()
+    {
+        // A user of their own: the shared test user opens portfolios all through the collection. 100 is the shipped
+        // Haunt:Trading:MaxPortfoliosPerUser, and 101 requests fit one user's rate-limit burst (200).
+        var user = "hoarder-" + Guid.NewGuid().ToString("N");
+        using var hoarder = host.Client(KnownRegions.Nyc, TestTokens.For(user));
+        for (var i = 0; i < 100; i++)
+        {
+            await hoarder.CreatePortfolioAsync(cash: 10m);
+        }
+
+        using var refused = await hoarder.PostAsJsonAsync("/api/portfolios", new { startingCash = 10m });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Haunt:Trading:MaxPortfoliosPerUser", (await refused.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(100, await host.Store(KnownRegions.Nyc).CountPortfoliosOwnedByAsync(user));
     }
 
     [SkippableFact]

@@ -90,6 +90,8 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
             builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
             // Small enough for a test to reach (RestingOrderTests), above what any other test rests on one portfolio.
             builder.Properties["Haunt:Trading:MaxOpenOrders"] = "20";
+            // Opened through IPortfolioOpenerGrain only by PortfolioQuotaTests; other tests create portfolios on their grains.
+            builder.Properties["Haunt:Trading:MaxPortfoliosPerUser"] = "5";
             foreach (var peer in KnownRegions.PeersOf(region))
             {
                 builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = string.Join(',', Enumerable.Range(gateways[peer], SilosOf(peer)));

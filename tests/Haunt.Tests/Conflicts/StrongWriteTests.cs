@@ -25,12 +25,12 @@ public abstract class StrongWriteTests(ClusterFixture fixture) : ClusterTests(fi
         // A limit far below the price rests: one write of the order, nothing else.
         await fixture.Grain<IPortfolioGrain>(KnownRegions.Seoul, portfolioId).PlaceOrderAsync(new PlaceOrder("BTC", OrderSide.Buy, OrderKind.Limit, 0.01m, 1m, orderId));
 
-        var state = await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Order, orderId);
+        var state = await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Order, OrderIds.For(portfolioId, orderId));
         Assert.NotNull(state);
         Assert.Equal(KnownRegions.Osaka, state.HomeRegion);
         Assert.Equal(KnownRegions.Osaka, state.ModifiedBy);
         Assert.Equal(new VersionVector(1, 0, 0), state.Vector);
-        Assert.Equal(state, await fixture.ReplicatedAsync(EntityType.Order, orderId));
+        Assert.Equal(state, await fixture.ReplicatedAsync(EntityType.Order, state.Id));
     }
 
     [SkippableFact]
@@ -74,11 +74,12 @@ public abstract class StrongWriteTests(ClusterFixture fixture) : ClusterTests(fi
 
         foreach (var region in KnownRegions.All)
         {
-            Assert.Null(await fixture.Store(region).ReadAsync(EntityType.Order, orderId));
+            Assert.Null(await fixture.Store(region).ReadAsync(EntityType.Order, OrderIds.For(portfolioId, orderId)));
             Assert.Null(await fixture.Store(region).ReadAsync(EntityType.InsuranceFund, orderId));
         }
 
-        Assert.Equal(outboxBefore, (await fixture.Store(KnownRegions.Seoul).QueueAsync(null, 0, 100_000)).Count(r => r.Item.State.Id != orderId));
-        Assert.DoesNotContain(await fixture.Store(KnownRegions.Seoul).QueueAsync(null, 0, 100_000), r => r.Item.State.Id == orderId);
+        var outbox = await fixture.Store(KnownRegions.Seoul).QueueAsync(null, 0, 100_000);
+        Assert.Equal(outboxBefore, outbox.Count);
+        Assert.DoesNotContain(outbox, r => r.Item.State.Id == orderId || r.Item.State.Id == OrderIds.For(portfolioId, orderId));
     }
 }

@@ -79,9 +79,9 @@ public sealed partial class PartitionTests
     /// </summary>
     private async Task<(string OrderId, TimeSpan Took)> AssertRefusedNamingAsync(string via, string portfolioId, string home, string detailSays)
     {
-        var orderId = RegionApi.NewId();
+        var clientOrderId = RegionApi.NewId();
         var clock = Stopwatch.StartNew();
-        using var response = await cluster.Http[via].PlaceMarketOrderAsync(portfolioId, orderId);
+        using var response = await cluster.Http[via].PlaceMarketOrderAsync(portfolioId, clientOrderId);
         var took = clock.Elapsed;
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"an order in {via} for a {home} portfolio answered {(int)response.StatusCode}: {body}");
@@ -89,7 +89,7 @@ public sealed partial class PartitionTests
         Assert.Contains($"Region '{home}'", problem.GetProperty("title").GetString());
         Assert.Contains(detailSays, problem.GetProperty("detail").GetString());
         Assert.True(took < s_answerWithin, $"the refusal took {took.TotalMilliseconds:0} ms");
-        return (orderId, took);
+        return (OrderIds.For(portfolioId, clientOrderId), took);
     }
 
     private async Task AssertEachServesItsOwnAsync(Dictionary<string, string> homes)

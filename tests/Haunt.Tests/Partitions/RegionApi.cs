@@ -24,9 +24,12 @@ internal static class RegionApi
         return new RegionHealth(health.GetProperty("cluster").GetString()!, peers, took);
     }
 
-    /// <summary>A market order for a little ETH with an id chosen here, so that a refused or unanswered one can be looked for later.</summary>
-    public static Task<HttpResponseMessage> PlaceMarketOrderAsync(this HttpClient http, string portfolioId, string orderId) =>
-        http.PostAsJsonAsync($"/api/portfolios/{portfolioId}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 0.01m, orderId });
+    /// <summary>
+    /// A market order for a little ETH with a client id chosen here, so that a refused or unanswered one can be looked
+    /// for later (as <see cref="OrderIds.For"/> of the portfolio and that id).
+    /// </summary>
+    public static Task<HttpResponseMessage> PlaceMarketOrderAsync(this HttpClient http, string portfolioId, string clientOrderId) =>
+        http.PostAsJsonAsync($"/api/portfolios/{portfolioId}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 0.01m, orderId = clientOrderId });
 
     public static async Task<HttpStatusCode> StatusOfAsync(this HttpClient http, string path)
     {

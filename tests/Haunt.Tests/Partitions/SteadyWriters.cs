@@ -152,10 +152,11 @@ public sealed class SteadyWriters : IAsyncDisposable
 
     private static async Task<bool> TryPlaceOrderAsync(HttpClient http, RegionWrites writes, string portfolioId)
     {
-        var orderId = RegionApi.NewId();
+        var clientOrderId = RegionApi.NewId();
+        var orderId = OrderIds.For(portfolioId, clientOrderId);
         try
         {
-            using var response = await http.PlaceMarketOrderAsync(portfolioId, orderId);
+            using var response = await http.PlaceMarketOrderAsync(portfolioId, clientOrderId);
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 var status = (await response.JsonAsync()).GetProperty("status").GetString()!;

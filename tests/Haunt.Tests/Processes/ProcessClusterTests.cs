@@ -88,10 +88,11 @@ public abstract class ProcessClusterTests : IAsyncLifetime
         {
             var region = n % 2 == 0 ? KnownRegions.Osaka : KnownRegions.Nyc;
             var portfolio = portfolios[region][n / 2 % PortfoliosPerRegion];
-            var orderId = RegionApi.NewId();
+            var clientOrderId = RegionApi.NewId();
+            var orderId = OrderIds.For(portfolio, clientOrderId);
             try
             {
-                using var response = await trader[region].PlaceMarketOrderAsync(portfolio, orderId);
+                using var response = await trader[region].PlaceMarketOrderAsync(portfolio, clientOrderId);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     // A market order with the cash for it fills at once: a rejected one would leave nothing to count.

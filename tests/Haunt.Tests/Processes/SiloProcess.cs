@@ -131,6 +131,8 @@ public sealed class SiloProcess : IAsyncDisposable
                 ["Haunt__RateLimits__PerUser"] = "100000",
                 ["Haunt__RateLimits__PerAddress"] = "100000",
                 ["Haunt__RateLimits__SyncPerUser"] = "100000",
+                // The partition tests' steady writers open portfolios for that one user as long as they run (PortfolioQuotaTests test the quota).
+                ["Haunt__Trading__MaxPortfoliosPerUser"] = "100000",
             },
         };
         foreach (var (peer, address) in _peers)

@@ -40,6 +40,27 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
+    public async Task Issue_20_a_users_live_portfolios_are_counted_by_owner_whoever_wrote_them()
+    {
+        EntityState PortfolioOf(string id, string owner, long osaka = 1, long seoul = 0, bool deleted = false) =>
+            State(EntityType.Portfolio, id, new VersionVector(osaka, seoul, 0), deleted: deleted) with
+            {
+                Payload = StateJson.Serialize(new Portfolio(id, owner, 10m, 10m, DateTimeOffset.UnixEpoch)),
+            };
+        await CommittedAsync(Insert(PortfolioOf("p-1", "alice")), Insert(PortfolioOf("p-2", "alice")), Insert(PortfolioOf("p-3", "bob")));
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(1, PortfolioOf("p-4", "alice", osaka: 0, seoul: 1))], ConflictResolver.Instance);
+        await CommittedAsync(new LocalWrite(PortfolioOf("p-2", "alice", osaka: 2, deleted: true), SyncOperation.Delete, 1));
+        await CommittedAsync(Update(PortfolioOf("p-3", "carol", osaka: 2), 1));
+        // A payload that is no portfolio at all (from a peer) is stored as sent and counts for no one.
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(2, PortfolioOf("p-5", "alice", osaka: 0, seoul: 1) with { Payload = "{not json" })], ConflictResolver.Instance);
+
+        Assert.Equal(2, await Store.CountPortfoliosOwnedByAsync("alice")); // p-1 and the replicated p-4; p-2 is deleted
+        Assert.Equal(0, await Store.CountPortfoliosOwnedByAsync("bob"));
+        Assert.Equal(1, await Store.CountPortfoliosOwnedByAsync("carol"));
+        Assert.Equal("{not json", (await Store.ReadAsync(EntityType.Portfolio, "p-5"))!.Payload);
+    }
+
+    [SkippableFact]
     public async Task The_digest_hashes_every_rows_type_id_vector_and_tombstone_flag_in_id_order()
     {
         await CommittedAsync(Insert(Profile("b")), Insert(Profile("a")));
