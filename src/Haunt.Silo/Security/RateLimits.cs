@@ -16,9 +16,11 @@ public sealed class RateLimitSettings
 
     /// <summary>
     /// The sync API per user: its reads scan the store (digests, convergence over every region, the outbox), so a
-    /// client polling it without end must not take the region's store from replication. The console needs about 1.5.
+    /// client polling it without end must not take the region's store from replication. The console polls about once a
+    /// second (overview every 2 s, conflicts every 3 s, convergence every 5 s); at 10/s, twelve operators hammering at
+    /// 100K entities per region took replication to 0.40 of quiet (docs/benchmarks.md).
     /// </summary>
-    public int SyncPerUser { get; set; } = 10;
+    public int SyncPerUser { get; set; } = 3;
 }
 
 /// <summary>
