@@ -14,3 +14,4 @@ global using Haunt.Replication.Engine;
 global using Haunt.Replication.Links;
 global using Haunt.Replication.Protocol;
 global using Haunt.Replication.Reconciliation;
+global using static Haunt.Tests.Vectors;

@@ -113,7 +113,8 @@ public sealed partial class BatchCodec
             }
 
             if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !KnownRegions.IsKnown(s.ModifiedBy)
-                || !KnownRegions.IsKnown(s.HomeRegion) || s.Vector.IsZero || s.Payload is null)
+                || !KnownRegions.IsKnown(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical
+                || s.Vector.Entries.Any(e => !KnownRegions.IsKnown(e.Region)) || s.Payload is null)
             {
                 return $"invalid {s.Type} '{s.Id}'";
             }

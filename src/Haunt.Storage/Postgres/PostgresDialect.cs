@@ -68,6 +68,11 @@ public sealed class PostgresDialect : SqlDialect
 
     public override object ListValue<T>(IReadOnlyCollection<T> values) => values.ToArray();
 
+    public override string ListRows(string parameter, string column) => $"SELECT unnest({parameter}) AS {column}";
+
+    // currval is this session's own: other silos' writers drawing from the sequence meanwhile do not move it.
+    public override string LastInsertedOutboxSeq => "currval('sync_queue_seq_seq')";
+
     // A sequence is not transactional: a rolled-back commit leaves a gap, so this can run ahead of the rows
     // written. It only feeds the writes-per-second figure and the watermark of a drained outbox.
     public override string LastOutboxSeq => "(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM sync_queue_seq_seq)";

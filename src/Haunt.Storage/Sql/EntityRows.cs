@@ -66,7 +66,4 @@ internal static class EntityRows
         parameter.Value = value;
         command.Parameters.Add(parameter);
     }
-
-    /// <summary>The pending-flag column of a peer; the name is whitelisted through the region list.</summary>
-    public static string PendingColumn(string peer) => "pending_" + KnownRegions.Require(peer);
 }

@@ -46,6 +46,12 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>The parameter value of a list for <see cref="InList"/> / <see cref="NotInList"/>.</summary>
     public abstract object ListValue<T>(IReadOnlyCollection<T> values);
 
+    /// <summary>A rowset of the values bound to <paramref name="parameter"/> (see <see cref="ListValue"/>), as one column named <paramref name="column"/>.</summary>
+    public abstract string ListRows(string parameter, string column);
+
+    /// <summary>A scalar: the seq of the outbox row this transaction inserted last.</summary>
+    public abstract string LastInsertedOutboxSeq { get; }
+
     /// <summary>A scalar subquery: the last outbox seq handed out (0 if none), surviving the rows' deletion.</summary>
     public abstract string LastOutboxSeq { get; }
 

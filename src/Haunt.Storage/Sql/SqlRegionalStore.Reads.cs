@@ -51,7 +51,9 @@ public sealed partial class SqlRegionalStore
         // In-flight rows sit at the front of the (priority, seq) index: skipping them costs a short scan.
         var skip = inFlight is { Count: > 0 } ? " AND " + dialect.NotInList("seq", "@inflight") : "";
         command.CommandText =
-            $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1{skip} ORDER BY priority, seq LIMIT @limit";
+            "SELECT q.seq, q.operation, q.state, q.committed_at_ms, q.bytes FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq " +
+            $"WHERE p.peer = @peer{skip.Replace("seq", "p.seq", StringComparison.Ordinal)} ORDER BY p.priority, p.seq LIMIT @limit";
+        EntityRows.Add(command, "@peer", KnownRegions.Require(peer));
         EntityRows.Add(command, "@limit", limit);
         if (skip.Length > 0)
         {
@@ -72,8 +74,9 @@ public sealed partial class SqlRegionalStore
     {
         await using var command = connection.CreateCommand();
         command.CommandText =
-            $"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(committed_at_ms), " +
-            $"{dialect.LastOutboxSeq} FROM sync_queue WHERE {EntityRows.PendingColumn(peer)} = 1";
+            $"SELECT COUNT(*), COALESCE(SUM(q.bytes), 0), MIN(q.committed_at_ms), " +
+            $"{dialect.LastOutboxSeq} FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq WHERE p.peer = @peer";
+        EntityRows.Add(command, "@peer", KnownRegions.Require(peer));
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3));
@@ -115,7 +118,9 @@ public sealed partial class SqlRegionalStore
             {
                 var deleted = reader.GetInt64(2) != 0;
                 live += deleted ? 0 : 1;
-                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{reader.GetString(0)}|{reader.GetString(1)}|{(deleted ? 1 : 0)}\n");
+                // The vector as it reads, not as it is stored: a row the first release wrote ("3.0.1") hashes as the same
+                // vector written now does, so a region that rewrote it agrees with one that did not.
+                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{reader.GetString(0)}|{VersionVector.Parse(reader.GetString(1))}|{(deleted ? 1 : 0)}\n");
                 typeHash.AppendData(line);
                 overall.AppendData(line);
             }
@@ -128,18 +133,20 @@ public sealed partial class SqlRegionalStore
 
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>
     {
-        var column = EntityRows.PendingColumn(peer);
+        KnownRegions.Require(peer);
         var ids = dialect.ListValue(seqs);
         return w.ExecuteAll(
         [
-            new SqlStatement($"UPDATE sync_queue SET {column} = 0 WHERE {dialect.InList("seq", "@ids")}").Add("@ids", ids),
-            new SqlStatement($"DELETE FROM sync_queue WHERE {dialect.InList("seq", "@ids")} AND pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0")
-                .Add("@ids", ids),
+            new SqlStatement($"DELETE FROM sync_pending WHERE peer = @peer AND {dialect.InList("seq", "@ids")}").Add("@peer", peer).Add("@ids", ids),
+            new SqlStatement($"DELETE FROM sync_queue WHERE {dialect.InList("seq", "@ids")} AND {NoPeerNeeds}").Add("@ids", ids),
             new SqlStatement(
-                $"UPDATE sync_state SET last_ack_at_ms = @now, updated_at_ms = @now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_queue WHERE {column} = 1), " +
+                "UPDATE sync_state SET last_ack_at_ms = @now, updated_at_ms = @now, watermark = COALESCE((SELECT MIN(seq) - 1 FROM sync_pending WHERE peer = @peer), " +
                 $"{dialect.LastOutboxSeq}, 0) WHERE peer = @peer").Add("@now", NowMs).Add("@peer", peer),
         ]);
     }, urgent: true);
+
+    /// <summary>A predicate on sync_queue rows: no peer still needs the row (ix_sync_pending_seq answers it).</summary>
+    private const string NoPeerNeeds = "NOT EXISTS (SELECT 1 FROM sync_pending p WHERE p.seq = sync_queue.seq)";
 
     /// <summary>A read on a pooled connection of its own, asynchronous end to end (Npgsql's I/O is; SQLite's completes at once).</summary>
     private async Task<T> ReadOnlyAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)

@@ -42,10 +42,15 @@ public sealed partial class SqlRegionalStore
     public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();
-        var filter = peer is null ? "" : $" AND {EntityRows.PendingColumn(peer)} = 1";
+        var filter = peer is null ? "" : " AND EXISTS (SELECT 1 FROM sync_pending p WHERE p.peer = @peer AND p.seq = sync_queue.seq)";
         command.CommandText = $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE seq > @after{filter} ORDER BY seq LIMIT @limit";
         EntityRows.Add(command, "@after", afterSeq);
         EntityRows.Add(command, "@limit", limit);
+        if (peer is not null)
+        {
+            EntityRows.Add(command, "@peer", KnownRegions.Require(peer));
+        }
+
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<OutboxRow>();
         while (await reader.ReadAsync(ct))
@@ -71,12 +76,12 @@ public sealed partial class SqlRegionalStore
 
     public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
     {
-        var column = EntityRows.PendingColumn(peer);
+        KnownRegions.Require(peer);
         var affected = w.ExecuteAll(
         [
             new SqlStatement("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = @now WHERE peer = @peer").Add("@now", NowMs).Add("@peer", peer),
-            new SqlStatement($"UPDATE sync_queue SET {column} = 0 WHERE {column} = 1"),
-            new SqlStatement("DELETE FROM sync_queue WHERE pending_osaka = 0 AND pending_seoul = 0 AND pending_nyc = 0"),
+            new SqlStatement("DELETE FROM sync_pending WHERE peer = @peer").Add("@peer", peer),
+            new SqlStatement($"DELETE FROM sync_queue WHERE {NoPeerNeeds}"),
         ]);
         return (long)affected[1];
     });

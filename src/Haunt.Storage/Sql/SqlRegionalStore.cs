@@ -16,6 +16,9 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
     private StoreWriter? _writer;
     private bool _closed;
 
+    /// <summary>The regions every local change is queued for, bound as a list (see <see cref="MarkPending"/>).</summary>
+    private readonly object _peers = dialect.ListValue(KnownRegions.PeersOf(region).ToArray());
+
     public string Region { get; } = KnownRegions.Require(region);
 
     public SqlDialect Dialect => dialect;
@@ -60,14 +63,15 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         {
             return await Writer.RunAsync(w =>
             {
-                // Each write goes with its outbox row; all of them travel in one round trip where the engine
-                // pipelines. A write that found another version rolls the whole job back, outbox rows included.
+                // Each write goes with its outbox row and that row's one pending row per peer; all of them travel in
+                // one round trip where the engine pipelines. A write that found another version rolls the whole job
+                // back, outbox rows included.
                 var now = NowMs;
-                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now) }).ToList();
+                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now), MarkPending(p.Priority) }).ToList();
                 var affected = w.ExecuteAll(statements);
                 for (var i = 0; i < prepared.Length; i++)
                 {
-                    if (affected[2 * i] != 1)
+                    if (affected[3 * i] != 1)
                     {
                         var state = prepared[i].Write.State;
                         throw new VersionMovedException(ReadInTransaction(w, state.Type, state.Id));
@@ -180,20 +184,23 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         return write.ExpectedVersion == 0 ? statement : statement.Add("@expected", write.ExpectedVersion);
     }
 
-    private SqlStatement AppendOutbox(LocalWrite write, string json, int priority, long now) => new SqlStatement(
-            "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, pending_osaka, pending_seoul, pending_nyc, bytes, state) " +
-            "VALUES (@priority, @type, @id, @op, @vector, @now, @p_osaka, @p_seoul, @p_nyc, @bytes, @state)")
+    private static SqlStatement AppendOutbox(LocalWrite write, string json, int priority, long now) => new SqlStatement(
+            "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, bytes, state) " +
+            "VALUES (@priority, @type, @id, @op, @vector, @now, @bytes, @state)")
         .Add("@priority", priority)
         .Add("@type", (int)write.State.Type)
         .Add("@id", write.State.Id)
         .Add("@op", (int)write.Operation)
         .Add("@vector", write.State.Vector.ToString())
         .Add("@now", now)
-        .Add("@p_osaka", Region == KnownRegions.Osaka ? 0 : 1)
-        .Add("@p_seoul", Region == KnownRegions.Seoul ? 0 : 1)
-        .Add("@p_nyc", Region == KnownRegions.Nyc ? 0 : 1)
         .Add("@bytes", json.Length)
         .Add("@state", json);
+
+    /// <summary>The outbox row just appended (on this connection, in this transaction) is pending for every peer.</summary>
+    private SqlStatement MarkPending(int priority) => new SqlStatement(
+            $"INSERT INTO sync_pending (peer, seq, priority) SELECT peer, {dialect.LastInsertedOutboxSeq}, @priority FROM ({dialect.ListRows("@peers", "peer")}) AS peers")
+        .Add("@peers", _peers)
+        .Add("@priority", priority);
 
     private ConflictRecord? RecordConflict(StoreWriter w, EntityState local, EntityState remote, Resolution resolution)
     {

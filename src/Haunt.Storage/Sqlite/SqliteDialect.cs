@@ -47,6 +47,11 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override object ListValue<T>(IReadOnlyCollection<T> values) => System.Text.Json.JsonSerializer.Serialize(values);
 
+    public override string ListRows(string parameter, string column) => $"SELECT value AS {column} FROM json_each({parameter})";
+
+    // One writer per file at a time (SQLite's write lock), and seqs only grow: the highest is the one just inserted.
+    public override string LastInsertedOutboxSeq => "(SELECT MAX(seq) FROM sync_queue)";
+
     // AUTOINCREMENT keeps the highest seq ever used in sqlite_sequence, inside the transaction.
     public override string LastOutboxSeq => "(SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'sync_queue')";
 

@@ -56,7 +56,7 @@ public abstract class ReconciliationTests(ClusterFixture fixture) : ClusterTests
         foreach (var id in ids)
         {
             var state = await fixture.Store(KnownRegions.Nyc).ReadAsync(EntityType.Profile, id);
-            Assert.Equal(new VersionVector(2, 0, 0), state!.Vector);
+            Assert.Equal(V(2, 0, 0), state!.Vector);
             Assert.Equal("v2", StateJson.Deserialize<Profile>(state.Payload).DisplayName);
         }
     }

@@ -29,7 +29,7 @@ public abstract class StrongWriteTests(ClusterFixture fixture) : ClusterTests(fi
         Assert.NotNull(state);
         Assert.Equal(KnownRegions.Osaka, state.HomeRegion);
         Assert.Equal(KnownRegions.Osaka, state.ModifiedBy);
-        Assert.Equal(new VersionVector(1, 0, 0), state.Vector);
+        Assert.Equal(V(1, 0, 0), state.Vector);
         Assert.Equal(state, await fixture.ReplicatedAsync(EntityType.Order, state.Id));
     }
 
@@ -42,7 +42,7 @@ public abstract class StrongWriteTests(ClusterFixture fixture) : ClusterTests(fi
         var state = await fixture.Grain<IInsuranceFundGrain>(KnownRegions.Nyc, fundId).PutAsync(new InsuranceFund(fundId, 5_000m, "USD"));
 
         Assert.Equal(KnownRegions.Osaka, state.HomeRegion);
-        Assert.Equal(new VersionVector(1, 0, 0), state.Vector);
+        Assert.Equal(V(1, 0, 0), state.Vector);
         Assert.Equal(state, await fixture.ReplicatedAsync(EntityType.InsuranceFund, fundId));
     }
 

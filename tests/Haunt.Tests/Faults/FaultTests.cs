@@ -115,7 +115,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
         var codec = fixture.Services(KnownRegions.Osaka).GetRequiredService<BatchCodec>();
         var forger = BatchCodec.For(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) });
         var (corruptId, forgedId) = (Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"));
-        ChangeItem Item(string id) => new(1, SyncOperation.Insert, new EntityState(EntityType.Profile, id, KnownRegions.Osaka, new VersionVector(1, 0, 0),
+        ChangeItem Item(string id) => new(1, SyncOperation.Insert, new EntityState(EntityType.Profile, id, KnownRegions.Osaka, V(1, 0, 0),
             new HybridTimestamp(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), KnownRegions.Osaka, false, null, $"{{\"id\":\"{id}\",\"displayName\":\"x\"}}"), 0);
 
         var corrupt = codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(corruptId)]);

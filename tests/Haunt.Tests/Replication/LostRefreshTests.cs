@@ -46,7 +46,7 @@ public abstract class LostRefreshTests(ClusterFixture fixture) : ClusterTests(fi
         }
 
         var stored = await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Profile, id);
-        Assert.Equal(1, stored!.Vector.Seoul);
+        Assert.Equal(1, stored!.Vector.Get(KnownRegions.Seoul));
         Assert.Equal(stored, await osaka.GetStateAsync());
         Assert.Equal(StateJson.Deserialize<Profile>(stored.Payload), await osaka.GetAsync());
     }

@@ -21,12 +21,12 @@ public abstract class ReplicaCacheTests(ClusterFixture fixture) : ClusterTests(f
         var portfolio = fixture.Grain<IPortfolioGrain>(KnownRegions.Osaka, id);
         await portfolio.CreateAsync("alice", 1_000m);
 
-        await portfolio.RefreshAsync(new VersionVector(1_000_000, 1_000_000, 1_000_000));
+        await portfolio.RefreshAsync(V(1_000_000, 1_000_000, 1_000_000));
 
         var stored = await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Portfolio, id);
-        Assert.Equal(new VersionVector(1, 0, 0), stored!.Vector);
+        Assert.Equal(V(1, 0, 0), stored!.Vector);
         Assert.Equal(stored, await portfolio.GetStateAsync());
         Assert.Equal(1_100m, (await portfolio.DepositAsync(100m)).Cash);
-        Assert.Equal(new VersionVector(2, 0, 0), (await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Portfolio, id))!.Vector);
+        Assert.Equal(V(2, 0, 0), (await fixture.Store(KnownRegions.Osaka).ReadAsync(EntityType.Portfolio, id))!.Vector);
     }
 }

@@ -8,7 +8,7 @@ namespace Haunt.Tests.Storage;
 public sealed class PostgresWriterTests() : StoreTestsBase(StoreKind.Postgres)
 {
     private static LocalWrite Insert(string id) => new(
-        new EntityState(EntityType.Profile, id, KnownRegions.Osaka, new VersionVector(1, 0, 0), new HybridTimestamp(1_700_000_000_001, 0), KnownRegions.Osaka, false, null,
+        new EntityState(EntityType.Profile, id, KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_700_000_000_001, 0), KnownRegions.Osaka, false, null,
             $"{{\"id\":\"{id}\",\"displayName\":\"x\",\"riskTolerance\":1}}"),
         SyncOperation.Insert, 0);
 

@@ -65,10 +65,10 @@ public abstract partial class RegionalStoreContract
 
         // Same clock: the tie goes to the higher-ranked region, osaka, stored with the merged vector.
         var row = Assert.Single(await Store.ConflictsAsync(0, 10));
-        Assert.Equal(new ConflictRecord(row.Id, EntityType.Profile, "p", "1.0.0", "0.1.0", Profile("p").Payload, remote.Payload,
+        Assert.Equal(new ConflictRecord(row.Id, EntityType.Profile, "p", V(1, 0, 0).ToString(), V(0, 1, 0).ToString(), Profile("p").Payload, remote.Payload,
             KnownRegions.Osaka, KnownRegions.Seoul, KnownRegions.Osaka, "last-writer-wins", KnownRegions.Osaka, NowMs), row);
         Assert.Equal(row, Assert.Single(result.Conflicts));
-        var merged = Profile("p") with { Vector = new VersionVector(1, 1, 0) };
+        var merged = Profile("p") with { Vector = V(1, 1, 0) };
         Assert.Equal(merged, await Store.ReadAsync(EntityType.Profile, "p"));
         Assert.Equal(merged, Assert.Single(result.Stored));
     }
@@ -104,7 +104,7 @@ public abstract partial class RegionalStoreContract
         Assert.Equal(1, await Store.ConflictCountAsync());
         var row = Assert.Single(await Store.ConflictsAsync(0, 10));
         Assert.Equal((EntityType.Profile, "p", KnownRegions.Osaka), (row.EntityType, row.EntityId, row.DetectedIn));
-        Assert.Equal(new VersionVector(1, 1, 0), (await Store.ReadAsync(EntityType.Profile, "p"))!.Vector);
+        Assert.Equal(V(1, 1, 0), (await Store.ReadAsync(EntityType.Profile, "p"))!.Vector);
         Assert.NotNull(await Store.ReadAsync(EntityType.Profile, "q"));
         var fromSeoul = await Store.PeerStateAsync(KnownRegions.Seoul);
         Assert.Equal((9L, 2L), (fromSeoul.LastSeqApplied, fromSeoul.ChangesApplied)); // the resent p was not stored again
@@ -162,7 +162,7 @@ public abstract partial class RegionalStoreContract
         Assert.Equal(now, Assert.Single(applied.Stored));
         if (localResult.Status == CommitStatus.Committed)
         {
-            Assert.Equal(new VersionVector(2, 1, 0), now.Vector);
+            Assert.Equal(V(2, 1, 0), now.Vector);
             Assert.Single(applied.Conflicts);
             Assert.Equal(2, resolver.Calls);
         }

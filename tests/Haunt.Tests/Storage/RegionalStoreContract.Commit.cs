@@ -8,7 +8,7 @@ public abstract partial class RegionalStoreContract
     [SkippableFact]
     public async Task A_new_entity_is_stored_as_written_and_queued_once_for_each_peer_in_its_wire_form()
     {
-        var state = State(EntityType.Order, "o-1", new VersionVector(1, 0, 0), portfolio: "pf-1");
+        var state = State(EntityType.Order, "o-1", V(1, 0, 0), portfolio: "pf-1");
 
         await CommittedAsync(Insert(state));
 
@@ -100,7 +100,7 @@ public abstract partial class RegionalStoreContract
     public async Task A_deleted_entity_stays_a_tombstone_that_only_a_write_which_read_it_replaces()
     {
         await CommittedAsync(Insert(Profile("p")));
-        var tombstone = State(EntityType.Profile, "p", new VersionVector(2, 0, 0), deleted: true);
+        var tombstone = State(EntityType.Profile, "p", V(2, 0, 0), deleted: true);
         Assert.Equal(CommitStatus.Committed, (await Store.CommitLocalAsync([new LocalWrite(tombstone, SyncOperation.Delete, 1)])).Status);
 
         Assert.Equal(tombstone, await Store.ReadAsync(EntityType.Profile, "p"));

@@ -26,9 +26,9 @@ public abstract partial class RegionalStoreContract
     public async Task A_portfolio_lists_its_live_entities_of_one_type_in_id_order()
     {
         EntityState OrderIn(string portfolio, string id, long version = 1, bool deleted = false) =>
-            State(EntityType.Order, id, new VersionVector(version, 0, 0), deleted: deleted, portfolio: portfolio);
+            State(EntityType.Order, id, V(version, 0, 0), deleted: deleted, portfolio: portfolio);
         await CommittedAsync(Insert(OrderIn("pf-1", "o-2")), Insert(OrderIn("pf-1", "o-1")), Insert(OrderIn("pf-2", "o-3")), Insert(OrderIn("pf-1", "o-4")));
-        await CommittedAsync(Insert(State(EntityType.Trade, "t-1", new VersionVector(1, 0, 0), portfolio: "pf-1")));
+        await CommittedAsync(Insert(State(EntityType.Trade, "t-1", V(1, 0, 0), portfolio: "pf-1")));
         await CommittedAsync(new LocalWrite(OrderIn("pf-1", "o-4", version: 2, deleted: true), SyncOperation.Delete, 1));
 
         Assert.Equal([OrderIn("pf-1", "o-1"), OrderIn("pf-1", "o-2")], await Store.ListByPortfolioAsync(EntityType.Order, "pf-1"));
@@ -43,7 +43,7 @@ public abstract partial class RegionalStoreContract
     public async Task Issue_20_a_users_live_portfolios_are_counted_by_owner_whoever_wrote_them()
     {
         EntityState PortfolioOf(string id, string owner, long osaka = 1, long seoul = 0, bool deleted = false) =>
-            State(EntityType.Portfolio, id, new VersionVector(osaka, seoul, 0), deleted: deleted) with
+            State(EntityType.Portfolio, id, V(osaka, seoul, 0), deleted: deleted) with
             {
                 Payload = StateJson.Serialize(new Portfolio(id, owner, 10m, 10m, DateTimeOffset.UnixEpoch)),
             };
@@ -64,18 +64,18 @@ public abstract partial class RegionalStoreContract
     public async Task The_digest_hashes_every_rows_type_id_vector_and_tombstone_flag_in_id_order()
     {
         await CommittedAsync(Insert(Profile("b")), Insert(Profile("a")));
-        await CommittedAsync(new LocalWrite(State(EntityType.Profile, "a", new VersionVector(2, 0, 0), deleted: true), SyncOperation.Delete, 1));
+        await CommittedAsync(new LocalWrite(State(EntityType.Profile, "a", V(2, 0, 0), deleted: true), SyncOperation.Delete, 1));
         await CommittedAsync(Insert(EntityType.Order, "o"));
 
         var digest = await Store.DigestAsync();
 
         // The same form in every implementation, so that regions on different engines compare equal.
-        string[] order = ["2|o|1.0.0|0\n"], profile = ["11|a|2.0.0|1\n", "11|b|1.0.0|0\n"];
+        string[] order = [$"2|o|{V(1, 0, 0)}|0\n"], profile = [$"11|a|{V(2, 0, 0)}|1\n", $"11|b|{V(1, 0, 0)}|0\n"];
         Assert.Equal(Sha256([.. order, .. profile]), digest.Overall);
         Assert.Equal(2, digest.Entities); // the tombstone is in the hash, not in the count
         Assert.Equal(EntityTypes.All.Select(i => i.Type).Order(), digest.PerType.Keys.Order());
         Assert.Equal((Sha256(order), Sha256(profile), Sha256([])), (digest.PerType[EntityType.Order], digest.PerType[EntityType.Profile], digest.PerType[EntityType.Trade]));
-        Assert.Equal([new VersionStamp("a", new VersionVector(2, 0, 0), true), new VersionStamp("b", new VersionVector(1, 0, 0), false)],
+        Assert.Equal([new VersionStamp("a", V(2, 0, 0), true), new VersionStamp("b", V(1, 0, 0), false)],
             await Store.VersionsAsync(EntityType.Profile));
     }
 

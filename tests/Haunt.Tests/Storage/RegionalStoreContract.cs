@@ -60,11 +60,11 @@ public abstract partial class RegionalStoreContract : IAsyncLifetime
             $"{{\"id\":\"{id}\",\"by\":\"{by}\",\"v\":\"{vector}\",\"note\":\"caf\u00e9 \u6771\u4eac\"}}");
 
     protected static EntityState Profile(string id, long osaka = 1, long seoul = 0, long nyc = 0, string by = KnownRegions.Osaka) =>
-        State(EntityType.Profile, id, new VersionVector(osaka, seoul, nyc), by);
+        State(EntityType.Profile, id, V(osaka, seoul, nyc), by);
 
     protected static LocalWrite Insert(EntityState state) => new(state, SyncOperation.Insert, 0);
 
-    protected static LocalWrite Insert(EntityType type, string id) => Insert(State(type, id, new VersionVector(1, 0, 0)));
+    protected static LocalWrite Insert(EntityType type, string id) => Insert(State(type, id, V(1, 0, 0)));
 
     /// <summary>The write of <paramref name="next"/> by a writer that read version <paramref name="expected"/>.</summary>
     protected static LocalWrite Update(EntityState next, long expected) => new(next, SyncOperation.Update, expected);

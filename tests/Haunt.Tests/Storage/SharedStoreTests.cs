@@ -22,10 +22,12 @@ public sealed class PostgresSharedStoreTests() : SharedStoreTests(StoreKind.Post
         await using var slow = new NpgsqlConnection(temp.ConnectionString);
         await slow.OpenAsync();
         await using var transaction = await slow.BeginTransactionAsync();
-        var held = State("held", new VersionVector(1, 0, 0));
+        var held = State("held", V(1, 0, 0));
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO {temp.Location}.sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, pending_seoul, pending_nyc, bytes, state) " +
-            "VALUES (2, @type, 'held', 0, @vector, 0, 1, 1, 10, @state) RETURNING seq", slow, transaction))
+            $"WITH q AS (INSERT INTO {temp.Location}.sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, bytes, state) " +
+            "VALUES (2, @type, 'held', 0, @vector, 0, 10, @state) RETURNING seq), " +
+            $"p AS (INSERT INTO {temp.Location}.sync_pending (peer, seq, priority) SELECT peer, q.seq, 2 FROM q, unnest(ARRAY['seoul', 'nyc']) AS peer) " +
+            "SELECT seq FROM q", slow, transaction))
         {
             insert.Parameters.AddWithValue("type", (int)EntityType.Profile);
             insert.Parameters.AddWithValue("vector", held.Vector.ToString());
@@ -54,7 +56,7 @@ public abstract class SharedStoreTests(StoreKind kind) : StoreTestsBase(kind)
     protected static EntityState State(string id, VersionVector vector) => new(EntityType.Profile, id, KnownRegions.Osaka, vector,
         new HybridTimestamp(1_700_000_000_000 + vector.Sum, 0), KnownRegions.Osaka, false, null, $"{{\"id\":\"{id}\",\"displayName\":\"{vector}\",\"riskTolerance\":1}}");
 
-    protected static LocalWrite Insert(string id) => new(State(id, new VersionVector(1, 0, 0)), SyncOperation.Insert, 0);
+    protected static LocalWrite Insert(string id) => new(State(id, V(1, 0, 0)), SyncOperation.Insert, 0);
 
     [SkippableFact]
     public async Task Writes_from_two_silos_all_commit_and_all_reach_the_outbox()
@@ -79,7 +81,7 @@ public abstract class SharedStoreTests(StoreKind kind) : StoreTestsBase(kind)
 
         for (var round = 1; round <= 20; round++)
         {
-            var next = new LocalWrite(State("x", new VersionVector(round + 1, 0, 0)), SyncOperation.Update, round);
+            var next = new LocalWrite(State("x", V(round + 1, 0, 0)), SyncOperation.Update, round);
             var results = await Task.WhenAll(temp.Store.CommitLocalAsync([next]), second.CommitLocalAsync([next with { State = next.State with { Payload = next.State.Payload.Replace("\"riskTolerance\":1", "\"riskTolerance\":2") } }]));
 
             Assert.Single(results, r => r.Status == CommitStatus.Committed);
@@ -102,8 +104,8 @@ public abstract class SharedStoreTests(StoreKind kind) : StoreTestsBase(kind)
         await using var temp = await OpenAsync();
         await using var second = await temp.OpenSecondAsync();
         await temp.Store.CommitLocalAsync([Insert("e")]);
-        var local = new LocalWrite(State("e", new VersionVector(2, 0, 0)), SyncOperation.Update, 1);
-        var remote = new ChangeItem(1, SyncOperation.Update, State("e", new VersionVector(1, 1, 0)) with { ModifiedBy = KnownRegions.Seoul }, 0);
+        var local = new LocalWrite(State("e", V(2, 0, 0)), SyncOperation.Update, 1);
+        var remote = new ChangeItem(1, SyncOperation.Update, State("e", V(1, 1, 0)) with { ModifiedBy = KnownRegions.Seoul }, 0);
         Task<CommitResult>? localCommit = null;
         var resolver = new InterferingResolver(() =>
         {
@@ -120,7 +122,7 @@ public abstract class SharedStoreTests(StoreKind kind) : StoreTestsBase(kind)
         var stored = (await temp.Store.ReadAsync(EntityType.Profile, "e"))!;
         if (localResult.Status == CommitStatus.Committed)
         {
-            Assert.Equal(new VersionVector(2, 1, 0), stored.Vector);
+            Assert.Equal(V(2, 1, 0), stored.Vector);
             Assert.Single(applied.Conflicts);
         }
         else

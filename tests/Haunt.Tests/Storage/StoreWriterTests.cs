@@ -12,7 +12,7 @@ public abstract class StoreWriterTests(StoreKind kind) : StoreTestsBase(kind)
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
 
     private static LocalWrite Insert(string id) => new(
-        new EntityState(EntityType.Profile, id, KnownRegions.Osaka, new VersionVector(1, 0, 0), new HybridTimestamp(1_700_000_000_001, 0),
+        new EntityState(EntityType.Profile, id, KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_700_000_000_001, 0),
             KnownRegions.Osaka, false, null, $"{{\"id\":\"{id}\",\"displayName\":\"x\",\"riskTolerance\":1}}"),
         SyncOperation.Insert, 0);
 

@@ -43,6 +43,34 @@ public sealed class TempStore : IAsyncDisposable
         return temp;
     }
 
+    /// <summary>
+    /// A store whose file or schema holds the schema scripts up to and including <paramref name="lastScript"/> only, as
+    /// a release that had no later ones left it, and is not initialized: plant rows with <see cref="ExecuteAsync"/>,
+    /// then initialize <see cref="Store"/> to migrate it the rest of the way.
+    /// </summary>
+    public static async Task<TempStore> AsOfAsync(StoreKind kind, string lastScript, string region = KnownRegions.Osaka)
+    {
+        var connectionString = kind == StoreKind.Postgres ? await PostgresDatabase.Value : null;
+        var temp = new TempStore(kind, region, TimeProvider.System, connectionString);
+        if (kind == StoreKind.Postgres)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE SCHEMA {temp._location}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var folder = Path.Combine(AppContext.BaseDirectory, "sql", kind == StoreKind.Sqlite ? "sqlite" : "postgres");
+        await temp.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT NOT NULL PRIMARY KEY, applied_at_ms BIGINT NOT NULL)");
+        foreach (var script in Directory.GetFiles(folder, "*.sql").Order(StringComparer.Ordinal).Where(s => string.CompareOrdinal(Path.GetFileName(s), lastScript) <= 0))
+        {
+            await temp.ExecuteAsync(await File.ReadAllTextAsync(script));
+            await temp.ExecuteAsync($"INSERT INTO schema_migrations (name, applied_at_ms) VALUES ('{Path.GetFileName(script)}', 0)");
+        }
+
+        return temp;
+    }
+
     /// <summary>Closes the store and opens the same file or schema again, as a restarted silo does.</summary>
     public async Task ReopenAsync()
     {
@@ -69,6 +97,25 @@ public sealed class TempStore : IAsyncDisposable
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {_location} CASCADE", connection);
         await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs one statement on the store's file or schema directly, past the store (to plant rows an older release wrote).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        if (_kind == StoreKind.Sqlite)
+        {
+            await using var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_location}");
+            await sqlite.OpenAsync();
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var statement = new NpgsqlCommand($"SET search_path TO {_location}; {sql}", connection);
+        await statement.ExecuteNonQueryAsync();
     }
 
     /// <summary>A second store on the same file or schema, initialized: the store of a second silo of the same region.</summary>

@@ -9,7 +9,7 @@ public sealed class BatchCodecTests
     private static readonly BatchCodec s_codec = BatchCodec.For(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey });
 
     private static ChangeItem Item(int i) => new(i, SyncOperation.Insert,
-        new EntityState(EntityType.Trade, $"t-{i}", KnownRegions.Osaka, new VersionVector(1, 0, 0), new HybridTimestamp(1_700_000_000_000, i),
+        new EntityState(EntityType.Trade, $"t-{i}", KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_700_000_000_000, i),
             KnownRegions.Osaka, false, "p-1", $"{{\"id\":\"t-{i}\",\"symbol\":\"BTC\",\"price\":65000.12,\"quantity\":0.25}}"), 1_700_000_000_000);
 
     [Fact]
