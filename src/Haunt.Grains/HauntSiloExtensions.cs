@@ -51,11 +51,11 @@ public static class HauntSiloExtensions
     {
         var region = new RegionOptions();
         configure(region);
-        KnownRegions.Require(region.Region);
+        var siloRegion = new SiloRegion(region.Region, region.ToRegionSet());
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(new SiloRegion(region.Region));
+        services.AddSingleton(siloRegion);
         services.AddSingleton(sp => new HybridLogicalClock(sp.GetRequiredService<TimeProvider>()));
         // Constructed here, opened (schema, writer) asynchronously by RegionStoreOpener as the silo starts.
         services.AddSingleton<IRegionalStore>(sp => region.OpenStore(sp.GetRequiredService<TimeProvider>(),

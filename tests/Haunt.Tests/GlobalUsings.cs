@@ -15,3 +15,4 @@ global using Haunt.Replication.Links;
 global using Haunt.Replication.Protocol;
 global using Haunt.Replication.Reconciliation;
 global using static Haunt.Tests.Vectors;
+global using static Haunt.Tests.DefaultRegions;

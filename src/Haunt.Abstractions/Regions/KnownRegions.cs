@@ -1,6 +1,9 @@
 namespace Haunt.Abstractions.Regions;
 
-/// <summary>The three regions of Haunt. osaka is the primary: it wins ties and concurrent strong writes.</summary>
+/// <summary>
+/// The names of the default regions (<see cref="RegionSet.Default"/>: osaka, the primary, seoul and nyc), for
+/// defaults, help texts and tests. What a deployment's regions are is its <see cref="RegionSet"/>; logic asks that.
+/// </summary>
 public static class KnownRegions
 {
     public const string Osaka = "osaka";
@@ -8,22 +11,15 @@ public static class KnownRegions
     public const string Nyc = "nyc";
     public const string Primary = Osaka;
 
-    /// <summary>All regions in rank order (osaka &gt; seoul &gt; nyc); the order breaks ties everywhere.</summary>
-    public static IReadOnlyList<string> All { get; } = [Osaka, Seoul, Nyc];
+    /// <summary>The default regions in rank order (osaka &gt; seoul &gt; nyc).</summary>
+    public static IReadOnlyList<string> All => RegionSet.Default.All;
 
-    public static bool IsKnown(string? region) => region is Osaka or Seoul or Nyc;
+    public static bool IsKnown(string? region) => RegionSet.Default.Contains(region);
 
     /// <summary>0 for osaka, 1 for seoul, 2 for nyc: lower rank wins a tie.</summary>
-    public static int Rank(string region) => region switch
-    {
-        Osaka => 0,
-        Seoul => 1,
-        Nyc => 2,
-        _ => throw new ArgumentException($"Unknown region '{region}'. Known regions: {string.Join(", ", All)}.", nameof(region)),
-    };
+    public static int Rank(string region) => RegionSet.Default.Rank(region);
 
-    public static IEnumerable<string> PeersOf(string region) => All.Where(r => r != region);
+    public static IEnumerable<string> PeersOf(string region) => RegionSet.Default.PeersOf(region);
 
-    public static string Require(string? region) =>
-        IsKnown(region) ? region! : throw new ArgumentException($"Unknown region '{region}'. Known regions: {string.Join(", ", All)}.", nameof(region));
+    public static string Require(string? region) => RegionSet.Default.Require(region);
 }

@@ -94,7 +94,7 @@ public sealed partial class RegionDoor(SiloRegion region, BatchCodec codec, ILog
 
         var allowed = expected == DoorRole.Silo
             ? hello.From == region.Name
-            : KnownRegions.IsKnown(hello.From) && hello.From != region.Name;
+            : region.Regions.Contains(hello.From) && hello.From != region.Name;
         if (!allowed)
         {
             return DoorRefusal.NotAllowed;

@@ -16,7 +16,7 @@ public sealed class PeerClients : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
     public PeerClients(SiloRegion region, RegionDoor door, IOptions<PeerOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         var log = loggers.CreateLogger<PeerClients>();
-        _clients = KnownRegions.PeersOf(region.Name).ToDictionary(
+        _clients = region.Peers.ToDictionary(
             peer => peer,
             peer => new PeerClient(peer, options.Value.GatewaysOf(peer) ?? throw new InvalidOperationException(PeerOptions.MissingPeer(peer)), door, options.Value, time, log),
             StringComparer.Ordinal);

@@ -7,7 +7,7 @@ public sealed class PeerOptionsValidator(SiloRegion region) : IValidateOptions<P
 {
     public ValidateOptionsResult Validate(string? name, PeerOptions options)
     {
-        var problems = KnownRegions.PeersOf(region.Name).Where(peer => options.GatewaysOf(peer) is null).Select(PeerOptions.MissingPeer).ToList();
+        var problems = region.Peers.Where(peer => options.GatewaysOf(peer) is null).Select(PeerOptions.MissingPeer).ToList();
         if (options.CallTimeout <= TimeSpan.Zero)
         {
             problems.Add($"Haunt:PeerLink:CallTimeout must be positive (got {options.CallTimeout}).");

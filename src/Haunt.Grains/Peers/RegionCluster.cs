@@ -8,5 +8,5 @@ public static class RegionCluster
 {
     public const string ServiceId = "haunt";
 
-    public static string IdOf(string region) => $"haunt-{KnownRegions.Require(region)}";
+    public static string IdOf(string region) => RegionNames.IsWellFormed(region) ? $"haunt-{region}" : throw new ArgumentException($"'{region}' is not a region name ({RegionNames.Rule}).", nameof(region));
 }

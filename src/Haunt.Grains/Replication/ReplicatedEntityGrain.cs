@@ -164,7 +164,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
                 ?? throw new EntityNotFoundException($"Portfolio '{owned.PortfolioId}' of {Info.Type} '{EntityId}' is not known in region '{Region}' (not created, or not replicated here yet).");
         }
 
-        return KnownRegions.Primary;
+        return services.Region.Regions.Primary;
     }
 
     /// <summary>

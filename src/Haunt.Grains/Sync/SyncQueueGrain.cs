@@ -16,6 +16,7 @@ namespace Haunt.Grains.Sync;
 /// </summary>
 [RegionPlacement, ImplicitStreamSubscription(HauntNames.SyncStreamNamespace)]
 public sealed class SyncQueueGrain(
+    SiloRegion silo,
     IRegionalStore store,
     IReplicationLink link,
     BatchCodec codec,
@@ -30,8 +31,12 @@ public sealed class SyncQueueGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var region = this.GetPrimaryKeyString();
-        _engine = new SyncEngine(region, store, link, codec, metrics, clock, options.Value, log, Random.Shared,
+        if (this.GetPrimaryKeyString() != silo.Name)
+        {
+            throw new InvalidOperationException($"The sync loop of region '{this.GetPrimaryKeyString()}' activated on a silo of region '{silo.Name}'.");
+        }
+
+        _engine = new SyncEngine(silo, store, link, codec, metrics, clock, options.Value, log, Random.Shared,
             states => notifier.NotifyAsync(states));
         Timer(_engine.FlushAllAsync, options.Value.FlushInterval);
         Timer(_engine.HeartbeatAsync, options.Value.HeartbeatInterval);
@@ -53,7 +58,7 @@ public sealed class SyncQueueGrain(
     public async Task<ReconcileStarted> ReconcileAsync()
     {
         var (round, coalesced) = await _engine.StartRequestedRoundAsync();
-        return new ReconcileStarted(_engine.Region, round, [.. KnownRegions.PeersOf(_engine.Region)], coalesced);
+        return new ReconcileStarted(_engine.Region, round, [.. _engine.Peers], coalesced);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>

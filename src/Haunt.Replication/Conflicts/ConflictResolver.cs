@@ -6,9 +6,10 @@ namespace Haunt.Replication.Conflicts;
 /// vector. The choice depends only on the two states, so every region resolves a pair the same way and
 /// they converge without re-broadcasting.
 /// </summary>
-public sealed class ConflictResolver : IChangeResolver
+public sealed class ConflictResolver(RegionSet regions) : IChangeResolver
 {
-    public static ConflictResolver Instance { get; } = new();
+    /// <summary>The resolver of the default regions (tools and tests; a region's sync loop has one of its own set).</summary>
+    public static ConflictResolver Instance { get; } = new(RegionSet.Default);
 
     public Resolution Resolve(EntityState? local, EntityState incoming)
     {
@@ -42,15 +43,15 @@ public sealed class ConflictResolver : IChangeResolver
             : new Resolution(ApplyOutcome.Conflict, merged, winner.ModifiedBy, policy);
     }
 
-    /// <summary>The write made in the higher-ranked region wins (osaka &gt; seoul &gt; nyc), then the later clock.</summary>
-    public static EntityState PrimaryWins(EntityState a, EntityState b)
+    /// <summary>The write made in the higher-ranked region wins (the first of Haunt:Regions highest), then the later clock.</summary>
+    private EntityState PrimaryWins(EntityState a, EntityState b)
     {
-        var byRank = KnownRegions.Rank(a.ModifiedBy).CompareTo(KnownRegions.Rank(b.ModifiedBy));
+        var byRank = ByRank(a.ModifiedBy, b.ModifiedBy);
         return byRank != 0 ? (byRank < 0 ? a : b) : LastWriterWins(a, b);
     }
 
     /// <summary>The later hybrid clock wins; a tie goes to the higher-ranked region, then to the payload order.</summary>
-    public static EntityState LastWriterWins(EntityState a, EntityState b)
+    private EntityState LastWriterWins(EntityState a, EntityState b)
     {
         var byClock = a.ModifiedAt.CompareTo(b.ModifiedAt);
         if (byClock != 0)
@@ -58,12 +59,23 @@ public sealed class ConflictResolver : IChangeResolver
             return byClock > 0 ? a : b;
         }
 
-        var byRank = KnownRegions.Rank(a.ModifiedBy).CompareTo(KnownRegions.Rank(b.ModifiedBy));
+        var byRank = ByRank(a.ModifiedBy, b.ModifiedBy);
         if (byRank != 0)
         {
             return byRank < 0 ? a : b;
         }
 
         return string.CompareOrdinal(a.Payload, b.Payload) >= 0 ? a : b;
+    }
+
+    /// <summary>
+    /// Negative when <paramref name="a"/> ranks higher. A region no longer in the set (a state it wrote before it left)
+    /// ranks below every member, and such regions by name among themselves, so the order stays total and the same in
+    /// every region.
+    /// </summary>
+    private int ByRank(string a, string b)
+    {
+        var (ra, rb) = (regions.Contains(a) ? regions.Rank(a) : regions.Count, regions.Contains(b) ? regions.Rank(b) : regions.Count);
+        return ra != rb ? ra.CompareTo(rb) : string.CompareOrdinal(a, b);
     }
 }

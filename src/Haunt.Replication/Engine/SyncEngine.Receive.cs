@@ -20,7 +20,7 @@ public sealed partial class SyncEngine
     /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
     private async Task<IReadOnlyList<ChangeItem>?> VerifyAsync(ChangeBatch batch)
     {
-        var decoded = AheadOfClock(_codec.Decode(batch, Region));
+        var decoded = AheadOfClock(_codec.Decode(batch, Silo));
         if (decoded.Fault == BatchFault.None)
         {
             return decoded.Items;
@@ -59,7 +59,7 @@ public sealed partial class SyncEngine
             _clock.Observe(item.State.ModifiedAt);
         }
 
-        var result = await _store.ApplyRemoteAsync(origin, items, ConflictResolver.Instance);
+        var result = await _store.ApplyRemoteAsync(origin, items, _resolver);
         if (recordLag && result.Stored.Count > 0)
         {
             var now = Now.ToUnixTimeMilliseconds();

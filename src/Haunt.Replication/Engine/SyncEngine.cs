@@ -19,14 +19,16 @@ public sealed partial class SyncEngine
     private readonly ILogger _log;
     private readonly Func<IReadOnlyList<EntityState>, Task> _onStored;
     private readonly ReplayGuard _replays;
+    private readonly ConflictResolver _resolver;
 
     /// <param name="onStored">Called with the states a batch stored (the product refreshes active grains).</param>
-    public SyncEngine(string region, IRegionalStore store, IReplicationLink link, BatchCodec codec, SyncMetrics metrics,
+    public SyncEngine(SiloRegion region, IRegionalStore store, IReplicationLink link, BatchCodec codec, SyncMetrics metrics,
         HybridLogicalClock clock, SyncOptions options, ILogger log, Random random,
         Func<IReadOnlyList<EntityState>, Task>? onStored = null)
     {
-        Region = region;
+        Silo = region;
         Options = options;
+        _resolver = new ConflictResolver(region.Regions);
         _store = store;
         _link = link;
         _codec = codec;
@@ -36,7 +38,7 @@ public sealed partial class SyncEngine
         _reconciler = new Reconciler(store);
         _replays = new ReplayGuard(options.MaxMessageAge, options.MaxClockDrift);
         _onStored = onStored ?? (_ => Task.CompletedTask);
-        foreach (var peer in KnownRegions.PeersOf(region))
+        foreach (var peer in region.Peers)
         {
             _peers[peer] = new PeerLink(peer, options, random);
         }
@@ -48,7 +50,13 @@ public sealed partial class SyncEngine
         _firstRound = _roundId + 1;
     }
 
-    public string Region { get; }
+    /// <summary>This region and the deployment's regions.</summary>
+    public SiloRegion Silo { get; }
+
+    public string Region => Silo.Name;
+
+    /// <summary>The other regions, in rank order: the loop keeps a link to each.</summary>
+    public IEnumerable<string> Peers => Silo.Peers;
 
     public SyncOptions Options { get; }
 
@@ -57,7 +65,7 @@ public sealed partial class SyncEngine
     /// <summary>Handles one message from a peer. Misrouted messages are counted and dropped.</summary>
     public Task OnMessageAsync(SyncMessage message)
     {
-        if (message.To != Region || !KnownRegions.IsKnown(message.From) || message.From == Region)
+        if (message.To != Region || !Silo.Regions.Contains(message.From) || message.From == Region)
         {
             Interlocked.Increment(ref _metrics.BatchesRejected);
             LogMisrouted(_log, message.GetType().Name, message.From, message.To, Region);

@@ -62,7 +62,7 @@ public sealed partial class BatchCodec
     public ChangeBatch Resigned(ChangeBatch batch) =>
         batch with { Signature = Sign(_keys.Signing, batch.From, batch.To, batch.BatchId, batch.Count, batch.Checksum) };
 
-    public DecodedBatch Decode(ChangeBatch batch, string expectedTo)
+    public DecodedBatch Decode(ChangeBatch batch, SiloRegion expectedTo)
     {
         if (batch.Body is null || batch.Checksum is not { Length: 32 } || batch.Signature is not { Length: 32 })
         {
@@ -80,15 +80,16 @@ public sealed partial class BatchCodec
             return DecodedBatch.Refused(BatchFault.Corrupt, "checksum mismatch");
         }
 
-        if (batch.To != expectedTo || !KnownRegions.IsKnown(batch.From) || batch.From == expectedTo)
+        if (batch.To != expectedTo.Name || !expectedTo.Regions.Contains(batch.From) || batch.From == expectedTo.Name)
         {
-            return DecodedBatch.Refused(BatchFault.Malformed, $"route {batch.From}→{batch.To} is not a peer of {expectedTo}");
+            return DecodedBatch.Refused(BatchFault.Malformed, $"route {batch.From}→{batch.To} is not a peer of {expectedTo.Name}");
         }
 
         try
         {
             var items = JsonSerializer.Deserialize<List<ChangeItem>>(Decompress(batch.Body), StateJson.Options) ?? [];
-            return Validate(items, batch.Count) is { } problem
+            // A vector may name a region that is no longer a member (what it wrote before it left stays counted).
+            return Validate(items, batch.Count, expectedTo.Regions) is { } problem
                 ? DecodedBatch.Refused(BatchFault.Malformed, problem)
                 : new DecodedBatch(BatchFault.None, "", items);
         }
@@ -98,7 +99,7 @@ public sealed partial class BatchCodec
         }
     }
 
-    private static string? Validate(List<ChangeItem> items, int count)
+    private static string? Validate(List<ChangeItem> items, int count, RegionSet regions)
     {
         if (items.Count != count)
         {
@@ -112,9 +113,8 @@ public sealed partial class BatchCodec
                 return $"unknown entity type {(int?)item?.State?.Type}";
             }
 
-            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !KnownRegions.IsKnown(s.ModifiedBy)
-                || !KnownRegions.IsKnown(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical
-                || s.Vector.Entries.Any(e => !KnownRegions.IsKnown(e.Region)) || s.Payload is null)
+            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !regions.Contains(s.ModifiedBy)
+                || !regions.Contains(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical || s.Payload is null)
             {
                 return $"invalid {s.Type} '{s.Id}'";
             }

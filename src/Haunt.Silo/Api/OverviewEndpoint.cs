@@ -14,7 +14,7 @@ public sealed record RegionOverview(string Region, bool Reachable, long LocalWri
 /// </summary>
 public sealed record LinkOverview(string A, string B, string State, DateTimeOffset? UnreachableSince);
 
-/// <summary>The three regions and their three links, as seen from the answering region at AtMs.</summary>
+/// <summary>The deployment's regions (in rank order) and every link between two of them, n·(n−1)/2, as seen from the answering region at AtMs.</summary>
 public sealed record SyncOverview(string AnsweredBy, long AtMs, IReadOnlyList<RegionOverview> Regions, IReadOnlyList<LinkOverview> Links);
 
 /// <summary>GET /api/sync/overview: what the sync console draws, in one call (each peer asked over the peer link, 1.5 s at most).</summary>
@@ -23,7 +23,7 @@ public static class OverviewEndpoint
     public static async Task<Ok<SyncOverview>> OverviewAsync(IGrainFactory grains, SiloRegion region, RegionReach reach, PeerClients peers, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var asked = KnownRegions.PeersOf(region.Name).ToDictionary(p => p,
+        var asked = region.Peers.ToDictionary(p => p,
             p => reach.TryCallAsync(p, (g, ct) => g.GetGrain<IRegionStatusGrain>(p).GetStatusAsync(ct), cancellationToken));
         var statuses = new Dictionary<string, SyncStatus?> { [region.Name] = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetStatusAsync(cancellationToken) };
         foreach (var (peer, answer) in asked)
@@ -31,11 +31,12 @@ public static class OverviewEndpoint
             statuses[peer] = await answer;
         }
 
-        var regions = KnownRegions.All.Select(r => statuses[r] is { } s
+        var all = region.Regions.All;
+        var regions = all.Select(r => statuses[r] is { } s
             ? new RegionOverview(r, true, s.LocalWrites, s.ChangesApplied, s.LagP50Ms, s.LagP99Ms, s.Conflicts, s.BatchesRejected, s.Peers)
             : new RegionOverview(r, false, 0, 0, 0, 0, 0, 0, [])).ToList();
         var links = new List<LinkOverview>();
-        foreach (var (a, b) in new[] { (KnownRegions.Osaka, KnownRegions.Seoul), (KnownRegions.Osaka, KnownRegions.Nyc), (KnownRegions.Seoul, KnownRegions.Nyc) })
+        foreach (var (a, b) in all.SelectMany((a, i) => all.Skip(i + 1).Select(b => (a, b))))
         {
             var ours = a == region.Name ? b : b == region.Name ? a : null;
             var since = ours is null ? null : peers[ours].Reachability.UnreachableSince;

@@ -73,9 +73,9 @@ public static class SyncEndpoints
     private static async Task<Results<Ok<List<QueueItem>>, ValidationProblem>> QueueAsync(string? peer, int? limit, long? after, IRegionalStore store, SiloRegion region,
         CancellationToken cancellationToken)
     {
-        if (peer is not null && (!KnownRegions.IsKnown(peer) || peer == region.Name))
+        if (peer is not null && (!region.Regions.Contains(peer) || peer == region.Name))
         {
-            return ApiErrors.BadQuery("peer", $"peer must be one of {string.Join(", ", KnownRegions.PeersOf(region.Name))}.");
+            return ApiErrors.BadQuery("peer", $"peer must be one of {string.Join(", ", region.Peers)}.");
         }
 
         if (limit is < 1 or > MaxPage)
@@ -106,11 +106,11 @@ public static class SyncEndpoints
     {
         // This region's digest from its own grain; each peer's from the peer's grain, through the peer link. A client
         // that goes away stops all three scans.
-        var peers = KnownRegions.PeersOf(region.Name)
+        var peers = region.Peers
             .Select(peer => reach.TryCallAsync(peer, (g, ct) => g.GetGrain<IRegionStatusGrain>(peer).GetDigestAsync(ct), cancellationToken)).ToList();
         var own = await grains.GetGrain<IRegionStatusGrain>(region.Name).GetDigestAsync(cancellationToken);
         var digests = (await Task.WhenAll(peers)).OfType<DigestReport>().Prepend(own).ToList();
-        var unreachable = KnownRegions.All.Except(digests.Select(d => d.Region)).ToList();
+        var unreachable = region.Regions.All.Except(digests.Select(d => d.Region)).ToList();
         var types = digests.SelectMany(d => d.PerType.Keys).Distinct().Order();
         var differing = types.Where(t => digests.Select(d => d.PerType.GetValueOrDefault(t, "")).Distinct().Count() > 1).ToList();
         return TypedResults.Ok(new Convergence(unreachable.Count == 0 && digests.Select(d => d.Overall).Distinct().Count() == 1,

@@ -23,7 +23,9 @@ public static class ClusterDatabase
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (string.IsNullOrWhiteSpace(builder.SearchPath))
         {
-            builder.SearchPath = $"orleans_{KnownRegions.Require(region)}";
+            builder.SearchPath = RegionNames.IsWellFormed(region)
+                ? $"orleans_{region.Replace('-', '_')}"
+                : throw new ArgumentException($"'{region}' is not a region name ({RegionNames.Rule}).", nameof(region));
         }
 
         return builder.ConnectionString;

@@ -15,22 +15,22 @@ public static class PeerAddresses
     /// Every peer of <paramref name="region"/> on loopback at the default ports of its first
     /// <paramref name="silosPerRegion"/> silos (`up`, `silo` on one machine).
     /// </summary>
-    public static Dictionary<string, IReadOnlyList<IPEndPoint>> Loopback(string region, int portOffset = 0, int silosPerRegion = 1) =>
-        KnownRegions.PeersOf(region).ToDictionary(peer => peer, peer => LoopbackGateways(peer, portOffset, silosPerRegion));
+    public static Dictionary<string, IReadOnlyList<IPEndPoint>> Loopback(string region, int portOffset = 0, int silosPerRegion = 1, RegionSet? regions = null) =>
+        (regions ?? RegionSet.Default).PeersOf(region).ToDictionary(peer => peer, peer => LoopbackGateways(peer, portOffset, silosPerRegion, regions));
 
     /// <summary>The default loopback gateways of a region's first <paramref name="silos"/> silos.</summary>
-    public static IReadOnlyList<IPEndPoint> LoopbackGateways(string region, int portOffset = 0, int silos = 1) =>
-        [.. Enumerable.Range(0, silos).Select(i => new IPEndPoint(IPAddress.Loopback, SiloEndpoints.DefaultFor(region, portOffset, i).GatewayPort))];
+    public static IReadOnlyList<IPEndPoint> LoopbackGateways(string region, int portOffset = 0, int silos = 1, RegionSet? regions = null) =>
+        [.. Enumerable.Range(0, silos).Select(i => new IPEndPoint(IPAddress.Loopback, SiloEndpoints.DefaultFor(region, portOffset, i, regions).GatewayPort))];
 
     /// <summary>Problems with the peer settings' form (no name lookups), each naming its setting.</summary>
-    public static IEnumerable<string> Problems(string region, IReadOnlyDictionary<string, string> configured)
+    public static IEnumerable<string> Problems(string region, RegionSet regions, IReadOnlyDictionary<string, string> configured)
     {
-        foreach (var key in configured.Keys.Where(k => !KnownRegions.IsKnown(k)))
+        foreach (var key in configured.Keys.Where(k => !regions.Contains(k)))
         {
-            yield return $"Haunt:Peers:{key} names no region (regions: {string.Join(", ", KnownRegions.All)}).";
+            yield return $"Haunt:Peers:{key} names no region (regions: {regions}).";
         }
 
-        foreach (var (peer, item) in Items(region, configured).Where(i => Parse(i.Item, 0) is null))
+        foreach (var (peer, item) in Items(region, regions, configured).Where(i => Parse(i.Item, 0) is null))
         {
             yield return $"Haunt:Peers:{peer}: '{item}' is not host[:port].";
         }
@@ -41,16 +41,16 @@ public static class PeerAddresses
     /// deployment a peer's name may resolve only once its container runs). Null and the problem otherwise.
     /// </summary>
     public static async Task<(Dictionary<string, IReadOnlyList<IPEndPoint>>? Gateways, string? Problem)> ResolveAsync(
-        string region, IReadOnlyDictionary<string, string> configured, TimeSpan patience, CancellationToken cancel)
+        string region, RegionSet regions, IReadOnlyDictionary<string, string> configured, TimeSpan patience, CancellationToken cancel)
     {
         var gateways = new Dictionary<string, IReadOnlyList<IPEndPoint>>();
         var deadline = DateTimeOffset.UtcNow + patience;
-        foreach (var group in Items(region, configured).GroupBy(i => i.Peer))
+        foreach (var group in Items(region, regions, configured).GroupBy(i => i.Peer))
         {
             var endpoints = new List<IPEndPoint>();
             foreach (var (peer, item) in group)
             {
-                var (host, port) = Parse(item, SiloEndpoints.DefaultFor(peer).GatewayPort)!.Value;
+                var (host, port) = Parse(item, SiloEndpoints.DefaultFor(peer, regions: regions).GatewayPort)!.Value;
                 var address = await LookUpAsync(host, cancel);
                 while (address is null)
                 {
@@ -72,8 +72,8 @@ public static class PeerAddresses
         return (gateways, null);
     }
 
-    private static IEnumerable<(string Peer, string Item)> Items(string region, IReadOnlyDictionary<string, string> configured) =>
-        KnownRegions.PeersOf(region).SelectMany(peer => (configured.GetValueOrDefault(peer) is { Length: > 0 } value ? value : "127.0.0.1")
+    private static IEnumerable<(string Peer, string Item)> Items(string region, RegionSet regions, IReadOnlyDictionary<string, string> configured) =>
+        regions.PeersOf(region).SelectMany(peer => (configured.GetValueOrDefault(peer) is { Length: > 0 } value ? value : "127.0.0.1")
             .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(item => (peer, item)));
 
     private static (string Host, int Port)? Parse(string item, int defaultPort)

@@ -36,7 +36,7 @@ public static partial class RegionalSilo
         var host = SiloHostOptionsValidator.Require(section.Get<SiloHostOptions>() ?? new SiloHostOptions());
         builder.Services.AddOptions<SiloHostOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
-        var (peers, peerProblem) = await PeerAddresses.ResolveAsync(host.Region, host.Peers, TimeSpan.FromSeconds(60), cancellationToken);
+        var (peers, peerProblem) = await PeerAddresses.ResolveAsync(host.Region, host.ToRegionSet(), host.Peers, TimeSpan.FromSeconds(60), cancellationToken);
         if (peers is null)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(SiloHostOptions), [peerProblem!]);
@@ -77,7 +77,7 @@ public static partial class RegionalSilo
 
             silo.AddDashboard();
             silo.AddHaunt(
-                r => { r.Region = host.Region; r.DataDirectory = data; r.StorePostgres = host.StorePostgres; },
+                r => { r.Region = host.Region; r.Regions = host.RegionList; r.PrimaryRegion = host.PrimaryRegion; r.DataDirectory = data; r.StorePostgres = host.StorePostgres; },
                 s =>
                 {
                     // Only in development (validated above) is no key configured: then the one generated in the data

@@ -12,12 +12,13 @@ public sealed record SiloEndpoints(int SiloPort, int GatewayPort, int HttpPort)
     public const int MaxSilosPerRegion = 10;
 
     /// <summary>
-    /// Fixed default ports per region for `up` (osaka 11111/30000/5101, then +1 per region); the
-    /// <paramref name="index"/>th silo of a region on one machine adds 100 per index (osaka's second: 11211/30100/5201).
+    /// Fixed default ports per region for `up`, by its place in <paramref name="regions"/> (default osaka, seoul, nyc):
+    /// the first 11111/30000/5101, then +1 per region (16 regions at most, so up to +15); the <paramref name="index"/>th
+    /// silo of a region on one machine adds 100 per index (the first region's second silo: 11211/30100/5201).
     /// </summary>
-    public static SiloEndpoints DefaultFor(string region, int offset = 0, int index = 0)
+    public static SiloEndpoints DefaultFor(string region, int offset = 0, int index = 0, RegionSet? regions = null)
     {
-        var rank = KnownRegions.Rank(region) + offset + 100 * index;
+        var rank = (regions ?? RegionSet.Default).Rank(region) + offset + 100 * index;
         return new SiloEndpoints(11111 + rank, 30000 + rank, 5101 + rank);
     }
 }

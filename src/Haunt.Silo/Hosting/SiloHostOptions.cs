@@ -10,8 +10,25 @@ public sealed class SiloHostOptions
 {
     public const string Section = "Haunt";
 
-    /// <summary>osaka, seoul or nyc.</summary>
+    /// <summary>This silo's region: one of <see cref="Regions"/>.</summary>
     public string Region { get; set; } = "";
+
+    /// <summary>
+    /// The deployment's regions in rank order, comma-separated (Haunt:Regions, e.g. Haunt__Regions=frankfurt,osaka;
+    /// default osaka, seoul, nyc): the same in every region. A lower rank wins ties.
+    /// </summary>
+    public string? Regions { get; set; }
+
+    /// <summary>The primary region (Haunt:PrimaryRegion; default the first of Regions): it wins concurrent strong writes.</summary>
+    public string? PrimaryRegion { get; set; }
+
+    /// <summary>The names of <see cref="Regions"/> (the default set's when unset).</summary>
+    public IReadOnlyList<string> RegionList => string.IsNullOrWhiteSpace(Regions)
+        ? RegionSet.Default.All
+        : Regions.Split(',', StringSplitOptions.TrimEntries);
+
+    /// <summary>The deployment's region set; call only once <see cref="Problems"/> found none.</summary>
+    public RegionSet ToRegionSet() => new(RegionList, PrimaryRegion);
 
     /// <summary>Folder of the regional SQLite store (&lt;region&gt;.db) and, by default, the region's cluster file.</summary>
     public string DataDirectory { get; set; } = "data";
@@ -84,7 +101,7 @@ public sealed class SiloHostOptions
     /// <summary>This silo's ports: as configured, or its region's defaults for its silo index.</summary>
     public SiloEndpoints Endpoints()
     {
-        var defaults = SiloEndpoints.DefaultFor(Region, index: SiloIndex);
+        var defaults = SiloEndpoints.DefaultFor(Region, index: SiloIndex, regions: ToRegionSet());
         return new SiloEndpoints(SiloPort > 0 ? SiloPort : defaults.SiloPort, GatewayPort > 0 ? GatewayPort : defaults.GatewayPort,
             HttpPort > 0 ? HttpPort : defaults.HttpPort);
     }
@@ -102,13 +119,17 @@ public sealed class SiloHostOptions
     /// <summary>Every problem with these settings, in words an operator can act on.</summary>
     public IEnumerable<string> Problems()
     {
-        if (!KnownRegions.IsKnown(Region))
+        if (RegionSet.Problem(RegionList, PrimaryRegion) is { } setProblem)
         {
-            yield return $"Haunt:Region must be one of {string.Join(", ", KnownRegions.All)} (got '{Region}').";
+            yield return $"Haunt:Regions / Haunt:PrimaryRegion: {setProblem}";
+        }
+        else if (!RegionList.Contains(Region, StringComparer.Ordinal))
+        {
+            yield return $"Haunt:Region must be one of {string.Join(", ", RegionList)} (Haunt:Regions; got '{Region}').";
         }
         else
         {
-            foreach (var problem in PeerAddresses.Problems(Region, Peers))
+            foreach (var problem in PeerAddresses.Problems(Region, ToRegionSet(), Peers))
             {
                 yield return problem;
             }

@@ -32,7 +32,9 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Location { get; }
 
-    public static string DefaultSchema(string region) => "haunt_" + KnownRegions.Require(region);
+    public static string DefaultSchema(string region) => RegionNames.IsWellFormed(region)
+        ? "haunt_" + region.Replace('-', '_')
+        : throw new ArgumentException($"'{region}' is not a region name ({RegionNames.Rule}).", nameof(region));
 
     public override bool ReuseCommands => false;
 

@@ -11,15 +11,18 @@ namespace Haunt.Storage.Sql;
 /// replaces only the version its grain read, and an applied remote change only the version the resolver saw
 /// (else the batch is resolved again on what is stored now).
 /// </summary>
-public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, TimeProvider time, ILogger? logger = null) : IRegionalStore
+public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, TimeProvider time, ILogger? logger = null, RegionSet? regions = null) : IRegionalStore
 {
     private StoreWriter? _writer;
     private bool _closed;
 
     /// <summary>The regions every local change is queued for, bound as a list (see <see cref="MarkPending"/>).</summary>
-    private readonly object _peers = dialect.ListValue(KnownRegions.PeersOf(region).ToArray());
+    private readonly object _peers = dialect.ListValue((regions ?? RegionSet.Default).PeersOf(region).ToArray());
 
-    public string Region { get; } = KnownRegions.Require(region);
+    /// <summary>The deployment's regions: this one's peers are the others.</summary>
+    public RegionSet Regions { get; } = regions ?? RegionSet.Default;
+
+    public string Region { get; } = (regions ?? RegionSet.Default).Require(region);
 
     public SqlDialect Dialect => dialect;
 
@@ -50,7 +53,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
                 OutboxAppended?.Invoke();
             }
         };
-        await Writer.RunAsync(w => w.ExecuteAll(KnownRegions.PeersOf(Region).Select(peer =>
+        await Writer.RunAsync(w => w.ExecuteAll(Regions.PeersOf(Region).Select(peer =>
             new SqlStatement("INSERT INTO sync_state (peer, watermark, needs_snapshot, updated_at_ms) VALUES (@peer, 0, 0, @now) ON CONFLICT (peer) DO NOTHING")
                 .Add("@peer", peer).Add("@now", NowMs)).ToList()));
     }

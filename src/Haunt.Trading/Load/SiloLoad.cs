@@ -27,7 +27,7 @@ public sealed partial class SiloLoad(IGrainFactory grains, SiloRegion region, IO
                 _stopping.CancelAfter(stopAfter);
             }
 
-            var load = new TradingLoad(grains, region.Name, seed: KnownRegions.Rank(region.Name) + 1);
+            var load = new TradingLoad(grains, region.Name, seed: region.Regions.Rank(region.Name) + 1);
             _running = Task.Run(async () =>
             {
                 await load.RunAsync(options.Value.WritesPerSecond, _stopping.Token);

@@ -15,7 +15,7 @@ public static class ClusterAssertions
                 return false;
             }
 
-            foreach (var region in KnownRegions.All)
+            foreach (var region in fixture.Regions.All)
             {
                 var copy = await fixture.Store(region).ReadAsync(type, id);
                 if (copy is null || copy.Vector != source.Vector)
@@ -34,10 +34,10 @@ public static class ClusterAssertions
         fixture.ReportingStallsAsync(() => Eventually.WaitUntilAsync(async () =>
         {
             var digests = new HashSet<string>();
-            foreach (var region in KnownRegions.All)
+            foreach (var region in fixture.Regions.All)
             {
                 digests.Add((await fixture.Store(region).DigestAsync()).Overall);
-                foreach (var peer in KnownRegions.PeersOf(region))
+                foreach (var peer in fixture.Regions.PeersOf(region))
                 {
                     if ((await fixture.Store(region).BacklogAsync(peer)).Rows > 0)
                     {

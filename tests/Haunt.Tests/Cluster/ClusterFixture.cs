@@ -8,14 +8,17 @@ using Orleans.Configuration;
 namespace Haunt.Tests.Cluster;
 
 /// <summary>
-/// Three real Orleans clusters, one per region (osaka, seoul, nyc; a silo each, or <paramref name="osakaSilos"/>
-/// for osaka, every silo named after its region), joined
+/// Real Orleans clusters, one per region (<paramref name="regions"/>, by default osaka, seoul, nyc; a silo each, or
+/// <paramref name="osakaSilos"/> for the first region, every silo named after its region), joined
 /// only by the peer link over TCP on loopback, as in production; their regional stores either a real SQLite
 /// file per region in a fresh temp folder or a schema per region in a fresh PostgreSQL database; shared by the
 /// tests of one collection and deleted afterwards. Every cluster test class runs once per engine.
 /// </summary>
-public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyncLifetime
+public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionSet? regions = null) : IAsyncLifetime
 {
+    /// <summary>The deployment's regions; every silo is configured with this set (Haunt:Regions).</summary>
+    public RegionSet Regions { get; } = regions ?? RegionSet.Default;
+
     private readonly Dictionary<string, TestCluster> _clusters = [];
     private readonly Dictionary<string, SiloHandle> _silos = [];
     private PostgresServer? _postgres;
@@ -73,8 +76,8 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
     {
         // Each region's gateway ports are chosen up front (TestCluster numbers a region's silos from its base
         // port, so a range of free ports): every region's silos are told their peers' at start.
-        var gateways = KnownRegions.All.ToDictionary(r => r, r => SiloProcess.FreePorts(SilosOf(r)));
-        foreach (var region in KnownRegions.All)
+        var gateways = Regions.All.ToDictionary(r => r, r => SiloProcess.FreePorts(SilosOf(r)));
+        foreach (var region in Regions.All)
         {
             var builder = new TestClusterBuilder((short)SilosOf(region));
             builder.Options.ClusterId = RegionCluster.IdOf(region);
@@ -87,12 +90,13 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
             builder.Options.BaseSiloPort = SiloProcess.FreePorts(SilosOf(region));
             builder.Options.BaseGatewayPort = gateways[region];
             builder.Properties[HauntSiloConfigurator.RegionKey] = region;
+            builder.Properties[HauntSiloConfigurator.RegionsKey] = string.Join(',', Regions.All);
             builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
             // Small enough for a test to reach (RestingOrderTests), above what any other test rests on one portfolio.
             builder.Properties["Haunt:Trading:MaxOpenOrders"] = "20";
             // Opened through IPortfolioOpenerGrain only by PortfolioQuotaTests; other tests create portfolios on their grains.
             builder.Properties["Haunt:Trading:MaxPortfoliosPerUser"] = "5";
-            foreach (var peer in KnownRegions.PeersOf(region))
+            foreach (var peer in Regions.PeersOf(region))
             {
                 builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = string.Join(',', Enumerable.Range(gateways[peer], SilosOf(peer)));
             }
@@ -110,11 +114,11 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1) : IAsyn
         }
     }
 
-    private int SilosOf(string region) => region == KnownRegions.Osaka ? osakaSilos : 1;
+    private int SilosOf(string region) => region == Regions.All[0] ? osakaSilos : 1;
 
     /// <summary>Every region's clients into its peers have connected (they connect in the background).</summary>
     private Task WaitUntilLinkedAsync() => Eventually.WaitUntilAsync(
-        () => Task.FromResult(KnownRegions.All.All(r => KnownRegions.PeersOf(r).All(p => Services(r).GetRequiredService<PeerClients>()[p].Reachability.Reachable))),
+        () => Task.FromResult(Regions.All.All(r => Regions.PeersOf(r).All(p => Services(r).GetRequiredService<PeerClients>()[p].Reachability.Reachable))),
         "every region reached its peers");
 
     private async Task StopClustersAsync()

@@ -11,7 +11,7 @@ public static class ConvergenceReport
     public static async Task<string> DescribeAsync(ClusterFixture fixture)
     {
         var text = new StringBuilder();
-        foreach (var region in KnownRegions.All)
+        foreach (var region in fixture.Regions.All)
         {
             try
             {
@@ -20,7 +20,7 @@ public static class ConvergenceReport
                 var m = fixture.Metrics(region);
                 text.Append($"{region}: digest {digest.Overall[..12]}, {digest.Entities} entities, applied {m.ChangesApplied}, repaired {m.ChangesRepaired}, " +
                     $"rounds {m.ReconcileRounds}, released {m.BacklogsReleased}, rejected {m.BatchesRejected}, resent {m.BatchesResent}, not sent {m.MessagesNotSent};");
-                foreach (var peer in KnownRegions.PeersOf(region))
+                foreach (var peer in fixture.Regions.PeersOf(region))
                 {
                     var backlog = await store.BacklogAsync(peer);
                     var state = await store.PeerStateAsync(peer);
@@ -29,8 +29,8 @@ public static class ConvergenceReport
 
                 var status = await fixture.GrainsOf(region).GetGrain<ISyncQueueGrain>(region).GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(5));
                 text.AppendJoin("", status.Peers.Select(p => $" link to {p.Peer}: {p.State}, sent {p.ChangesSent}, attempts {p.Attempts}, oldest {p.OldestPendingAgeMs:0} ms;"));
-                text.Append(" types differing from osaka: ");
-                var osaka = await fixture.Store(KnownRegions.Osaka).DigestAsync();
+                text.Append($" types differing from {fixture.Regions.All[0]}: ");
+                var osaka = await fixture.Store(fixture.Regions.All[0]).DigestAsync();
                 text.AppendJoin(",", digest.PerType.Where(t => !osaka.PerType.TryGetValue(t.Key, out var o) || o != t.Value).Select(t => t.Key));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -54,7 +54,7 @@ public static class ConvergenceReport
     {
         try
         {
-            using var connection = fixture.OpenStoreConnection(KnownRegions.Osaka);
+            using var connection = fixture.OpenStoreConnection(fixture.Regions.All[0]);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT pid, datname, application_name, state, coalesce(wait_event_type, '') || ':' || coalesce(wait_event, ''), " +
                 "round(extract(epoch FROM now() - xact_start)::numeric, 1), left(regexp_replace(query, '\\s+', ' ', 'g'), 120) " +

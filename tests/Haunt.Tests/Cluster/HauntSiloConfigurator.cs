@@ -17,6 +17,7 @@ namespace Haunt.Tests.Cluster;
 public sealed class HauntSiloConfigurator : ISiloConfigurator
 {
     public const string RegionKey = "Haunt:Test:Region";
+    public const string RegionsKey = "Haunt:Test:Regions";
     public const string DataDirectoryKey = "Haunt:Test:DataDirectory";
     public const string StorePostgresKey = "Haunt:Test:StorePostgres";
     public const string ClusterKey = "aGF1bnQtdGVzdC1jbHVzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
@@ -26,12 +27,14 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         var region = siloBuilder.Configuration[RegionKey]!;
+        var regions = new RegionSet(siloBuilder.Configuration[RegionsKey]?.Split(',') ?? [.. RegionSet.Default.All]);
         siloBuilder.UseInMemoryReminderService();
         siloBuilder.Services.AddSingleton<TimeProvider>(new SkewableTime());
         siloBuilder.AddHaunt(
             r =>
             {
                 r.Region = region;
+                r.Regions = regions.All;
                 r.DataDirectory = siloBuilder.Configuration[DataDirectoryKey]!;
                 r.StorePostgres = siloBuilder.Configuration[StorePostgresKey];
             },
@@ -47,7 +50,7 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
             },
             p =>
             {
-                foreach (var peer in KnownRegions.PeersOf(region))
+                foreach (var peer in regions.PeersOf(region))
                 {
                     p.Gateways[peer] = [.. siloBuilder.Configuration[PeerKey(peer)]!.Split(',').Select(port =>
                         new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, int.Parse(port, System.Globalization.CultureInfo.InvariantCulture)))];

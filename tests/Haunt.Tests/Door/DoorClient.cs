@@ -28,7 +28,7 @@ public static class DoorClient
 
             if (claims is not null)
             {
-                var door = new RegionDoor(new SiloRegion(claims), BatchCodec.For(new SyncOptions { ClusterKey = clusterKey! }), NullLogger<RegionDoor>.Instance);
+                var door = new RegionDoor(SiloOf(claims), BatchCodec.For(new SyncOptions { ClusterKey = clusterKey! }), NullLogger<RegionDoor>.Instance);
                 client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.Use(next => door.Enter(next, DoorRole.Peer, region))));
             }
         }).Build();

@@ -94,7 +94,7 @@ public abstract class KeyRotationTests(ClusterFixture fixture) : ClusterTests(fi
     private static void AssertSignsWith(IServiceProvider silo, string key)
     {
         var batch = silo.GetRequiredService<BatchCodec>().Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, (IReadOnlyList<ChangeItem>)[]);
-        Assert.Equal(BatchFault.None, BatchCodec.For(new SyncOptions { ClusterKey = key }).Decode(batch, KnownRegions.Seoul).Fault);
+        Assert.Equal(BatchFault.None, BatchCodec.For(new SyncOptions { ClusterKey = key }).Decode(batch, SiloOf(KnownRegions.Seoul)).Fault);
     }
 
     private IEnumerable<IServiceProvider> Silos() => KnownRegions.All.SelectMany(r => fixture.SilosOfRegion(r).Select(s => s.Services));

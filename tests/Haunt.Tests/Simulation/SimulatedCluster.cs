@@ -39,7 +39,7 @@ public sealed partial class SimulatedCluster : IDisposable
             // Each region's clock is off by up to ±50 ms: the hybrid clock, not the wall clock, orders writes.
             var clock = new HybridLogicalClock(new SkewedTime(_time, TimeSpan.FromMilliseconds(_random.Next(-50, 51))));
             var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds());
-            var node = new Node(store, new LocalStates(new SiloRegion(region), clock), new SyncMetrics(new SiloRegion(region), _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock);
+            var node = new Node(store, new LocalStates(SiloOf(region), clock), new SyncMetrics(SiloOf(region), _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock);
             _nodes[region] = node;
             Restart(node);
         }
@@ -243,7 +243,7 @@ public sealed partial class SimulatedCluster : IDisposable
     private void Restart(Node node)
     {
         var region = node.Store.Region;
-        node.Engine = new SyncEngine(region, node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
+        node.Engine = new SyncEngine(SiloOf(region), node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
             NullLogger.Instance, new Random(_random.Next()), states => Refresh(node, states));
     }
 

@@ -18,7 +18,7 @@ public sealed class BatchCodecTests
         var items = Enumerable.Range(1, 100).Select(Item).ToList();
         var batch = s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 42, items);
 
-        var decoded = s_codec.Decode(batch, KnownRegions.Seoul);
+        var decoded = s_codec.Decode(batch, SiloOf(KnownRegions.Seoul));
 
         Assert.Equal(BatchFault.None, decoded.Fault);
         Assert.Equal(items, decoded.Items);
@@ -32,7 +32,7 @@ public sealed class BatchCodecTests
         var body = (byte[])batch.Body.Clone();
         body[body.Length / 2] ^= 0xFF;
 
-        var decoded = s_codec.Decode(batch with { Body = body }, KnownRegions.Seoul);
+        var decoded = s_codec.Decode(batch with { Body = body }, SiloOf(KnownRegions.Seoul));
 
         Assert.Equal(BatchFault.Corrupt, decoded.Fault);
         Assert.Empty(decoded.Items);
@@ -44,7 +44,7 @@ public sealed class BatchCodecTests
         var forger = BatchCodec.For(new SyncOptions { ClusterKey = Convert.ToBase64String(new byte[32]) });
         var forged = forger.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(1)]);
 
-        Assert.Equal(BatchFault.Forged, s_codec.Decode(forged, KnownRegions.Seoul).Fault);
+        Assert.Equal(BatchFault.Forged, s_codec.Decode(forged, SiloOf(KnownRegions.Seoul)).Fault);
     }
 
     [Fact]
@@ -55,19 +55,19 @@ public sealed class BatchCodecTests
         var rotated = BatchCodec.For(new SyncOptions { ClusterKey = next, AcceptedKeys = [old] });
         var fromNew = rotated.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(1)]);
 
-        Assert.Equal(BatchFault.Forged, receiver.Decode(fromNew, KnownRegions.Seoul).Fault); // signing first would refuse: accept first
+        Assert.Equal(BatchFault.Forged, receiver.Decode(fromNew, SiloOf(KnownRegions.Seoul)).Fault); // signing first would refuse: accept first
         receiver.UseKeys(old, [next]);
-        Assert.Equal(BatchFault.None, receiver.Decode(fromNew, KnownRegions.Seoul).Fault);
-        Assert.Equal(BatchFault.None, rotated.Decode(s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 2, [Item(2)]), KnownRegions.Seoul).Fault);
+        Assert.Equal(BatchFault.None, receiver.Decode(fromNew, SiloOf(KnownRegions.Seoul)).Fault);
+        Assert.Equal(BatchFault.None, rotated.Decode(s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 2, [Item(2)]), SiloOf(KnownRegions.Seoul)).Fault);
         rotated.UseKeys(next, []);
-        Assert.Equal(BatchFault.Forged, rotated.Decode(s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 3, [Item(3)]), KnownRegions.Seoul).Fault);
+        Assert.Equal(BatchFault.Forged, rotated.Decode(s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 3, [Item(3)]), SiloOf(KnownRegions.Seoul)).Fault);
     }
 
     [Fact]
     public void A_batch_replayed_to_another_region_is_refused()
     {
         var batch = s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(1)]);
-        Assert.Equal(BatchFault.Forged, s_codec.Decode(batch with { To = KnownRegions.Nyc }, KnownRegions.Nyc).Fault);
+        Assert.Equal(BatchFault.Forged, s_codec.Decode(batch with { To = KnownRegions.Nyc }, SiloOf(KnownRegions.Nyc)).Fault);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class BatchCodecTests
         var bad = Item(2) with { State = Item(2).State with { Type = (EntityType)99 } };
         var batch = s_codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, [Item(1), bad]);
 
-        var decoded = s_codec.Decode(batch, KnownRegions.Seoul);
+        var decoded = s_codec.Decode(batch, SiloOf(KnownRegions.Seoul));
 
         Assert.Equal(BatchFault.Malformed, decoded.Fault);
         Assert.Empty(decoded.Items);

@@ -9,7 +9,7 @@ public sealed class PeerAddressesTests
     [Fact]
     public async Task Unset_peers_are_on_loopback_at_their_regions_default_gateway_ports()
     {
-        var (gateways, problem) = await PeerAddresses.ResolveAsync(KnownRegions.Osaka, new Dictionary<string, string>(), TimeSpan.Zero, CancellationToken.None);
+        var (gateways, problem) = await PeerAddresses.ResolveAsync(KnownRegions.Osaka, RegionSet.Default, new Dictionary<string, string>(), TimeSpan.Zero, CancellationToken.None);
 
         Assert.Null(problem);
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 30001)], gateways![KnownRegions.Seoul]);
@@ -21,7 +21,7 @@ public sealed class PeerAddressesTests
     {
         var configured = new Dictionary<string, string> { [KnownRegions.Seoul] = "10.0.0.2, 10.0.0.3:31000", [KnownRegions.Nyc] = "localhost" };
 
-        var (gateways, _) = await PeerAddresses.ResolveAsync(KnownRegions.Osaka, configured, TimeSpan.Zero, CancellationToken.None);
+        var (gateways, _) = await PeerAddresses.ResolveAsync(KnownRegions.Osaka, RegionSet.Default, configured, TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal([new IPEndPoint(IPAddress.Parse("10.0.0.2"), 30001), new IPEndPoint(IPAddress.Parse("10.0.0.3"), 31000)], gateways![KnownRegions.Seoul]);
         Assert.Equal(IPAddress.Loopback, gateways[KnownRegions.Nyc].Single().Address);
@@ -56,7 +56,7 @@ public sealed class PeerAddressesTests
     {
         var configured = new Dictionary<string, string> { [KnownRegions.Nyc] = "no-such-host.invalid" };
 
-        var (gateways, problem) = await PeerAddresses.ResolveAsync(KnownRegions.Osaka, configured, TimeSpan.Zero, CancellationToken.None);
+        var (gateways, problem) = await PeerAddresses.ResolveAsync(KnownRegions.Osaka, RegionSet.Default, configured, TimeSpan.Zero, CancellationToken.None);
 
         Assert.Null(gateways);
         Assert.Equal("Haunt:Peers:nyc: 'no-such-host.invalid' does not resolve to an IPv4 address.", problem);

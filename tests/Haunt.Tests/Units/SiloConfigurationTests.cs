@@ -73,8 +73,8 @@ public sealed class SiloConfigurationTests : IAsyncLifetime
 
         Assert.Equal([HauntSiloConfigurator.ClusterKey], _silo.Services.GetRequiredService<IOptionsMonitor<SyncOptions>>().CurrentValue.AcceptedKeys);
         var batch = codec.Encode(KnownRegions.Osaka, KnownRegions.Seoul, 1, (IReadOnlyList<ChangeItem>)[]);
-        Assert.Equal(BatchFault.None, BatchCodec.For(new SyncOptions { ClusterKey = s_other }).Decode(batch, KnownRegions.Seoul).Fault);
-        Assert.Equal(BatchFault.Forged, BatchCodec.For(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey }).Decode(batch, KnownRegions.Seoul).Fault);
+        Assert.Equal(BatchFault.None, BatchCodec.For(new SyncOptions { ClusterKey = s_other }).Decode(batch, SiloOf(KnownRegions.Seoul)).Fault);
+        Assert.Equal(BatchFault.Forged, BatchCodec.For(new SyncOptions { ClusterKey = HauntSiloConfigurator.ClusterKey }).Decode(batch, SiloOf(KnownRegions.Seoul)).Fault);
     }
 
     [Fact]
@@ -96,6 +96,44 @@ public sealed class SiloConfigurationTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => RegionalSilo.BuildAsync(settings.ToConfiguration()));
 
         Assert.Equal(["Haunt:Region", "Haunt:HttpPort", "Haunt:RateLimits:PerUser", "Haunt:Sync:ClusterKey"], refused.Failures.Select(f => f.Split(' ')[0]));
+    }
+
+    [Theory]
+    [InlineData("osaka,osaka", null, "listed twice")]
+    [InlineData("osaka,Seoul", null, "'Seoul' is not a region name")]
+    [InlineData("osaka,,seoul", null, "'' is not a region name")]
+    [InlineData("r1,r2,r3,r4,r5,r6,r7,r8,r9,r10,r11,r12,r13,r14,r15,r16,osaka", null, "1–16 regions")]
+    [InlineData("osaka,seoul", "nyc", "primary region 'nyc' is not one of")]
+    [InlineData("frankfurt,seoul", null, "Haunt:Region must be one of frankfurt, seoul")]
+    public async Task Issue_21_a_bad_region_set_is_refused_naming_the_setting(string regions, string? primary, string says)
+    {
+        var settings = Settings(_data);
+        (settings["Haunt:Regions"], settings["Haunt:PrimaryRegion"]) = (regions, primary);
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => RegionalSilo.BuildAsync(settings.ToConfiguration()));
+
+        var failure = Assert.Single(refused.Failures, f => f.StartsWith("Haunt:Region", StringComparison.Ordinal));
+        Assert.Contains(says, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Issue_21_a_silo_of_another_region_set_serves_its_region_of_that_set_with_ports_by_its_place_in_it()
+    {
+        var settings = Settings(Path.Combine(_data, "frankfurt"));
+        settings.Remove("Haunt:Peers:seoul");
+        settings.Remove("Haunt:Peers:nyc");
+        settings.Remove("Haunt:SiloPort");
+        settings.Remove("Haunt:GatewayPort");
+        settings.Remove("Haunt:HttpPort");
+        (settings["Haunt:Regions"], settings["Haunt:Peers:frankfurt"], settings["Haunt:Sync:ClusterKey"]) = ("frankfurt, osaka", "127.0.0.1:1", HauntSiloConfigurator.ClusterKey);
+
+        await using var silo = await RegionalSilo.BuildAsync(settings.ToConfiguration());
+
+        var region = silo.Services.GetRequiredService<SiloRegion>();
+        Assert.Equal(("osaka", "frankfurt"), (region.Name, region.Regions.Primary));
+        Assert.Equal(["frankfurt", "osaka"], region.Regions.All);
+        Assert.Equal(["frankfurt"], region.Peers);
+        Assert.Equal(SiloEndpoints.DefaultFor(KnownRegions.Seoul), silo.Services.GetRequiredService<IOptions<SiloHostOptions>>().Value.Endpoints()); // second place: the default set's second ports
     }
 
     [Fact]
