@@ -23,7 +23,7 @@ public static class ApiDocument
                 document.Info.Title = "Haunt API";
                 document.Info.Description =
                     "Paper trading in this silo's region — portfolios, orders, positions and trades; what is created here " +
-                    "has its home here and replicates to the other two regions (osaka, seoul, nyc) — and the sync " +
+                    "has its home here and replicates to the deployment's other regions (Haunt:Regions; by default osaka, seoul, nyc) — and the sync " +
                     "operator surface: health and lag of the peer links, metrics, the outbox queue, the conflict log, " +
                     "digests, convergence and anti-entropy rounds.";
                 // Listed in this order, so the UI shows trading first and the operator endpoints after it.

@@ -15,7 +15,7 @@ public static class SiloCommand
 {
     public static Command Create()
     {
-        var region = new Option<string?>("--region") { Description = "osaka, seoul or nyc." };
+        var region = new Option<string?>("--region") { Description = "This silo's region, one of Haunt:Regions (default osaka, seoul, nyc)." };
         var data = new Option<string?>("--data") { Description = "Data folder (regional store, default cluster file)." };
         var clusterDb = new Option<string?>("--cluster-db") { Description = "This region's SQLite cluster file (default <data>/<region>.cluster.db)." };
         var clusterPg = new Option<string?>("--cluster-postgres") { Description = "PostgreSQL connection string for this region's membership and reminders (schema orleans_<region> unless it sets Search Path)." };

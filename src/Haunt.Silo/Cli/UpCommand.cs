@@ -9,8 +9,8 @@ using Haunt.Silo.Security;
 namespace Haunt.Silo.Cli;
 
 /// <summary>
-/// `up`: osaka, seoul and nyc on loopback, each its own Orleans cluster joined to the others by the peer link
-/// — three silo processes, or with --in-process three silos in this process — started one after another, trading load in all three, and a
+/// `up`: the regions (--regions, default osaka, seoul and nyc) on loopback, each its own Orleans cluster joined to the
+/// others by the peer link — a silo process per region, or with --in-process silos in this process — started one after another, trading load in all, and a
 /// status view refreshed every second. With --for N it stops the load after N seconds, waits for the regions
 /// to converge, prints a summary (and with --json a last line of JSON) and exits non-zero if they did not.
 /// </summary>
@@ -32,38 +32,47 @@ public static class UpCommand
                 r.AddError($"--silos-per-region must be 1–{SiloEndpoints.MaxSilosPerRegion}.");
             }
         });
-        var tlsOption = new Option<bool>("--tls") { Description = "HTTPS for the APIs and mutual TLS on every Orleans connection, with a development CA made in <data>/tls." };
-        var command = new Command("up", "Run osaka, seoul and nyc on loopback with trading load and a live status view.")
+        var regionsOption = new Option<string?>("--regions") { Description = "The regions to run, in rank order, comma-separated (default osaka,seoul,nyc; the first is the primary)." };
+        regionsOption.Validators.Add(r =>
         {
-            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos, tlsOption,
+            if (r.GetValueOrDefault<string?>() is { } list && RegionSet.Problem(list.Split(',', StringSplitOptions.TrimEntries), null) is { } problem)
+            {
+                r.AddError($"--regions: {problem}");
+            }
+        });
+        var tlsOption = new Option<bool>("--tls") { Description = "HTTPS for the APIs and mutual TLS on every Orleans connection, with a development CA made in <data>/tls." };
+        var command = new Command("up", "Run the regions (default osaka, seoul and nyc) on loopback with trading load and a live status view.")
+        {
+            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos, regionsOption, tlsOption,
         };
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(forOption), parse.GetValue(jsonOption),
             parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), parse.GetValue(silos),
+            parse.GetValue(regionsOption) is { } list ? new RegionSet(list.Split(',', StringSplitOptions.TrimEntries)) : RegionSet.Default,
             parse.GetValue(tlsOption), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, bool withTls,
-        CancellationToken cancel)
+    private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, RegionSet regionSet,
+        bool withTls, CancellationToken cancel)
     {
         data = Path.GetFullPath(data);
         // Made before the silos start, so they all verify tokens with the same development key.
         var auth = new AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(data, ClusterKeyFile.TokenSigningKey)] };
         // Each region's silos get a certificate of their region from one development CA; `up` itself needs only the CA.
-        var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data, KnownRegions.Primary) : null;
+        var tls = withTls ? DevelopmentCertificates.LoadOrCreate(data, regionSet.Primary) : null;
         var link = tls?.Load();
         var load = new LoadOptions { WritesPerSecond = rate, StopAfter = seconds is { } s ? TimeSpan.FromSeconds(s) : null };
-        PrintConsole(auth, tls);
+        PrintConsole(auth, tls, regionSet);
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, withTls, load)
-            : new ChildProcessRegions(data, postgres, silos, withTls, load);
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, withTls, load, regionSet)
+            : new ChildProcessRegions(data, postgres, silos, withTls, load, regionSet);
         await regions.StartAsync(cancel);
-        PrintTokens(auth, data, tls);
-        using var apis = new RegionApis(auth, link, silos);
+        PrintTokens(auth, data, tls, regionSet);
+        using var apis = new RegionApis(auth, link, silos, regionSet);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var bots = new BotRunner((region, user) => RegionApis.Client(SiloEndpoints.DefaultFor(region).ApiUrl(link is not null),
-            TokenIssuer.Mint(auth, user, [], TimeSpan.FromDays(1)), link, TimeSpan.FromSeconds(30)));
+        var bots = new BotRunner((region, user) => RegionApis.Client(SiloEndpoints.DefaultFor(region, regions: regionSet).ApiUrl(link is not null),
+            TokenIssuer.Mint(auth, user, [], TimeSpan.FromDays(1)), link, TimeSpan.FromSeconds(30)), regionSet.All);
         var botTask = bots.RunAsync(stopLoad.Token);
         Console.WriteLine($"Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region over its API, plus {rate} background writes/s of every entity type run by each region's first silo.");
         var view = new LiveView();
@@ -73,7 +82,7 @@ public static class UpCommand
             await Task.Delay(1000, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!json && !cancel.IsCancellationRequested)
             {
-                view.Print(await SnapshotAsync(apis), clock.Elapsed);
+                view.Print(await SnapshotAsync(apis, regionSet), clock.Elapsed);
             }
         }
 
@@ -81,7 +90,7 @@ public static class UpCommand
         await botTask;
         // Ctrl+C: report where things stand and stop at once; --for: give replication a minute to drain (the silos'
         // own load stopped by then: it runs for --for seconds from each region's start, and the clock above began after the last).
-        var snapshots = await WaitForConvergenceAsync(apis, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
+        var snapshots = await WaitForConvergenceAsync(apis, regionSet, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
         var converged = Converged(snapshots);
         if (!json)
         {
@@ -102,41 +111,41 @@ public static class UpCommand
     }
 
     /// <summary>First of all, where to look: the sync console of each region, opened as the operator (the token goes into a cookie).</summary>
-    private static void PrintConsole(AuthSettings auth, TlsSettings? tls)
+    private static void PrintConsole(AuthSettings auth, TlsSettings? tls, RegionSet regions)
     {
         // On the developer's own machine the console may show the conflicting states too (the auditor role).
         var token = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole, HauntPolicies.AuditorRole], TimeSpan.FromHours(12));
-        Console.WriteLine($"Sync console: {SiloEndpoints.DefaultFor(KnownRegions.Osaka).ApiUrl(tls is not null)}/?access_token={token}");
-        Console.WriteLine($"  (the same page in every region: {string.Join(", ", KnownRegions.All.Skip(1).Select(r => SiloEndpoints.DefaultFor(r).ApiUrl(tls is not null) + "/"))}; " +
+        Console.WriteLine($"Sync console: {SiloEndpoints.DefaultFor(regions.All[0], regions: regions).ApiUrl(tls is not null)}/?access_token={token}");
+        Console.WriteLine($"  (the same page in every region: {string.Join(", ", regions.All.Skip(1).Select(r => SiloEndpoints.DefaultFor(r, regions: regions).ApiUrl(tls is not null) + "/"))}; " +
             "ready once the regions below are up)");
     }
 
     /// <summary>Every HTTP endpoint but the liveness probe wants a token: two to start with, and how to get more.</summary>
-    private static void PrintTokens(AuthSettings auth, string data, TlsSettings? tls)
+    private static void PrintTokens(AuthSettings auth, string data, TlsSettings? tls, RegionSet regions)
     {
         var lifetime = TimeSpan.FromHours(12);
         var user = TokenIssuer.Mint(auth, "alice", [], lifetime);
         var op = TokenIssuer.Mint(auth, "operator", [HauntPolicies.OperatorRole], lifetime);
-        var osaka = SiloEndpoints.DefaultFor(KnownRegions.Osaka).ApiUrl(tls is not null);
+        var first = SiloEndpoints.DefaultFor(regions.All[0], regions: regions).ApiUrl(tls is not null);
         Console.WriteLine($"Tokens (valid 12 h; more: dotnet run --project src/Haunt.Silo -- token --user <name> [--role operator] --data {data}):");
         Console.WriteLine($"  alice (trades her own portfolios): {user}");
         Console.WriteLine($"  operator (sync API, reconcile, dashboard, API reference): {op}");
-        Console.WriteLine($"  e.g. curl {(tls is null ? "" : $"--cacert {tls.Authority} ")}-H \"Authorization: Bearer <token>\" {osaka}/api/sync/health   " +
-            $"dashboard in a browser: {osaka}/dashboard/?access_token=<operator token>");
+        Console.WriteLine($"  e.g. curl {(tls is null ? "" : $"--cacert {tls.Authority} ")}-H \"Authorization: Bearer <token>\" {first}/api/sync/health   " +
+            $"dashboard in a browser: {first}/dashboard/?access_token=<operator token>");
     }
 
-    private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(RegionApis apis) =>
-        await Task.WhenAll(KnownRegions.All.Select(r => apis.SnapshotAsync(r)));
+    private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(RegionApis apis, RegionSet regions) =>
+        await Task.WhenAll(regions.All.Select(r => apis.SnapshotAsync(r)));
 
     private static bool Converged(IReadOnlyList<RegionSnapshot> snapshots) =>
         snapshots.All(s => s.Up && s.BacklogRows == 0 && s.Entities > 0) && snapshots.Select(s => s.Digest).Distinct().Count() == 1;
 
-    private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(RegionApis apis, TimeSpan timeout)
+    private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(RegionApis apis, RegionSet regions, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var snapshots = await SnapshotAsync(apis);
+            var snapshots = await SnapshotAsync(apis, regions);
             if (Converged(snapshots) || deadline.Elapsed > timeout)
             {
                 return snapshots;
@@ -150,9 +159,10 @@ public static class UpCommand
     {
         Console.WriteLine($"Stopped. {snapshots.Sum(s => s.LocalWrites)} local writes in the regions, {orders} of them bot orders ({refused} orders refused by trading rules " +
             $"or by a region that was down). Converged: {(converged ? "yes" : "NO")}.");
+        var width = snapshots.Max(s => s.Region.Length);
         foreach (var s in snapshots)
         {
-            Console.WriteLine($"  {s.Region,-6} entities {s.Entities,7}  digest {(s.Up ? s.Digest[..16] : "(down)")}  conflicts {s.Conflicts}  {LiveView.Silos(s)}");
+            Console.WriteLine($"  {s.Region.PadRight(width)} entities {s.Entities,7}  digest {(s.Up ? s.Digest[..16] : "(down)")}  conflicts {s.Conflicts}  {LiveView.Silos(s)}");
         }
 
         if (json)

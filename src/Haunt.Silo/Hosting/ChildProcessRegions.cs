@@ -4,32 +4,35 @@ using System.Reflection;
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as `silo` child processes (<paramref name="silosPerRegion"/> per region), each region its
+/// The regions of <paramref name="regions"/> (default osaka, seoul and nyc) as `silo` child processes (<paramref name="silosPerRegion"/> per region), each region its
 /// own cluster (its own SQLite cluster file, or given a PostgreSQL connection string its own schemas in that
 /// database), joined by their peer links on loopback; every silo is told every gateway of the other regions, each
 /// region's first silo runs the background <paramref name="load"/> (Haunt:Load), and with <paramref name="tls"/>
 /// each silo gets the development CA's certificate of its region. Children stop when their stdin closes, so they
 /// never outlive `up`, even if it is killed.
 /// </summary>
-public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1, bool tls = false, Trading.Load.LoadOptions? load = null) : IRegionHost
+public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1, bool tls = false, Trading.Load.LoadOptions? load = null,
+    RegionSet? regions = null) : IRegionHost
 {
+    private readonly RegionSet _regions = regions ?? RegionSet.Default;
+
     private readonly List<Process> _children = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(dataDirectory);
-        foreach (var region in KnownRegions.All)
+        foreach (var region in _regions.All)
         {
             ForgetEarlierMembers(region);
         }
 
-        foreach (var region in KnownRegions.All)
+        foreach (var region in _regions.All)
         {
             for (var index = 0; index < silosPerRegion; index++)
             {
                 var child = await StartChildAsync(region, index, cancellationToken);
                 _children.Add(child);
-                var endpoints = SiloEndpoints.DefaultFor(region, index: index);
+                var endpoints = SiloEndpoints.DefaultFor(region, index: index, regions: _regions);
                 var api = endpoints.ApiUrl(tls);
                 Console.WriteLine($"{region,-6} silo {index} up (pid {child.Id}, cluster {RegionCluster.IdOf(region)}, silo port {endpoints.SiloPort}): API {api}/api/sync/health  " +
                     $"OpenAPI UI {api}/scalar/  dashboard {api}/dashboard/  log {LogPath(region, index)}");
@@ -38,14 +41,15 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 
         Console.WriteLine($"To restart a silo you killed: dotnet run --project src/Haunt.Silo -- silo --region <region>{(silosPerRegion > 1 ? " --silo-index <n> --fast-failure-detection" : "")} --data {dataDirectory} --development" +
             (postgres is null ? "" : $" --cluster-postgres \"{postgres}\" --store-postgres \"{postgres}\"") +
-            (silosPerRegion > 1 ? $" (and Haunt__Peers__<other region>=<its gateways> as `up` set them: {Gateways(KnownRegions.Osaka)} for osaka)" : "") +
+            (_regions.Count != RegionSet.Default.Count || !_regions.All.SequenceEqual(RegionSet.Default.All) ? $" (and Haunt__Regions={string.Join(',', _regions.All)})" : "") +
+            (silosPerRegion > 1 ? $" (and Haunt__Peers__<other region>=<its gateways> as `up` set them: {Gateways(_regions.Primary)} for {_regions.Primary})" : "") +
             (tls ? $" (and Haunt__Tls__Certificate, Haunt__Tls__Key, Haunt__Tls__Authority: the region's files in {Path.Combine(dataDirectory, "tls")})" : ""));
     }
 
     private string LogPath(string region, int index) => Path.Combine(dataDirectory, index == 0 ? $"{region}.log" : $"{region}-{index}.log");
 
     /// <summary>A region's gateways as the peer setting lists them.</summary>
-    private string Gateways(string region) => string.Join(',', PeerAddresses.LoopbackGateways(region, silos: silosPerRegion));
+    private string Gateways(string region) => string.Join(',', PeerAddresses.LoopbackGateways(region, silos: silosPerRegion, regions: _regions));
 
     /// <summary>`up` owns these clusters: membership rows of an earlier run would only slow the start.</summary>
     private void ForgetEarlierMembers(string region)
@@ -82,7 +86,9 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var peer in KnownRegions.PeersOf(region))
+        start.Environment["Haunt__Regions"] = string.Join(',', _regions.All);
+        start.Environment["Haunt__PrimaryRegion"] = _regions.Primary;
+        foreach (var peer in _regions.PeersOf(region))
         {
             start.Environment[$"Haunt__Peers__{peer}"] = Gateways(peer);
         }

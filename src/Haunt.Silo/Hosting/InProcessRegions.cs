@@ -1,25 +1,27 @@
 namespace Haunt.Silo.Hosting;
 
 /// <summary>
-/// osaka, seoul and nyc as clusters of <paramref name="silosPerRegion"/> silos inside this process (Orleans
+/// The regions of <paramref name="regions"/> (default osaka, seoul and nyc) as clusters of <paramref name="silosPerRegion"/> silos inside this process (Orleans
 /// development clustering, the region's first silo its primary), joined by their peer links on loopback, their
 /// stores in SQLite files or, given a connection string, in PostgreSQL schemas; each region's first silo runs
 /// the background <paramref name="load"/> (Haunt:Load), with <paramref name="tls"/> the development CA's certificate of its region.
 /// </summary>
 public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1,
-    bool tls = false, Trading.Load.LoadOptions? load = null) : IRegionHost
+    bool tls = false, Trading.Load.LoadOptions? load = null, RegionSet? regions = null) : IRegionHost
 {
+    private readonly RegionSet _regions = regions ?? RegionSet.Default;
+
     private readonly List<(string Region, WebApplication App)> _silos = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var region in KnownRegions.All)
+        foreach (var region in _regions.All)
         {
             for (var index = 0; index < silosPerRegion; index++)
             {
-                var endpoints = SiloEndpoints.DefaultFor(region, index: index);
-                var settings = LocalSiloSettings.For(region, dataDirectory, endpoints, clusterKey, PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion), auth,
-                    primarySiloPort: SiloEndpoints.DefaultFor(region).SiloPort).WithTls(tls ? Security.DevelopmentCertificates.LoadOrCreate(dataDirectory, region) : null);
+                var endpoints = SiloEndpoints.DefaultFor(region, index: index, regions: _regions);
+                var settings = LocalSiloSettings.For(region, dataDirectory, endpoints, clusterKey, PeerAddresses.Loopback(region, silosPerRegion: silosPerRegion, regions: _regions), auth,
+                    primarySiloPort: SiloEndpoints.DefaultFor(region, regions: _regions).SiloPort, regions: _regions).WithTls(tls ? Security.DevelopmentCertificates.LoadOrCreate(dataDirectory, region) : null);
                 settings["Haunt:StorePostgres"] = postgres;
                 settings["Haunt:FastFailureDetection"] = silosPerRegion > 1 ? "true" : null;
                 if (index == 0 && load is not null)

@@ -12,11 +12,13 @@ namespace Haunt.Silo.Hosting;
 public static class LocalSiloSettings
 {
     public static Dictionary<string, string?> For(string region, string dataDirectory, SiloEndpoints endpoints, string clusterKey,
-        IReadOnlyDictionary<string, IReadOnlyList<IPEndPoint>> peers, AuthSettings auth, int primarySiloPort = 0)
+        IReadOnlyDictionary<string, IReadOnlyList<IPEndPoint>> peers, AuthSettings auth, int primarySiloPort = 0, RegionSet? regions = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["Haunt:Region"] = region,
+            ["Haunt:Regions"] = regions is null ? null : string.Join(',', regions.All),
+            ["Haunt:PrimaryRegion"] = regions?.Primary,
             ["Haunt:DataDirectory"] = dataDirectory,
             ["Haunt:Clustering"] = nameof(ClusterMode.Localhost),
             ["Haunt:PrimarySiloPort"] = Number(primarySiloPort),

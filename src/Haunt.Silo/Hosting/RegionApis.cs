@@ -10,12 +10,12 @@ public sealed class RegionApis : IDisposable
 {
     private readonly Dictionary<string, List<(string Address, HttpClient Api)>> _silos = [];
 
-    public RegionApis(AuthSettings auth, LinkTls? tls, int silosPerRegion)
+    public RegionApis(AuthSettings auth, LinkTls? tls, int silosPerRegion, RegionSet regions)
     {
         var token = TokenIssuer.Mint(auth, "up", [HauntPolicies.OperatorRole], TimeSpan.FromDays(1));
-        foreach (var region in KnownRegions.All)
+        foreach (var region in regions.All)
         {
-            _silos[region] = [.. Enumerable.Range(0, silosPerRegion).Select(index => SiloEndpoints.DefaultFor(region, index: index)).Select(endpoints =>
+            _silos[region] = [.. Enumerable.Range(0, silosPerRegion).Select(index => SiloEndpoints.DefaultFor(region, index: index, regions: regions)).Select(endpoints =>
                 // A silo that was killed answers nothing: the live view moves on to the next silo of the region within 3 s.
                 ($"127.0.0.1:{endpoints.SiloPort}", Client(endpoints.ApiUrl(tls is not null), token, tls, TimeSpan.FromSeconds(3))))];
         }

@@ -1,6 +1,4 @@
 // The sync console: reads only /api/sync/* of the silo that served it, every 2 s. Plain module, no framework, no CDN.
-const REGIONS = ['osaka', 'seoul', 'nyc'];
-const POSITIONS = { osaka: [200, 40], seoul: [340, 210], nyc: [60, 210] };
 const WINDOW_MS = 10 * 60 * 1000;
 const state = { token: sessionStorage.getItem('haunt-token'), lag: {}, writes: {}, rate: {}, since: {}, conflicts: [], selected: null, overview: null, entities: null };
 
@@ -35,7 +33,17 @@ const fmt = (n, digits = 0) => Number(n).toLocaleString('en-US', { maximumFracti
 const bytes = (n) => (n >= 1 << 20 ? `${fmt(n / (1 << 20), 1)} MB` : n >= 1024 ? `${fmt(n / 1024, 1)} KB` : `${n} B`);
 const clock = (ms) => new Date(ms).toLocaleTimeString('en-GB');
 
-function drawMap(links) {
+/** The regions on an ellipse in the map's 400×260 box, the first at the top, in rank order clockwise (2–16 fit). */
+function positions(regions) {
+  return Object.fromEntries(regions.map((r, i) => {
+    const angle = -Math.PI / 2 + (2 * Math.PI * i) / regions.length;
+    return [r, [200 + 150 * Math.cos(angle), 130 + 95 * Math.sin(angle)].map((v) => Math.round(v))];
+  }));
+}
+
+function drawMap(regions, links) {
+  const at = positions(regions);
+  const radius = regions.length <= 6 ? 30 : 16;
   const linkGroup = document.getElementById('links');
   const list = document.getElementById('link-list');
   linkGroup.replaceChildren();
@@ -44,16 +52,16 @@ function drawMap(links) {
     const key = `${link.a}-${link.b}`;
     if (state.since[key]?.state !== link.state) state.since[key] = { state: link.state, at: Date.now() };
     const since = link.unreachableSince ? Date.parse(link.unreachableSince) : state.since[key].at;
-    const [x1, y1] = POSITIONS[link.a];
-    const [x2, y2] = POSITIONS[link.b];
+    const [x1, y1] = at[link.a];
+    const [x2, y2] = at[link.b];
     linkGroup.append(el('line', { svg: true, x1, y1, x2, y2, 'data-link': key, 'data-state': link.state }));
     list.append(el('li', { 'data-link': key, 'data-state': link.state },
       `${link.a} ↔ ${link.b} `, el('span', { class: 'badge' }, link.state), el('span', { class: 'muted' }, ` since ${clock(since)}`)));
   }
   const nodes = document.getElementById('nodes');
-  nodes.replaceChildren(...REGIONS.map((r) => {
-    const [x, y] = POSITIONS[r];
-    return el('g', { svg: true }, el('circle', { svg: true, cx: x, cy: y, r: 30 }), el('text', { svg: true, x, y: y + 5 }, r));
+  nodes.replaceChildren(...regions.map((r) => {
+    const [x, y] = at[r];
+    return el('g', { svg: true }, el('circle', { svg: true, cx: x, cy: y, r: radius }), el('text', { svg: true, x, y: y + 5 }, r));
   }));
 }
 
@@ -128,7 +136,7 @@ async function refreshOverview() {
   state.overview = overview;
   record(overview);
   document.getElementById('answered').textContent = `answered by ${overview.answeredBy} at ${clock(overview.atMs)}`;
-  drawMap(overview.links);
+  drawMap(overview.regions.map((r) => r.region), overview.links);
   drawRegions(overview);
 }
 
