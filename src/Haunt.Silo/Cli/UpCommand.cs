@@ -151,7 +151,9 @@ public static class UpCommand
                 return snapshots;
             }
 
-            await Task.Delay(200);
+            // Two sync API reads per region per look: once a second stays inside the operator's rate limit
+            // (Haunt:RateLimits:SyncPerUser, 3/s), which five looks a second ran past, so every look then got 429s.
+            await Task.Delay(1000);
         }
     }
 

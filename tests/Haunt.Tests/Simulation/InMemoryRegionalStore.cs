@@ -8,12 +8,15 @@ namespace Haunt.Tests.Simulation;
 /// than the one it replaces (versions only go up, nothing comes back without a newer version), and a
 /// received change never replaces a state with an equal vector (duplicates apply once).
 /// </summary>
-public sealed partial class InMemoryRegionalStore(string region, Func<long> nowMs) : IRegionalStore
+public sealed partial class InMemoryRegionalStore(string region, Func<long> nowMs, RegionSet? regions = null) : IRegionalStore
 {
+    /// <summary>The deployment's regions (default osaka, seoul, nyc): this one queues every change for the others.</summary>
+    public RegionSet Regions { get; } = regions ?? RegionSet.Default;
+
     private const int MaxApplyAttempts = 16;
     private readonly Dictionary<(EntityType Type, string Id), EntityState> _rows = [];
     private readonly SortedDictionary<long, (int Priority, OutboxRow Row, HashSet<string> Pending, long CommittedAt)> _outbox = [];
-    private readonly Dictionary<string, PeerState> _peers = KnownRegions.PeersOf(region).ToDictionary(p => p, p => new PeerState(p, 0, null, false, 0, 0));
+    private readonly Dictionary<string, PeerState> _peers = (regions ?? RegionSet.Default).PeersOf(region).ToDictionary(p => p, p => new PeerState(p, 0, null, false, 0, 0));
     private readonly List<ConflictRecord> _conflicts = [];
     private readonly HashSet<(EntityType, string, string)> _pairs = [];
     private readonly Dictionary<(EntityType Type, string Id), VersionVector> _tombstones = [];
@@ -25,7 +28,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
 
     public string Location => "memory";
 
-    public string Region { get; } = KnownRegions.Require(region);
+    public string Region { get; } = (regions ?? RegionSet.Default).Require(region);
 
     /// <summary>Invariant violations seen while running (empty when the product behaved).</summary>
     public List<string> Violations { get; } = [];
@@ -57,7 +60,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             var seq = ++_seq;
             var json = StateJson.Serialize(write.State);
             var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now), json.Length);
-            _outbox[seq] = (write.State.Type.Info().Priority, row, KnownRegions.PeersOf(Region).ToHashSet(), now);
+            _outbox[seq] = (write.State.Type.Info().Priority, row, Regions.PeersOf(Region).ToHashSet(), now);
         }
 
         RaiseOutboxAppended();

@@ -28,24 +28,41 @@ public sealed partial class SimulatedCluster : IDisposable
     private int _restarts;
     private int _periodicRounds;
 
-    public SimulatedCluster(int seed, SyncOptions? options = null)
+    public SimulatedCluster(int seed, SyncOptions? options = null, RegionSet? regions = null)
     {
         Seed = seed;
+        Regions = regions ?? RegionSet.Default;
+        Writers = Regions.All;
         _random = new Random(seed);
         _options = options ?? DefaultOptions();
-        _network = new SimulatedNetwork(_time, _random);
-        foreach (var region in KnownRegions.All)
+        _network = new SimulatedNetwork(_time, _random, Regions);
+        foreach (var region in Regions.All)
         {
             // Each region's clock is off by up to ±50 ms: the hybrid clock, not the wall clock, orders writes.
             var clock = new HybridLogicalClock(new SkewedTime(_time, TimeSpan.FromMilliseconds(_random.Next(-50, 51))));
-            var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds());
-            var node = new Node(store, new LocalStates(SiloOf(region), clock), new SyncMetrics(SiloOf(region), _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock);
+            var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds(), Regions);
+            var node = new Node(store, new LocalStates(Silo(region), clock), new SyncMetrics(Silo(region), _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock);
             _nodes[region] = node;
             Restart(node);
         }
     }
 
     public int Seed { get; }
+
+    /// <summary>The simulated deployment's regions (default osaka, seoul, nyc).</summary>
+    public RegionSet Regions { get; }
+
+    private SiloRegion Silo(string region) => new(region, Regions);
+
+    /// <summary>
+    /// 2–5 regions, drawn from the seed: the schedules cover deployments of every size up to five, not only the default
+    /// three (the names past the default three are ones the first release never knew).
+    /// </summary>
+    public static RegionSet RegionsFor(int seed)
+    {
+        string[] names = ["osaka", "seoul", "nyc", "frankfurt", "sao-paulo"];
+        return new RegionSet(names.Take(2 + (int)((uint)seed % 4)));
+    }
 
     /// <summary>The simulated time now (what the regions' clocks read, give or take their skew).</summary>
     public DateTimeOffset Now => _time.Now;
@@ -77,7 +94,7 @@ public sealed partial class SimulatedCluster : IDisposable
     /// <summary>Each region's view of each peer (needs-snapshot, backlog), for diagnosing a failing seed.</summary>
     public IEnumerable<string> PeerStates() =>
         from node in _nodes.Values
-        from peer in KnownRegions.PeersOf(node.Store.Region)
+        from peer in Regions.PeersOf(node.Store.Region)
         select $"{node.Store.Region}->{peer}: {Wait(node.Store.PeerStateAsync(peer))}, backlog {Wait(node.Store.BacklogAsync(peer)).Rows}";
 
     /// <summary>How many entities <paramref name="a"/> holds in another version than <paramref name="b"/>, or lacks, or b lacks.</summary>
@@ -165,7 +182,7 @@ public sealed partial class SimulatedCluster : IDisposable
         {
             // A crash of the sync loop: in-flight batches and backoff state are lost, the store is durable.
             Advance(_random.Next(1000, 3000));
-            Restart(_nodes[KnownRegions.All[_random.Next(3)]]);
+            Restart(_nodes[Regions.All[_random.Next(Regions.Count)]]);
             _restarts++;
         }
         else if (roll < 97)
@@ -174,7 +191,7 @@ public sealed partial class SimulatedCluster : IDisposable
         }
         else
         {
-            Wait(_nodes[KnownRegions.All[_random.Next(3)]].Engine.StartRoundAsync());
+            Wait(_nodes[Regions.All[_random.Next(Regions.Count)]].Engine.StartRoundAsync());
         }
     }
 
@@ -192,7 +209,7 @@ public sealed partial class SimulatedCluster : IDisposable
 
             if (periodicRounds && round % 100 == 99)
             {
-                Wait(_nodes[KnownRegions.All[round / 100 % 3]].Engine.StartRoundAsync());
+                Wait(_nodes[Regions.All[round / 100 % Regions.Count]].Engine.StartRoundAsync());
                 _periodicRounds++;
             }
 
@@ -208,15 +225,15 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private bool Converged() =>
         _nodes.Values.Select(n => Wait(n.Store.DigestAsync()).Overall).Distinct().Count() == 1
-        && _nodes.Values.All(n => KnownRegions.PeersOf(n.Store.Region).All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
+        && _nodes.Values.All(n => Regions.PeersOf(n.Store.Region).All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
 
-    private string FinalDigest() => string.Join(",", KnownRegions.All.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
+    private string FinalDigest() => string.Join(",", Regions.All.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
 
     private void SampleBacklogs()
     {
         foreach (var node in _nodes.Values)
         {
-            foreach (var peer in KnownRegions.PeersOf(node.Store.Region))
+            foreach (var peer in Regions.PeersOf(node.Store.Region))
             {
                 _maxBacklog[peer] = Math.Max(_maxBacklog.GetValueOrDefault(peer), Wait(node.Store.BacklogAsync(peer)).Rows);
             }
@@ -225,8 +242,8 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private void ChangeFault()
     {
-        var from = KnownRegions.All[_random.Next(3)];
-        var to = KnownRegions.PeersOf(from).ElementAt(_random.Next(2));
+        var from = Regions.All[_random.Next(Regions.Count)];
+        var to = Regions.PeersOf(from).ElementAt(_random.Next(Regions.Count - 1));
         _faults++;
         _network.Set(from, to, _random.Next(7) switch
         {
@@ -243,7 +260,7 @@ public sealed partial class SimulatedCluster : IDisposable
     private void Restart(Node node)
     {
         var region = node.Store.Region;
-        node.Engine = new SyncEngine(SiloOf(region), node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
+        node.Engine = new SyncEngine(Silo(region), node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
             NullLogger.Instance, new Random(_random.Next()), states => Refresh(node, states));
     }
 
@@ -264,7 +281,7 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private void Each(Func<SyncEngine, Task> tick)
     {
-        foreach (var region in KnownRegions.All)
+        foreach (var region in Regions.All)
         {
             Wait(tick(_nodes[region].Engine));
         }

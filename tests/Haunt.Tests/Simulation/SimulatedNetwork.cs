@@ -14,7 +14,7 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 /// The network between the simulated regions: every message is queued with a delivery time; faults per pair
 /// (cut, drop, duplicate, delay and so reorder, corrupt) are drawn from the schedule's seeded random.
 /// </summary>
-public sealed class SimulatedNetwork(ManualTime time, Random random)
+public sealed class SimulatedNetwork(ManualTime time, Random random, RegionSet regions)
 {
     private readonly PriorityQueue<SyncMessage, (long At, long Order)> _queue = new();
     private readonly Dictionary<(string, string), LinkFault> _faults = [];
@@ -50,10 +50,10 @@ public sealed class SimulatedNetwork(ManualTime time, Random random)
     /// <summary>Drops every message that matches, from now on (a scripted loss that <see cref="HealAll"/> does not heal).</summary>
     public void DropAlways(Func<SyncMessage, bool> match) => _dropAlways.Add(match);
 
-    /// <summary>Cuts a region off from both peers, both ways.</summary>
+    /// <summary>Cuts a region off from every peer, both ways.</summary>
     public void Isolate(string region)
     {
-        foreach (var peer in KnownRegions.PeersOf(region))
+        foreach (var peer in regions.PeersOf(region))
         {
             Set(region, peer, LinkFault.Severed);
             Set(peer, region, LinkFault.Severed);

@@ -13,7 +13,7 @@ public sealed partial class SimulatedCluster
     private int _deletes;
 
     /// <summary>The regions that take writes (all by default; a scripted schedule may narrow it).</summary>
-    public IReadOnlyCollection<string> Writers { get; set; } = KnownRegions.All;
+    public IReadOnlyCollection<string> Writers { get; set; }
 
     private int _mismatches;
 
@@ -58,7 +58,7 @@ public sealed partial class SimulatedCluster
 
         // Strong entities are written in their home region only (the product forwards writes there).
         var strong = type.Info().Consistency == Consistency.Strong;
-        var region = strong ? home : KnownRegions.All[_random.Next(3)];
+        var region = strong ? home : Regions.All[_random.Next(Regions.Count)];
         if (!Writers.Contains(region))
         {
             return;
@@ -119,7 +119,7 @@ public sealed partial class SimulatedCluster
     /// </summary>
     private (EntityType Type, string Id, string Home) PickEntity()
     {
-        var home = KnownRegions.All[_random.Next(3)];
+        var home = Regions.All[_random.Next(Regions.Count)];
         return _random.Next(5) switch
         {
             0 => (EntityType.Profile, $"profile-{_random.Next(4)}", home),
@@ -130,7 +130,7 @@ public sealed partial class SimulatedCluster
         };
     }
 
-    private static (EntityType, string, string) PortfolioIn(int n) => (EntityType.Portfolio, $"portfolio-{n}", KnownRegions.All[n]);
+    private (EntityType, string, string) PortfolioIn(int n) => (EntityType.Portfolio, $"portfolio-{n}", Regions.All[n % Regions.Count]);
 
     private IEntity Value(EntityType type, string id) => type switch
     {

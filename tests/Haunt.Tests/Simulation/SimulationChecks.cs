@@ -15,7 +15,7 @@ public sealed partial class SimulatedCluster
         lost = 0;
         foreach (var ((type, id), writes) in _acked)
         {
-            var states = KnownRegions.All.Select(r => (Region: r, State: _nodes[r].Store.Rows.GetValueOrDefault((type, id)))).ToList();
+            var states = Regions.All.Select(r => (Region: r, State: _nodes[r].Store.Rows.GetValueOrDefault((type, id)))).ToList();
             foreach (var (region, state) in states)
             {
                 var missing = writes.Where(w => state is null || state.Vector.Compare(w.State.Vector) is not (VectorOrder.Newer or VectorOrder.Equal)).ToList();
@@ -23,7 +23,7 @@ public sealed partial class SimulatedCluster
                 violations.AddRange(missing.Select(w => $"{type} {id}: the write {w.State.Vector} acknowledged in {w.Region} is missing in {region} (holds {state?.Vector})"));
 
                 // Exactly once: a region's counter counts its acknowledged writes, no more (doubled), no fewer (lost).
-                foreach (var writer in KnownRegions.All)
+                foreach (var writer in Regions.All)
                 {
                     var count = writes.Count(w => w.Region == writer);
                     if ((state?.Vector.Get(writer) ?? 0) != count)
