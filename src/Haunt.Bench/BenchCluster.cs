@@ -21,13 +21,17 @@ public sealed class BenchCluster : IAsyncDisposable
     {
     }
 
-    public IReadOnlyCollection<string> Regions => _silos.Keys;
+    private RegionSet _set = RegionSet.Default;
+
+    /// <summary>The cluster's regions in rank order.</summary>
+    public IReadOnlyList<string> Regions => _set.All;
 
     /// <param name="replicate">False: the write path alone (<see cref="UnsentOutbox"/>), for the "replication off" phase.</param>
     public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null,
         int? window = null, int silosPerRegion = 1)
     {
-        var cluster = new BenchCluster { _adminPostgres = postgres };
+        var set = new RegionSet([.. regions]);
+        var cluster = new BenchCluster { _adminPostgres = postgres, _set = set };
         Directory.CreateDirectory(folder);
         string? store = null;
         if (postgres is not null)
@@ -41,12 +45,13 @@ public sealed class BenchCluster : IAsyncDisposable
         // The benchmark drives grains; only the operator-load phase calls the silos' APIs, with tokens signed by this key.
         var auth = new Haunt.Silo.Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
         (cluster._auth, cluster._portOffset) = (auth, portOffset);
-        foreach (var region in regions)
+        foreach (var region in set.All)
         {
             for (var index = 0; index < silosPerRegion; index++)
             {
-                var settings = LocalSiloSettings.For(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index), key,
-                    PeerAddresses.Loopback(region, portOffset, silosPerRegion), auth, primarySiloPort: SiloEndpoints.DefaultFor(region, portOffset).SiloPort);
+                var settings = LocalSiloSettings.For(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index, set), key,
+                    PeerAddresses.Loopback(region, portOffset, silosPerRegion, set), auth, primarySiloPort: SiloEndpoints.DefaultFor(region, portOffset, regions: set).SiloPort,
+                    regions: set);
                 settings["Logging:LogLevel:Default"] = nameof(LogLevel.Error);
                 settings["Haunt:Sync:MaxBatchesInFlight"] = window?.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 settings["Haunt:StorePostgres"] = store;
@@ -78,7 +83,7 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>An HTTP client of a region's first silo's API as operator <paramref name="user"/>.</summary>
     public HttpClient OperatorApi(string region, string user)
     {
-        var http = new HttpClient { BaseAddress = new Uri(SiloEndpoints.DefaultFor(region, _portOffset).HttpUrl) };
+        var http = new HttpClient { BaseAddress = new Uri(SiloEndpoints.DefaultFor(region, _portOffset, regions: _set).HttpUrl) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
             Haunt.Silo.Security.TokenIssuer.Mint(_auth, user, [Haunt.Silo.Security.HauntPolicies.OperatorRole], TimeSpan.FromHours(1)));
         return http;
@@ -124,7 +129,7 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             var name = app.Services.GetRequiredService<SiloRegion>().Name;
             var faults = app.Services.GetRequiredService<LinkFaults>();
-            foreach (var peer in KnownRegions.PeersOf(name).Where(p => name == region || p == region))
+            foreach (var peer in _set.PeersOf(name).Where(p => name == region || p == region))
             {
                 if (cut)
                 {
@@ -143,7 +148,7 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         foreach (var region in Regions)
         {
-            foreach (var peer in KnownRegions.PeersOf(region))
+            foreach (var peer in _set.PeersOf(region))
             {
                 if ((await Store(region).BacklogAsync(peer)).Rows > 0)
                 {

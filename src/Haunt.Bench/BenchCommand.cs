@@ -21,15 +21,44 @@ public static class BenchCommand
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
         var window = new Option<int?>("--window") { Description = "Batches in flight per peer (default: the product's, 64); 1 shows what a stop-and-wait link does." };
         var entities = new Option<int>("--entities") { Description = "Entities per region in the operator-load phase.", DefaultValueFactory = _ => 100_000 };
-        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.") { json, cut, seconds, only, writers, lagRate, postgres, window, entities };
-        command.SetAction((parse, _) => RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
-            parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
-            parse.GetValue(lagRate), parse.GetValue(postgres), parse.GetValue(window), parse.GetValue(entities)));
+        var regions = new Option<string?>("--regions") { Description = "The regions to measure, in rank order, comma-separated (default osaka,seoul,nyc)." };
+        regions.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } list && RegionSet.Problem(list.Split(',', StringSplitOptions.TrimEntries), null) is { } problem)
+            {
+                r.AddError($"--regions: {problem}");
+            }
+        });
+        var delays = new Option<string[]>("--delay")
+        {
+            Description = "One-way delay of a link in the slow-link phase, \"a,b=ms\" (repeatable; default osaka,seoul=15 osaka,nyc=85 seoul,nyc=80; a pair not named: 50 ms).",
+            DefaultValueFactory = _ => SlowLinkPhase.DefaultDelays,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        delays.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string[]>()?.FirstOrDefault(d => !SlowLinkPhase.IsDelay(d)) is { } bad)
+            {
+                r.AddError($"--delay: '{bad}' is not \"a,b=ms\".");
+            }
+        });
+        var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.")
+        {
+            json, cut, seconds, only, writers, lagRate, postgres, window, entities, regions, delays,
+        };
+        command.SetAction((parse, _) =>
+        {
+            var set = parse.GetValue(regions) is { } list ? new RegionSet(list.Split(',', StringSplitOptions.TrimEntries)) : RegionSet.Default;
+            return RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
+                parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
+                parse.GetValue(lagRate), parse.GetValue(postgres), parse.GetValue(window), parse.GetValue(entities),
+                set, SlowLinkPhase.DelaysFor(set.All, parse.GetValue(delays) ?? SlowLinkPhase.DefaultDelays));
+        });
         return command;
     }
 
     private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres, int? window,
-        int entities)
+        int entities, RegionSet regions, IReadOnlyDictionary<(string A, string B), TimeSpan> delays)
     {
         bool Runs(string phaseName) => only is null || only.Contains(phaseName);
         var folder = Path.Combine(Path.GetTempPath(), "haunt-bench-" + Guid.NewGuid().ToString("N"));
@@ -51,7 +80,7 @@ public static class BenchCommand
             if (Runs("unreplicated"))
             {
                 Log("2/7 Haunt write path, one region, replication off (the bench's outbox seam: rows written, none sent)");
-                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [KnownRegions.Osaka], replicate: false, portOffset: 20, postgres);
+                await using var single = await BenchCluster.StartAsync(Path.Combine(folder, "single"), [regions.All[0]], replicate: false, portOffset: 20, postgres);
                 var load = new LoadDriver(single);
                 var clock = Stopwatch.StartNew();
                 await load.ClosedLoopAsync(writers, phase);
@@ -61,15 +90,15 @@ public static class BenchCommand
             if (Runs("twosilos"))
             {
                 Log("2b/7 replicated with two silos per region (each silo its own store writer on the region's store), counted until all applied");
-                await using var twoSilos = await BenchCluster.StartAsync(Path.Combine(folder, "two-silos"), KnownRegions.All, replicate: true, portOffset: 40, postgres, window,
+                await using var twoSilos = await BenchCluster.StartAsync(Path.Combine(folder, "two-silos"), regions.All, replicate: true, portOffset: 40, postgres, window,
                     silosPerRegion: 2);
                 results.TwoSilosReplicatedChangesPerSecond = await ReplicatedThroughputAsync(twoSilos, writers, phase);
             }
 
-            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), KnownRegions.All, replicate: true, portOffset: 30, postgres, window);
+            await using var cluster = await BenchCluster.StartAsync(Path.Combine(folder, "three"), regions.All, replicate: true, portOffset: 30, postgres, window);
             if (Runs("replicated"))
             {
-                Log("3/7 replicated: writes in all three regions, counted until every region applied everything");
+                Log($"3/7 replicated: writes in all {regions.Count} regions, counted until every region applied everything");
                 results.ReplicatedChangesPerSecond = await ReplicatedThroughputAsync(cluster, writers, phase);
             }
 
@@ -89,18 +118,18 @@ public static class BenchCommand
 
             if (Runs("slowlink"))
             {
-                Log("5/7 slow links: one-way delay 15 ms osaka–seoul, 85 ms osaka–nyc, 80 ms seoul–nyc (at the link seam)");
-                results.SlowLink = await SlowLinkPhase.MeasureAsync(cluster, lag, writers, phase);
+                Log($"5/7 slow links: one-way delay {string.Join(", ", delays.Select(d => $"{d.Value.TotalMilliseconds:0} ms {d.Key.A}–{d.Key.B}"))} (at the link seam)");
+                results.SlowLink = await SlowLinkPhase.MeasureAsync(cluster, lag, writers, phase, delays);
             }
 
             Log("6/7 bytes on the wire per change");
-            var sent = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesSent));
-            results.WireBytesPerChange = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
-            results.PayloadBytesPerChange = KnownRegions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
+            var sent = regions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesSent));
+            results.WireBytesPerChange = regions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).BytesSent)) / (double)Math.Max(1, sent);
+            results.PayloadBytesPerChange = regions.All.Sum(r => Interlocked.Read(ref cluster.Metrics(r).PayloadBytesSent)) / (double)Math.Max(1, sent);
 
             if (Runs("cut"))
             {
-                Log($"7/7 catch-up: nyc cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
+                Log($"7/7 catch-up: {regions.All[^1]} cut off for {cutSeconds / 2} s, then {cutSeconds} s, under 2,000 writes/s");
                 results.CatchUpShort = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds / 2));
                 results.CatchUpLong = await CutAsync(cluster, TimeSpan.FromSeconds(cutSeconds));
             }
@@ -109,7 +138,7 @@ public static class BenchCommand
             {
                 Log($"8/8 operators: {entities:N0} entities per region, then throughput and lag at {lagRate} writes/s, quiet and with 4 operators per region hammering health, convergence, overview and reconcile");
                 results.LagRate = lagRate;
-                await using var big = await BenchCluster.StartAsync(Path.Combine(folder, "operators"), KnownRegions.All, replicate: true, portOffset: 50, postgres, window);
+                await using var big = await BenchCluster.StartAsync(Path.Combine(folder, "operators"), regions.All, replicate: true, portOffset: 50, postgres, window);
                 results.OperatorLoad = await OperatorLoadPhase.MeasureAsync(big, lag, writers, lagRate, phase, entities);
             }
 
@@ -124,7 +153,7 @@ public static class BenchCommand
         return 0;
     }
 
-    /// <summary>Changes per second written in all three regions, counted until every region applied everything.</summary>
+    /// <summary>Changes per second written in all the cluster's regions, counted until every region applied everything.</summary>
     internal static async Task<double> ReplicatedThroughputAsync(BenchCluster cluster, int writers, TimeSpan phase)
     {
         var load = new LoadDriver(cluster);
@@ -134,17 +163,19 @@ public static class BenchCommand
         return load.Written / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The cluster's last region cut off from all others for <paramref name="cut"/> under load, then how long it takes to catch up.</summary>
     private static async Task<CatchUp> CutAsync(BenchCluster cluster, TimeSpan cut)
     {
-        cluster.Cut(KnownRegions.Nyc, cut: true);
+        var (first, cutOff) = (cluster.Regions[0], cluster.Regions[^1]);
+        cluster.Cut(cutOff, cut: true);
         var load = new LoadDriver(cluster);
         await load.OpenLoopAsync(2000, cut);
         GC.Collect();
         var workingSetMb = Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
         var heapMb = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
-        var backlog = await cluster.Store(KnownRegions.Osaka).BacklogAsync(KnownRegions.Nyc);
+        var backlog = await cluster.Store(first).BacklogAsync(cutOff);
         var clock = Stopwatch.StartNew();
-        cluster.Cut(KnownRegions.Nyc, cut: false);
+        cluster.Cut(cutOff, cut: false);
         await BenchCluster.WaitAsync(cluster.ConvergedAsync, TimeSpan.FromMinutes(5));
         return new CatchUp(cut.TotalSeconds, load.Written, backlog.Rows, clock.Elapsed.TotalSeconds, workingSetMb, heapMb);
     }

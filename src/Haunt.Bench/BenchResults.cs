@@ -66,7 +66,7 @@ public sealed class BenchResults
             foreach (var (link, figures) in slow.LagByLink)
             {
                 var regions = link.Split('→');
-                var oneWay = SlowLinkPhase.DelayBetween(regions[0], regions[1]).TotalMilliseconds;
+                var oneWay = slow.OneWayDelayMs.GetValueOrDefault($"{regions[0]}–{regions[1]}", slow.OneWayDelayMs.GetValueOrDefault($"{regions[1]}–{regions[0]}"));
                 Row(string.Create(f, $"slow-link lag {link} at {slow.LagRate:N0} writes/s p50 / p95 / p99 (target p99 ≤ {oneWay + 50:0} ms)"), Lag(figures));
             }
         }
