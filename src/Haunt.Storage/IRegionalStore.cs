@@ -4,7 +4,7 @@ namespace Haunt.Storage;
 /// The durable copy of one region: entity tables plus the sync tables, by role (entities, outbox, sync ledger,
 /// operator queries). Writes are atomic with their outbox rows; remote batches apply in one transaction.
 /// </summary>
-public interface IRegionalStore : IEntityStore, IOutboxStore, ISyncLedger, IOperatorQueries, IAsyncDisposable
+public interface IRegionalStore : IEntityStore, IOutboxStore, ISyncLedger, IOperatorQueries, IMembershipStore, IAsyncDisposable
 {
     /// <summary>Where the store lives (a file, or a server, database and schema), for messages to operators.</summary>
     string Location { get; }

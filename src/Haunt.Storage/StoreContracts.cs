@@ -56,3 +56,6 @@ public sealed record PeerState(string Peer, long Watermark, long? LastAckAtMs, b
 
 /// <summary>A node_metrics row: one JSON document of the region's sync figures at a moment.</summary>
 public sealed record MetricsRow(long Id, string Region, long RecordedAtMs, string Metrics);
+
+/// <summary>The membership a region adopted, and whether it serves (false while it joins: it catches up before it answers).</summary>
+public sealed record StoredMembership(Membership Membership, bool Serving);

@@ -34,4 +34,8 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ReconcileAsync")]
     Task<ReconcileStarted> ReconcileAsync();
+
+    /// <summary>The membership this region holds: agreed version, regions, whether it serves, the change under way.</summary>
+    [Alias("GetMembershipAsync")]
+    Task<MembershipStatus> GetMembershipAsync();
 }

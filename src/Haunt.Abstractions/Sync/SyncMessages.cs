@@ -51,12 +51,18 @@ public sealed record BatchReject(
     [property: Id(0)] long BatchId,
     [property: Id(1)] string Reason) : SyncMessage(From, To);
 
+/// <summary>
+/// Where the sender stands: its watermark, its queue depth and the version of the membership it holds. A receiver
+/// that holds a newer version answers with it (<see cref="MembershipCommit"/>): a region cut off during a change, or
+/// one waiting to be admitted, learns it this way once the link works.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.Heartbeat")]
 public sealed record Heartbeat(
     string From,
     string To,
     [property: Id(0)] long Watermark,
-    [property: Id(1)] long QueueDepth) : SyncMessage(From, To);
+    [property: Id(1)] long QueueDepth,
+    [property: Id(2)] long MembershipVersion = 0) : SyncMessage(From, To);
 
 /// <summary>Asks a peer for its per-type, per-bucket digests of (id, version vector) (anti-entropy round start).</summary>
 [GenerateSerializer, Immutable, Alias("haunt.DigestRequest")]
@@ -79,7 +85,9 @@ public sealed record DigestResponse(
 /// that differ and, in <see cref="Held"/>, a fingerprint of every version it holds in them; the peer answers with its
 /// states the asker lacks or holds otherwise, and with a request naming, in <see cref="Ids"/>, those it wants of the
 /// asker's (empty when none: that request also tells the asker its round is done). A request with <see cref="Ids"/>
-/// is answered with exactly those states. With neither, the peer sends every state it holds in the buckets.
+/// is answered with exactly those states. With neither, the peer sends every state it holds in the buckets. The
+/// peer's answer sets <see cref="More"/> when it had more states for the asker than one response may carry: the
+/// round then caught the asker up only in part.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.RepairRequest")]
 public sealed record RepairRequest(
@@ -89,7 +97,8 @@ public sealed record RepairRequest(
     [property: Id(1)] IReadOnlyDictionary<Entities.EntityType, int[]> Buckets,
     [property: Id(2)] int BucketCount,
     [property: Id(3)] IReadOnlyDictionary<Entities.EntityType, IReadOnlyDictionary<string, long>>? Held = null,
-    [property: Id(4)] IReadOnlyDictionary<Entities.EntityType, string[]>? Ids = null) : SyncMessage(From, To);
+    [property: Id(4)] IReadOnlyDictionary<Entities.EntityType, string[]>? Ids = null,
+    [property: Id(5)] bool More = false) : SyncMessage(From, To);
 
 /// <summary>Full states asked for by a <see cref="RepairRequest"/>, as a signed, compressed batch applied like live changes.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.RepairResponse")]
@@ -115,3 +124,33 @@ public sealed record ConflictNotice(
     [property: Id(1)] string EntityId,
     [property: Id(2)] string Winner,
     [property: Id(3)] string Policy) : SyncMessage(From, To);
+
+/// <summary>
+/// Phase one of a membership change: the region an operator asked proposes <see cref="Proposed"/> (its own version
+/// plus one) to every region of its current version. Each accepts it only if it holds the version before it and has
+/// promised no other change.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("haunt.MembershipProposal")]
+public sealed record MembershipProposal(
+    string From,
+    string To,
+    [property: Id(0)] Regions.Membership Proposed) : SyncMessage(From, To);
+
+/// <summary>A region's answer to a <see cref="MembershipProposal"/> of <see cref="Version"/>: accepted, or refused and why.</summary>
+[GenerateSerializer, Immutable, Alias("haunt.MembershipVote")]
+public sealed record MembershipVote(
+    string From,
+    string To,
+    [property: Id(0)] long Version,
+    [property: Id(1)] bool Accepted,
+    [property: Id(2)] string Reason) : SyncMessage(From, To);
+
+/// <summary>
+/// An agreed membership: sent by the proposer once every region accepted, and by any region to a peer whose
+/// heartbeat shows an older version. Adopted when newer than the receiver's.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("haunt.MembershipCommit")]
+public sealed record MembershipCommit(
+    string From,
+    string To,
+    [property: Id(0)] Regions.Membership Agreed) : SyncMessage(From, To);

@@ -27,6 +27,9 @@ public sealed class PeerClients : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
         ? client
         : throw new ArgumentException($"'{region}' is not a peer of this region.", nameof(region));
 
+    /// <summary>The client into <paramref name="region"/>'s cluster, or null if this silo has none.</summary>
+    public PeerClient? Find(string region) => _clients.GetValueOrDefault(region);
+
     public void Participate(ISiloLifecycle lifecycle) => lifecycle.Subscribe(
         nameof(PeerClients),
         ServiceLifecycleStage.Active,

@@ -38,6 +38,7 @@ public sealed class SyncQueueGrain(
 
         _engine = new SyncEngine(silo, store, link, codec, metrics, clock, options.Value, log, Random.Shared,
             states => notifier.NotifyAsync(states));
+        await _engine.OpenMembershipAsync();
         Timer(_engine.FlushAllAsync, options.Value.FlushInterval);
         Timer(_engine.HeartbeatAsync, options.Value.HeartbeatInterval);
         Timer(_engine.RecordMetricsAsync, options.Value.MetricsInterval);
@@ -60,6 +61,8 @@ public sealed class SyncQueueGrain(
         var (round, coalesced) = await _engine.StartRequestedRoundAsync();
         return new ReconcileStarted(_engine.Region, round, [.. _engine.Peers], coalesced);
     }
+
+    public Task<MembershipStatus> GetMembershipAsync() => Task.FromResult(_engine.MembershipStatus());
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>
         reminderName == HauntNames.ReconcileReminder ? _engine.StartRoundAsync() : Task.CompletedTask;

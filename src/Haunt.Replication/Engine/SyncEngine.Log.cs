@@ -33,4 +33,16 @@ public sealed partial class SyncEngine
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a {Kind} routed {From}->{To} at {Region}")]
     private static partial void LogMisrouted(ILogger logger, string kind, string from, string to, string region);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Region} proposes membership {Membership}")]
+    private static partial void LogProposed(ILogger logger, string region, string membership);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Membership at {Region}: {Outcome}")]
+    private static partial void LogMembershipOutcome(ILogger logger, string region, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Region} joining: {Progress}")]
+    private static partial void LogJoin(ILogger logger, string region, string progress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Region}: Haunt:Regions lists {Configured}, but the agreed membership is {Agreed}; the agreed one holds (add or remove regions through the membership, not the configuration)")]
+    private static partial void LogConfiguredSetIgnored(ILogger logger, string region, string configured, string agreed);
 }

@@ -98,7 +98,13 @@ public sealed partial class SyncEngine
     {
         if (request.Ids is { } ids)
         {
-            // The peer's answer in a round of ours: what it wants of ours goes out, and the round is done.
+            // The peer's answer in a round of ours: what it wants of ours goes out, and the round is done (only in part
+            // if the peer had more to send than it could).
+            if (request.More)
+            {
+                _partial[request.From] = request.RoundId;
+            }
+
             foreach (var (type, wanted) in ids)
             {
                 await SendStatesAsync(request.From, request.RoundId, await _reconciler.StatesAsync(type, wanted ?? []));
@@ -115,10 +121,12 @@ public sealed partial class SyncEngine
 
         var bucketCount = Math.Clamp(request.BucketCount, 1, 4096);
         var want = new Dictionary<EntityType, string[]>();
+        var more = false;
         foreach (var (type, buckets) in request.Buckets)
         {
             var theirs = request.Held?.GetValueOrDefault(type) ?? NothingHeld;
             var (send, wanted) = await _reconciler.CompareAsync(type, buckets ?? [], bucketCount, theirs);
+            more |= send.Count > Reconciler.MaxIdsPerRequest;
             await SendStatesAsync(request.From, request.RoundId, await _reconciler.StatesAsync(type, send));
             if (wanted.Count > 0)
             {
@@ -127,7 +135,7 @@ public sealed partial class SyncEngine
         }
 
         // Sent even when empty: it tells the asker that its round is done.
-        await SendSealedAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want));
+        await SendSealedAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want, More: more));
     }
 
     /// <summary>The states in responses of at most <see cref="Reconciler.MaxStatesPerResponse"/> states and <see cref="Reconciler.MaxStateBytesPerResponse"/> bytes of JSON.</summary>
@@ -180,17 +188,16 @@ public sealed partial class SyncEngine
         }
 
         _catchUpStartedAt.Remove(peer);
-        if (_partial.Remove(peer, out var partial) && partial == round)
-        {
-            // Only part of what differed was compared: not caught up yet. A peer that needs a snapshot gets the next
-            // round on the next heartbeat (CatchUpDue); otherwise the next periodic round takes the rest.
-            return;
-        }
-
-        if (round >= _catchUpFromRound.GetValueOrDefault(peer, _firstRound) && (await _store.PeerStateAsync(peer)).NeedsSnapshot)
+        // Only part of what differed was compared or shipped: not caught up yet. A peer that needs a snapshot gets the
+        // next round on the next heartbeat (CatchUpDue), a joining region at once; otherwise the next periodic round
+        // takes the rest.
+        var complete = !(_partial.Remove(peer, out var partial) && partial == round);
+        if (complete && round >= _catchUpFromRound.GetValueOrDefault(peer, _firstRound) && (await _store.PeerStateAsync(peer)).NeedsSnapshot)
         {
             await _store.ClearNeedsSnapshotAsync(peer);
         }
+
+        await JoinRoundDoneAsync(peer, round, complete);
     }
 
     private Task OnSnapshotRequestAsync(SnapshotRequest request)

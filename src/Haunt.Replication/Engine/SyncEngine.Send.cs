@@ -19,7 +19,7 @@ public sealed partial class SyncEngine
         _flushing = true;
         try
         {
-            foreach (var peer in _peers.Values)
+            foreach (var peer in _peers.Values.ToList())
             {
                 await EnforceBoundAsync(peer);
                 await FlushPeerAsync(peer);
@@ -124,15 +124,18 @@ public sealed partial class SyncEngine
         }
     }
 
-    /// <summary>Tells each peer where this region stands (its watermark and queue depth).</summary>
+    /// <summary>Tells each peer where this region stands (its watermark, queue depth and membership version); gives up a stale proposal; moves a join on.</summary>
     public async Task HeartbeatAsync()
     {
-        foreach (var peer in _peers.Values)
+        foreach (var peer in _peers.Values.ToList())
         {
             var state = await _store.PeerStateAsync(peer.Peer);
             var backlog = await _store.BacklogAsync(peer.Peer);
-            await SendSealedAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows));
+            await SendSealedAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows, Silo.Membership.Version));
         }
+
+        ExpireProposal();
+        await ContinueJoinAsync();
     }
 
     /// <summary>
@@ -145,6 +148,7 @@ public sealed partial class SyncEngine
         if (_peers.TryGetValue(heartbeat.From, out var peer))
         {
             peer.Heard(Now);
+            await TellNewerMembershipAsync(heartbeat);
             if ((await _store.PeerStateAsync(peer.Peer)).NeedsSnapshot && CatchUpDue(peer.Peer))
             {
                 await SendSealedAsync(new SnapshotRequest(Region, peer.Peer, 0));

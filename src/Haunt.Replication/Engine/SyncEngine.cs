@@ -19,7 +19,8 @@ public sealed partial class SyncEngine
     private readonly ILogger _log;
     private readonly Func<IReadOnlyList<EntityState>, Task> _onStored;
     private readonly ReplayGuard _replays;
-    private readonly ConflictResolver _resolver;
+    private readonly Random _random;
+    private ConflictResolver _resolver;
 
     /// <param name="onStored">Called with the states a batch stored (the product refreshes active grains).</param>
     public SyncEngine(SiloRegion region, IRegionalStore store, IReplicationLink link, BatchCodec codec, SyncMetrics metrics,
@@ -29,6 +30,7 @@ public sealed partial class SyncEngine
         Silo = region;
         Options = options;
         _resolver = new ConflictResolver(region.Regions);
+        _random = random;
         _store = store;
         _link = link;
         _codec = codec;
@@ -62,7 +64,10 @@ public sealed partial class SyncEngine
 
     private DateTimeOffset Now => _clock.Time.GetUtcNow();
 
-    /// <summary>Handles one message from a peer. Misrouted messages are counted and dropped.</summary>
+    /// <summary>
+    /// Handles one message from a peer. Misrouted messages, and every message from a region that is not a member of
+    /// the membership held here, are counted and dropped.
+    /// </summary>
     public Task OnMessageAsync(SyncMessage message)
     {
         if (message.To != Region || !Silo.Regions.Contains(message.From) || message.From == Region)
@@ -90,6 +95,9 @@ public sealed partial class SyncEngine
             RepairResponse response => OnRepairResponseAsync(response),
             SnapshotRequest request => OnSnapshotRequestAsync(request),
             ConflictNotice notice => OnConflictNoticeAsync(notice),
+            MembershipProposal proposal => OnProposalAsync(proposal),
+            MembershipVote vote => OnVoteAsync(vote),
+            MembershipCommit commit => OnCommitAsync(commit),
             _ => Task.CompletedTask,
         };
     }

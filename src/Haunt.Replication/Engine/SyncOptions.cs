@@ -42,6 +42,13 @@ public sealed class SyncOptions
     /// </summary>
     public List<string> AcceptedKeys { get; set; } = [];
 
+    /// <summary>
+    /// How long a proposed membership change waits for every region's vote before it is given up (and how long a
+    /// region's promise to a proposer holds, twice this): a region that cannot be reached blocks a change, never
+    /// splits the deployment into two memberships.
+    /// </summary>
+    public TimeSpan MembershipTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the sync loop publishes its link status (states, acks, counters, lag) to every silo of the region, for operators and peers to read.</summary>
     public TimeSpan StatusInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

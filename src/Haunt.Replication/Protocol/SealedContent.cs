@@ -27,7 +27,7 @@ internal static class SealedContent
                     w.Write(reject.BatchId); w.Write(reject.Reason ?? "");
                     break;
                 case Heartbeat heartbeat:
-                    w.Write(heartbeat.Watermark); w.Write(heartbeat.QueueDepth);
+                    w.Write(heartbeat.Watermark); w.Write(heartbeat.QueueDepth); w.Write(heartbeat.MembershipVersion);
                     break;
                 case DigestRequest request:
                     w.Write(request.RoundId); w.Write(request.Buckets);
@@ -41,6 +41,7 @@ internal static class SealedContent
                     Write(w, request.Buckets, (writer, buckets) => Numbers(writer, buckets));
                     Write(w, request.Held, (writer, held) => Write(writer, held, (x, fingerprint) => x.Write(fingerprint)));
                     Write(w, request.Ids, (writer, ids) => Strings(writer, ids));
+                    w.Write(request.More);
                     break;
                 case RepairResponse response:
                     w.Write(response.RoundId);
@@ -52,6 +53,15 @@ internal static class SealedContent
                     break;
                 case ConflictNotice notice:
                     w.Write((int)notice.EntityType); w.Write(notice.EntityId ?? ""); w.Write(notice.Winner ?? ""); w.Write(notice.Policy ?? "");
+                    break;
+                case MembershipProposal proposal:
+                    Write(w, proposal.Proposed);
+                    break;
+                case MembershipVote vote:
+                    w.Write(vote.Version); w.Write(vote.Accepted); w.Write(vote.Reason ?? "");
+                    break;
+                case MembershipCommit commit:
+                    Write(w, commit.Agreed);
                     break;
                 default:
                     throw new NotSupportedException($"{message.GetType().Name} has no sealed content.");
@@ -75,6 +85,14 @@ internal static class SealedContent
             w.Write(key.ToString() ?? "");
             value(w, item);
         }
+    }
+
+    private static void Write(BinaryWriter w, Membership? membership)
+    {
+        w.Write(membership?.Version ?? -1);
+        Strings(w, membership?.Regions);
+        w.Write(membership?.Primary ?? "");
+        w.Write(membership?.Change ?? "");
     }
 
     private static void Strings(BinaryWriter w, string[]? items)

@@ -37,6 +37,9 @@ public static class SyncEndpoints
             .WithSummary("Asks every region for its digest over the peer link: converged yes/no, the entity types that differ, the regions that could not be reached.");
         sync.MapGet("/overview", OverviewEndpoint.OverviewAsync)
             .WithSummary("The three regions (writes, applied, lag, conflicts, backlog per peer) and the state of their three links, as this region sees them; each peer asked over the peer link.");
+        sync.MapGet("/membership", async (IGrainFactory grains, SiloRegion region) =>
+                TypedResults.Ok(await grains.GetGrain<ISyncQueueGrain>(region.Name).GetMembershipAsync()))
+            .WithSummary("The membership this region holds: its agreed version and regions, whether it serves, a change under way and how the last one ended.");
         sync.MapPost("/reconcile", async (IGrainFactory grains, SiloRegion region) =>
             TypedResults.Accepted("/api/sync/convergence", await grains.GetGrain<ISyncQueueGrain>(region.Name).ReconcileAsync()))
             .WithSummary("Starts an anti-entropy round with every peer now; watch /api/sync/convergence.");

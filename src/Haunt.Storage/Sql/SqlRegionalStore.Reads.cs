@@ -53,7 +53,7 @@ public sealed partial class SqlRegionalStore
         command.CommandText =
             "SELECT q.seq, q.operation, q.state, q.committed_at_ms, q.bytes FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq " +
             $"WHERE p.peer = @peer{skip.Replace("seq", "p.seq", StringComparison.Ordinal)} ORDER BY p.priority, p.seq LIMIT @limit";
-        EntityRows.Add(command, "@peer", Regions.Require(peer));
+        EntityRows.Add(command, "@peer", Peer(peer));
         EntityRows.Add(command, "@limit", limit);
         if (skip.Length > 0)
         {
@@ -76,7 +76,7 @@ public sealed partial class SqlRegionalStore
         command.CommandText =
             $"SELECT COUNT(*), COALESCE(SUM(q.bytes), 0), MIN(q.committed_at_ms), " +
             $"{dialect.LastOutboxSeq} FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq WHERE p.peer = @peer";
-        EntityRows.Add(command, "@peer", Regions.Require(peer));
+        EntityRows.Add(command, "@peer", Peer(peer));
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3));
@@ -133,7 +133,7 @@ public sealed partial class SqlRegionalStore
 
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>
     {
-        Regions.Require(peer);
+        Peer(peer);
         var ids = dialect.ListValue(seqs);
         return w.ExecuteAll(
         [

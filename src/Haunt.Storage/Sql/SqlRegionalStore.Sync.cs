@@ -48,7 +48,7 @@ public sealed partial class SqlRegionalStore
         EntityRows.Add(command, "@limit", limit);
         if (peer is not null)
         {
-            EntityRows.Add(command, "@peer", Regions.Require(peer));
+            EntityRows.Add(command, "@peer", Peer(peer));
         }
 
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -66,7 +66,7 @@ public sealed partial class SqlRegionalStore
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT s.watermark, s.last_ack_at_ms, s.needs_snapshot, v.last_seq_applied, v.changes_applied " +
             "FROM sync_state s LEFT JOIN sync_versions v ON v.origin_region = s.peer WHERE s.peer = @peer";
-        EntityRows.Add(command, "@peer", Regions.Require(peer));
+        EntityRows.Add(command, "@peer", Peer(peer));
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)
             ? new PeerState(peer, reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetInt64(2) != 0,
@@ -76,7 +76,7 @@ public sealed partial class SqlRegionalStore
 
     public Task<long> ReleaseBacklogAsync(string peer) => Writer.RunAsync(w =>
     {
-        Regions.Require(peer);
+        Peer(peer);
         var affected = w.ExecuteAll(
         [
             new SqlStatement("UPDATE sync_state SET needs_snapshot = 1, updated_at_ms = @now WHERE peer = @peer").Add("@now", NowMs).Add("@peer", peer),
@@ -88,7 +88,7 @@ public sealed partial class SqlRegionalStore
 
     public Task ClearNeedsSnapshotAsync(string peer) => Writer.RunAsync(w => w.Execute(
         new SqlStatement("UPDATE sync_state SET needs_snapshot = 0, updated_at_ms = @now WHERE peer = @peer")
-            .Add("@now", NowMs).Add("@peer", Regions.Require(peer))));
+            .Add("@now", NowMs).Add("@peer", Peer(peer))));
 
     public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Writer.RunAsync(w => w.ExecuteAll(
     [

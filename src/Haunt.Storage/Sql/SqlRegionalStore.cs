@@ -16,10 +16,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
     private StoreWriter? _writer;
     private bool _closed;
 
-    /// <summary>The regions every local change is queued for, bound as a list (see <see cref="MarkPending"/>).</summary>
-    private readonly object _peers = dialect.ListValue((regions ?? RegionSet.Default).PeersOf(region).ToArray());
-
-    /// <summary>The deployment's regions: this one's peers are the others.</summary>
+    /// <summary>The deployment's configured regions: a new store queues for the others until a membership is adopted.</summary>
     public RegionSet Regions { get; } = regions ?? RegionSet.Default;
 
     public string Region { get; } = (regions ?? RegionSet.Default).Require(region);
@@ -199,11 +196,18 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         .Add("@bytes", json.Length)
         .Add("@state", json);
 
-    /// <summary>The outbox row just appended (on this connection, in this transaction) is pending for every peer.</summary>
+    /// <summary>
+    /// The outbox row just appended (on this connection, in this transaction) is pending for every peer sync_state
+    /// lists: the peers of the membership adopted (<see cref="SaveMembershipAsync"/>), read in the same transaction, so
+    /// a change committed after a region was admitted is queued for it on every silo of this region.
+    /// </summary>
     private SqlStatement MarkPending(int priority) => new SqlStatement(
-            $"INSERT INTO sync_pending (peer, seq, priority) SELECT peer, {dialect.LastInsertedOutboxSeq}, @priority FROM ({dialect.ListRows("@peers", "peer")}) AS peers")
-        .Add("@peers", _peers)
+            $"INSERT INTO sync_pending (peer, seq, priority) SELECT peer, {dialect.LastInsertedOutboxSeq}, @priority FROM sync_state")
         .Add("@priority", priority);
+
+    /// <summary>A peer named in a call: any well-formed region name (the membership, not this store, says who the peers are).</summary>
+    private static string Peer(string peer) =>
+        RegionNames.IsWellFormed(peer) ? peer : throw new ArgumentException($"'{peer}' is not a region name ({RegionNames.Rule}).", nameof(peer));
 
     private ConflictRecord? RecordConflict(StoreWriter w, EntityState local, EntityState remote, Resolution resolution)
     {

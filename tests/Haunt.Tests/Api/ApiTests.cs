@@ -76,6 +76,24 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Equal(a.GetProperty("roundId").GetInt64(), b.GetProperty("roundId").GetInt64());
     }
 
+    // Every region keeps the membership record in its store: a new deployment's is its configured set, version 1.
+    [SkippableTheory]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Nyc)]
+    public async Task Membership_is_the_configured_set_at_version_1_and_kept_in_the_store(string region)
+    {
+        var membership = await host.Http[region].GetJsonAsync("/api/sync/membership");
+
+        var current = membership.GetProperty("current");
+        Assert.Equal(1, current.GetProperty("version").GetInt64());
+        Assert.Equal(KnownRegions.All, current.GetProperty("regions").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(KnownRegions.Osaka, current.GetProperty("primary").GetString());
+        Assert.True(membership.GetProperty("serving").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, membership.GetProperty("inProgress").ValueKind);
+        var stored = await host.Store(region).MembershipAsync();
+        Assert.Equal(1, stored!.Membership.Version);
+    }
+
     [SkippableTheory]
     [InlineData(KnownRegions.Osaka)]
     [InlineData(KnownRegions.Seoul)]

@@ -144,6 +144,7 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         { "GET", "/api/sync/conflicts" },
         { "GET", "/api/sync/digest" },
         { "GET", "/api/sync/convergence" },
+        { "GET", "/api/sync/membership" },
         { "POST", "/api/sync/reconcile" },
         { "GET", "/dashboard/" },
         { "GET", "/scalar/" },

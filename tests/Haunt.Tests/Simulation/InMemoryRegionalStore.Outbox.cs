@@ -5,7 +5,7 @@ public sealed partial class InMemoryRegionalStore
 {
     public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default) => Run<IReadOnlyList<OutboxRow>>(() =>
     {
-        Regions.Require(peer);
+        Peer(peer);
         var skip = inFlight?.ToHashSet() ?? [];
         return _outbox.Where(o => o.Value.Pending.Contains(peer) && !skip.Contains(o.Key))
             .OrderBy(o => o.Value.Priority).ThenBy(o => o.Key).Take(limit).Select(o => o.Value.Row).ToList();
@@ -13,7 +13,7 @@ public sealed partial class InMemoryRegionalStore
 
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Run(() =>
     {
-        Regions.Require(peer);
+        Peer(peer);
         foreach (var seq in seqs)
         {
             if (_outbox.TryGetValue(seq, out var entry))
@@ -35,7 +35,7 @@ public sealed partial class InMemoryRegionalStore
 
     public Task<Backlog> BacklogAsync(string peer, CancellationToken cancellationToken = default) => Run(() =>
     {
-        Regions.Require(peer);
+        Peer(peer);
         var rows = _outbox.Values.Where(o => o.Pending.Contains(peer)).ToList();
         return new Backlog(rows.Count, rows.Sum(r => (long)r.Row.Bytes), rows.Count == 0 ? null : rows.Min(r => r.CommittedAt), _seq);
     });
@@ -44,7 +44,7 @@ public sealed partial class InMemoryRegionalStore
     {
         if (peer is not null)
         {
-            Regions.Require(peer);
+            Peer(peer);
         }
 
         return _outbox.Where(o => o.Key > afterSeq && (peer is null || o.Value.Pending.Contains(peer))).Take(limit).Select(o => o.Value.Row).ToList();
@@ -53,7 +53,7 @@ public sealed partial class InMemoryRegionalStore
     /// <summary>The peer's sync_state row and what was applied from it; the store's own region has no such row.</summary>
     public Task<PeerState> PeerStateAsync(string peer, CancellationToken cancellationToken = default) => Run(() =>
     {
-        if (!_peers.TryGetValue(Regions.Require(peer), out var state))
+        if (!_peers.TryGetValue(Peer(peer), out var state))
         {
             return new PeerState(peer, 0, null, false, 0, 0);
         }
@@ -64,7 +64,7 @@ public sealed partial class InMemoryRegionalStore
 
     public Task<long> ReleaseBacklogAsync(string peer) => Run(() =>
     {
-        Regions.Require(peer);
+        Peer(peer);
         long released = 0;
         foreach (var (seq, entry) in _outbox.ToList())
         {
@@ -88,7 +88,7 @@ public sealed partial class InMemoryRegionalStore
 
     public Task ClearNeedsSnapshotAsync(string peer) => Run(() =>
     {
-        if (_peers.TryGetValue(Regions.Require(peer), out var state))
+        if (_peers.TryGetValue(Peer(peer), out var state))
         {
             _peers[peer] = state with { NeedsSnapshot = false };
         }

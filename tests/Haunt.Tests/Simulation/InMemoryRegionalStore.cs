@@ -60,7 +60,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             var seq = ++_seq;
             var json = StateJson.Serialize(write.State);
             var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now), json.Length);
-            _outbox[seq] = (write.State.Type.Info().Priority, row, Regions.PeersOf(Region).ToHashSet(), now);
+            _outbox[seq] = (write.State.Type.Info().Priority, row, _peers.Keys.ToHashSet(), now);
         }
 
         RaiseOutboxAppended();

@@ -40,19 +40,47 @@ public sealed partial class SimulatedCluster : IDisposable
         {
             // Each region's clock is off by up to ±50 ms: the hybrid clock, not the wall clock, orders writes.
             var clock = new HybridLogicalClock(new SkewedTime(_time, TimeSpan.FromMilliseconds(_random.Next(-50, 51))));
-            var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds(), Regions);
-            var node = new Node(store, new LocalStates(Silo(region), clock), new SyncMetrics(Silo(region), _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock);
-            _nodes[region] = node;
-            Restart(node);
+            AddNode(region, Regions, clock, joining: false);
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="region"/> empty, to be added to the running deployment (as a silo with Haunt:Join): it
+    /// waits to be admitted (<see cref="ProposeAdd"/>), then catches up. It takes no writes of the workload.
+    /// </summary>
+    public void StartJoining(string region)
+    {
+        var configured = new RegionSet([.. Regions.All, region], Regions.Primary);
+        _network.Regions = configured;
+        AddNode(region, configured, new HybridLogicalClock(new SkewedTime(_time, TimeSpan.Zero)), joining: true);
+    }
+
+    /// <summary>An operator's request, made to <paramref name="at"/>, to add <paramref name="region"/>.</summary>
+    public MembershipAnswer ProposeAdd(string at, string region) => Wait(_nodes[at].Engine.ProposeAddAsync(region));
+
+    /// <summary>A region's membership as its sync loop holds it.</summary>
+    public MembershipStatus MembershipOf(string region) => _nodes[region].Engine.MembershipStatus();
+
+    /// <summary>Every region running, the joining ones included.</summary>
+    public IReadOnlyCollection<string> Running => _nodes.Keys;
+
+    private void AddNode(string region, RegionSet configured, HybridLogicalClock clock, bool joining)
+    {
+        var silo = new SiloRegion(region, configured);
+        var store = new InMemoryRegionalStore(region, () => _time.Now.ToUnixTimeMilliseconds(), configured);
+        var node = new Node(store, new LocalStates(silo, clock), new SyncMetrics(silo, _meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), clock)
+        {
+            Configured = configured,
+            Joining = joining,
+        };
+        _nodes[region] = node;
+        Restart(node);
     }
 
     public int Seed { get; }
 
     /// <summary>The simulated deployment's regions (default osaka, seoul, nyc).</summary>
     public RegionSet Regions { get; }
-
-    private SiloRegion Silo(string region) => new(region, Regions);
 
     /// <summary>
     /// 2–5 regions, drawn from the seed: the schedules cover deployments of every size up to five, not only the default
@@ -94,7 +122,7 @@ public sealed partial class SimulatedCluster : IDisposable
     /// <summary>Each region's view of each peer (needs-snapshot, backlog), for diagnosing a failing seed.</summary>
     public IEnumerable<string> PeerStates() =>
         from node in _nodes.Values
-        from peer in Regions.PeersOf(node.Store.Region)
+        from peer in node.Engine.Peers
         select $"{node.Store.Region}->{peer}: {Wait(node.Store.PeerStateAsync(peer))}, backlog {Wait(node.Store.BacklogAsync(peer)).Rows}";
 
     /// <summary>How many entities <paramref name="a"/> holds in another version than <paramref name="b"/>, or lacks, or b lacks.</summary>
@@ -225,15 +253,15 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private bool Converged() =>
         _nodes.Values.Select(n => Wait(n.Store.DigestAsync()).Overall).Distinct().Count() == 1
-        && _nodes.Values.All(n => Regions.PeersOf(n.Store.Region).All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
+        && _nodes.Values.All(n => n.Engine.Peers.All(p => Wait(n.Store.BacklogAsync(p)).Rows == 0));
 
-    private string FinalDigest() => string.Join(",", Regions.All.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
+    private string FinalDigest() => string.Join(",", _nodes.Keys.Select(r => Wait(_nodes[r].Store.DigestAsync()).Overall[..16]));
 
     private void SampleBacklogs()
     {
         foreach (var node in _nodes.Values)
         {
-            foreach (var peer in Regions.PeersOf(node.Store.Region))
+            foreach (var peer in node.Engine.Peers)
             {
                 _maxBacklog[peer] = Math.Max(_maxBacklog.GetValueOrDefault(peer), Wait(node.Store.BacklogAsync(peer)).Rows);
             }
@@ -260,8 +288,10 @@ public sealed partial class SimulatedCluster : IDisposable
     private void Restart(Node node)
     {
         var region = node.Store.Region;
-        node.Engine = new SyncEngine(Silo(region), node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
+        // A new process: the configured set until the engine reads the stored membership.
+        node.Engine = new SyncEngine(new SiloRegion(region, node.Configured, node.Joining), node.Store, _network.LinkFor(region), s_codec, node.Metrics, node.Clock, _options,
             NullLogger.Instance, new Random(_random.Next()), states => Refresh(node, states));
+        Wait(node.Engine.OpenMembershipAsync());
     }
 
     private void DeliverDue()
@@ -281,9 +311,9 @@ public sealed partial class SimulatedCluster : IDisposable
 
     private void Each(Func<SyncEngine, Task> tick)
     {
-        foreach (var region in Regions.All)
+        foreach (var node in _nodes.Values.ToList())
         {
-            Wait(tick(_nodes[region].Engine));
+            Wait(tick(node.Engine));
         }
     }
 
@@ -310,6 +340,8 @@ public sealed partial class SimulatedCluster : IDisposable
         public SyncMetrics Metrics { get; } = metrics;
         public HybridLogicalClock Clock { get; } = clock;
         public SyncEngine Engine { get; set; } = null!;
+        public required RegionSet Configured { get; init; }
+        public bool Joining { get; init; }
 
         /// <summary>What the region's active grains hold: may lag the store, as grain state does in the product.</summary>
         public Dictionary<(EntityType, string), EntityState?> Grains { get; } = [];

@@ -16,6 +16,9 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
 /// </summary>
 public sealed class SimulatedNetwork(ManualTime time, Random random, RegionSet regions)
 {
+    /// <summary>The regions on the network (a region started to join is on it before it is a member).</summary>
+    public RegionSet Regions { get; set; } = regions;
+
     private readonly PriorityQueue<SyncMessage, (long At, long Order)> _queue = new();
     private readonly Dictionary<(string, string), LinkFault> _faults = [];
     private readonly List<Func<SyncMessage, bool>> _dropOnce = [];
@@ -53,7 +56,7 @@ public sealed class SimulatedNetwork(ManualTime time, Random random, RegionSet r
     /// <summary>Cuts a region off from every peer, both ways.</summary>
     public void Isolate(string region)
     {
-        foreach (var peer in regions.PeersOf(region))
+        foreach (var peer in Regions.PeersOf(region))
         {
             Set(region, peer, LinkFault.Severed);
             Set(peer, region, LinkFault.Severed);

@@ -15,7 +15,7 @@ public sealed partial class SimulatedCluster
         lost = 0;
         foreach (var ((type, id), writes) in _acked)
         {
-            var states = Regions.All.Select(r => (Region: r, State: _nodes[r].Store.Rows.GetValueOrDefault((type, id)))).ToList();
+            var states = _nodes.Keys.Select(r => (Region: r, State: _nodes[r].Store.Rows.GetValueOrDefault((type, id)))).ToList();
             foreach (var (region, state) in states)
             {
                 var missing = writes.Where(w => state is null || state.Vector.Compare(w.State.Vector) is not (VectorOrder.Newer or VectorOrder.Equal)).ToList();
