@@ -51,7 +51,7 @@ public static class HauntSiloExtensions
     {
         var region = new RegionOptions();
         configure(region);
-        var siloRegion = new SiloRegion(region.Region, region.ToRegionSet());
+        var siloRegion = new SiloRegion(region.Region, region.ToRegionSet(), region.Join);
         silo.Configure<SiloOptions>(o => o.SiloName = region.Region);
         var services = silo.Services;
         services.TryAddSingleton(TimeProvider.System);
@@ -97,6 +97,7 @@ public static class HauntSiloExtensions
         services.AddMetrics();
         services.AddSingleton<SyncMetrics>();
         services.AddSingleton<OutboxWakeup>();
+        services.AddHostedService<MembershipWatcher>();
         services.AddSingleton<SyncStatusBoard>();
         services.AddSingleton<SyncStatusPublisher>();
         services.AddSingleton<ISyncStatusClient, SyncStatusClient>();

@@ -14,6 +14,12 @@ public sealed class RegionOptions
 
     public RegionSet ToRegionSet() => new(Regions, PrimaryRegion);
 
+    /// <summary>
+    /// Haunt:Join: this region starts empty to be added to a running deployment (an operator adds it through any
+    /// region's POST /api/sync/membership/regions). It serves nothing until admitted and caught up.
+    /// </summary>
+    public bool Join { get; set; }
+
     /// <summary>Folder of the regional SQLite file (&lt;region&gt;.db).</summary>
     public string DataDirectory { get; set; } = "data";
 

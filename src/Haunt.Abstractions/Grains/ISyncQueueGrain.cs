@@ -38,4 +38,11 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     /// <summary>The membership this region holds: agreed version, regions, whether it serves, the change under way.</summary>
     [Alias("GetMembershipAsync")]
     Task<MembershipStatus> GetMembershipAsync();
+
+    /// <summary>
+    /// An operator asks to add <paramref name="region"/>, whose cluster's gateways are <paramref name="gateways"/>: proposed
+    /// to every region now; adopted once all accepted (watch <see cref="GetMembershipAsync"/>).
+    /// </summary>
+    [Alias("ProposeAddRegionAsync")]
+    Task<MembershipAnswer> ProposeAddRegionAsync(string region, string[] gateways);
 }

@@ -62,6 +62,8 @@ public sealed class SyncQueueGrain(
         return new ReconcileStarted(_engine.Region, round, [.. _engine.Peers], coalesced);
     }
 
+    public Task<MembershipAnswer> ProposeAddRegionAsync(string region, string[] gateways) => _engine.ProposeAddAsync(region, gateways);
+
     public Task<MembershipStatus> GetMembershipAsync() => Task.FromResult(_engine.MembershipStatus());
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>

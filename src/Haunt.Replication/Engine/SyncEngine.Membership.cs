@@ -46,8 +46,8 @@ public sealed partial class SyncEngine
         }
     }
 
-    /// <summary>Proposes adding <paramref name="region"/> to the deployment (an operator's request).</summary>
-    public async Task<MembershipAnswer> ProposeAddAsync(string region)
+    /// <summary>Proposes adding <paramref name="region"/>, reached at <paramref name="gateways"/>, to the deployment (an operator's request).</summary>
+    public async Task<MembershipAnswer> ProposeAddAsync(string region, IReadOnlyList<string>? gateways = null)
     {
         if (!Silo.Serving)
         {
@@ -59,7 +59,7 @@ public sealed partial class SyncEngine
             return new MembershipAnswer(MembershipOutcome.InProgress, null, $"A membership change is in progress: {inProgress}. One change at a time.");
         }
 
-        var (next, problem) = Silo.Membership.Adding(region.Trim());
+        var (next, problem) = Silo.Membership.Adding(region.Trim(), gateways);
         if (next is null)
         {
             return new MembershipAnswer(MembershipOutcome.Invalid, null, problem);

@@ -93,6 +93,7 @@ internal static class SealedContent
         Strings(w, membership?.Regions);
         w.Write(membership?.Primary ?? "");
         w.Write(membership?.Change ?? "");
+        Write(w, membership?.Gateways, (writer, gateways) => Strings(writer, gateways));
     }
 
     private static void Strings(BinaryWriter w, string[]? items)

@@ -39,7 +39,7 @@ public static class OverviewEndpoint
         foreach (var (a, b) in all.SelectMany((a, i) => all.Skip(i + 1).Select(b => (a, b))))
         {
             var ours = a == region.Name ? b : b == region.Name ? a : null;
-            var since = ours is null ? null : peers[ours].Reachability.UnreachableSince;
+            var since = ours is null ? null : peers.Find(ours)?.Reachability.UnreachableSince;
             var views = new[] { statuses[a]?.Peers.FirstOrDefault(p => p.Peer == b), statuses[b]?.Peers.FirstOrDefault(p => p.Peer == a) }.OfType<PeerStatus>().ToList();
             var state = ours is not null && statuses[ours] is null ? "cut"
                 : views.Count == 0 ? "unknown"

@@ -40,6 +40,9 @@ public static class SyncEndpoints
         sync.MapGet("/membership", async (IGrainFactory grains, SiloRegion region) =>
                 TypedResults.Ok(await grains.GetGrain<ISyncQueueGrain>(region.Name).GetMembershipAsync()))
             .WithSummary("The membership this region holds: its agreed version and regions, whether it serves, a change under way and how the last one ended.");
+        sync.MapPost("/membership/regions", AddRegionAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Adds a region to the running deployment: proposed to every region, adopted once all accepted (one change at a time: 409 while one is under way). Start the region's silos with Haunt:Join first; watch /api/sync/membership.");
         sync.MapPost("/reconcile", async (IGrainFactory grains, SiloRegion region) =>
             TypedResults.Accepted("/api/sync/convergence", await grains.GetGrain<ISyncQueueGrain>(region.Name).ReconcileAsync()))
             .WithSummary("Starts an anti-entropy round with every peer now; watch /api/sync/convergence.");
@@ -55,15 +58,17 @@ public static class SyncEndpoints
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status is not SiloStatus.Dead)
             .Select(m => new SiloHealth(m.Name, operatorView ? m.SiloAddress.ToParsableString() : null, m.Status.ToString())).ToList();
-        var health = status.Peers.Select(p => (Link: p, Reach: peers[p.Peer].Reachability))
+        var health = status.Peers.Select(p => (Link: p, Reach: peers.Find(p.Peer)?.Reachability ?? new PeerReachability(p.Peer, false, null, "no gateway of this region is known")))
             .Select(x => new PeerHealth(x.Link.Peer, PeerStatusOf(x.Link, x.Reach), x.Link.State, x.Link.LastAckAt, x.Link.Watermark, x.Link.BacklogRows,
                 x.Link.BacklogBytes, x.Link.OldestPendingAgeMs, x.Link.NeedsSnapshot, x.Link.LastSeqApplied, x.Link.ChangesAppliedFrom,
                 x.Reach.Reachable, x.Reach.UnreachableSince, operatorView ? x.Reach.LastError : null)).ToList();
         string[] worstFirst = ["unreachable", "needs-snapshot", "degraded"];
         var overall = worstFirst.FirstOrDefault(s => health.Any(p => p.Status == s)) ?? "healthy";
-        return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, overall, silos, status.LagP50Ms, status.LagP99Ms,
+        // A region being added says so, with its progress, until it serves.
+        var join = region.Serving ? null : (await grains.GetGrain<ISyncQueueGrain>(region.Name).GetMembershipAsync()).Join;
+        return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, region.Serving ? overall : "joining", silos, status.LagP50Ms, status.LagP99Ms,
             status.ChangesApplied, status.BatchesRejected, status.Conflicts, status.LocalWrites, health, services.GetService<LinkTls>()?.Refused,
-            new DoorHealth(door.Admitted, door.Refused, door.CallsRefused), operatorView ? status.SyncLoopSilo : null));
+            new DoorHealth(door.Admitted, door.Refused, door.CallsRefused), operatorView ? status.SyncLoopSilo : null, region.Membership.Version, join));
     }
 
     private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store, CancellationToken cancellationToken)
@@ -71,6 +76,28 @@ public static class SyncEndpoints
         var rows = await store.MetricsAsync(since ?? DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), MaxPage, cancellationToken);
         // Deserialized to a JsonElement that owns its data: no JsonDocument (pooled buffers) left undisposed.
         return TypedResults.Ok(rows.Select(r => new MetricsPoint(r.Id, r.Region, r.RecordedAtMs, JsonSerializer.Deserialize<JsonElement>(r.Metrics))).ToList());
+    }
+
+    private static async Task<Results<Accepted<MembershipAnswer>, ProblemHttpResult>> AddRegionAsync(AddRegionRequest request, IGrainFactory grains, SiloRegion region)
+    {
+        if (!RegionNames.IsWellFormed(request.Region))
+        {
+            return ApiErrors.Unprocessable("region", $"region must be a region name ({RegionNames.Rule}).");
+        }
+
+        if (request.Gateways is not { Length: > 0 and <= 16 } gateways || gateways.Any(g => !System.Net.IPEndPoint.TryParse(g, out var e) || e.Port == 0))
+        {
+            return ApiErrors.Unprocessable("gateways", "gateways must list 1–16 gateway endpoints of the region's cluster as ip:port.");
+        }
+
+        var answer = await grains.GetGrain<ISyncQueueGrain>(region.Name).ProposeAddRegionAsync(request.Region!, gateways);
+        return answer.Outcome switch
+        {
+            MembershipOutcome.Proposed => TypedResults.Accepted("/api/sync/membership", answer),
+            MembershipOutcome.InProgress => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status409Conflict, title: "A membership change is in progress"),
+            MembershipOutcome.NotServing => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Joining, retry"),
+            _ => ApiErrors.Unprocessable("region", answer.Problem ?? "The change is not possible."),
+        };
     }
 
     private static async Task<Results<Ok<List<QueueItem>>, ValidationProblem>> QueueAsync(string? peer, int? limit, long? after, IRegionalStore store, SiloRegion region,

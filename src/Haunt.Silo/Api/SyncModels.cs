@@ -20,10 +20,11 @@ public sealed record SiloHealth(string Name, string? Address, string Status);
 /// TlsRefused: connections this silo refused because the other side's certificate did not chain to the
 /// deployment's CA (null when TLS is off). Door: what this silo's door admitted and refused. SyncLoopSilo: where
 /// the region's sync loop runs (operators only). LocalWrites: changes committed in this region since its loop started.
+/// Status is "joining" while the region is being added (Join: its progress); MembershipVersion the agreed membership it holds.
 /// </summary>
 public sealed record SyncHealth(string Region, string Cluster, string Status, IReadOnlyList<SiloHealth> Silos, double LagP50Ms, double LagP99Ms,
     long ChangesApplied, long BatchesRejected, long Conflicts, long LocalWrites, IReadOnlyList<PeerHealth> Peers, long? TlsRefused, DoorHealth Door,
-    string? SyncLoopSilo);
+    string? SyncLoopSilo, long MembershipVersion, JoinProgress? Join);
 
 /// <summary>
 /// This silo's door: connections admitted, connections refused by reason (NoProof, WrongKey, WrongRole, NotAllowed,
@@ -56,3 +57,6 @@ public sealed record ConflictView(long Id, EntityType EntityType, string EntityI
         withPayloads ? c.LocalPayload : null, withPayloads ? c.RemotePayload : null, !withPayloads, c.LocalRegion, c.RemoteRegion, c.Winner, c.Policy,
         c.DetectedIn, c.DetectedAtMs);
 }
+
+/// <summary>An operator's request to add a region: its name and the gateways ("ip:port") of its cluster, where the other regions reach it.</summary>
+public sealed record AddRegionRequest(string? Region, string[]? Gateways);

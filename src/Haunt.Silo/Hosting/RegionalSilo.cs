@@ -77,7 +77,7 @@ public static partial class RegionalSilo
 
             silo.AddDashboard();
             silo.AddHaunt(
-                r => { r.Region = host.Region; r.Regions = host.RegionList; r.PrimaryRegion = host.PrimaryRegion; r.DataDirectory = data; r.StorePostgres = host.StorePostgres; },
+                r => { r.Region = host.Region; r.Regions = host.RegionList; r.PrimaryRegion = host.PrimaryRegion; r.Join = host.Join; r.DataDirectory = data; r.StorePostgres = host.StorePostgres; },
                 s =>
                 {
                     // Only in development (validated above) is no key configured: then the one generated in the data
@@ -121,6 +121,7 @@ public static partial class RegionalSilo
         app.UseStatusCodePages();
         app.UseHauntAuthentication();
         app.UseRateLimiter();
+        app.UseJoiningGate();
         // The sync console at /: static files shipped next to the program (no CDN, works offline). The page holds no
         // data; like every route it wants a signed-in caller (the fallback policy), and what it shows comes from /api/sync/*.
         var page = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "console"));

@@ -19,6 +19,9 @@ public sealed class SiloHostOptions
     /// </summary>
     public string? Regions { get; set; }
 
+    /// <summary>Haunt:Join: start empty, to be added to a running deployment; serve only once admitted and caught up.</summary>
+    public bool Join { get; set; }
+
     /// <summary>The primary region (Haunt:PrimaryRegion; default the first of Regions): it wins concurrent strong writes.</summary>
     public string? PrimaryRegion { get; set; }
 

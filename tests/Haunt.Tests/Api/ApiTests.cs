@@ -94,6 +94,22 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Equal(1, stored!.Membership.Version);
     }
 
+    // A change that makes no sense is refused before anything is proposed: the membership stays at version 1.
+    [SkippableTheory]
+    [InlineData("seoul", "127.0.0.1:30001", "region")]
+    [InlineData("Berlin!", "127.0.0.1:30001", "region")]
+    [InlineData("berlin", "berlin:30001", "gateways")]
+    [InlineData("berlin", null, "gateways")]
+    public async Task Adding_a_region_that_is_a_member_or_malformed_is_422_and_changes_nothing(string region, string? gateway, string field)
+    {
+        var http = host.Http[KnownRegions.Seoul];
+        using var refused = await http.PostAsJsonAsync("/api/sync/membership/regions", new { region, gateways = gateway is null ? null : new[] { gateway } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), $"names {field}");
+        Assert.Equal(1, (await http.GetJsonAsync("/api/sync/membership")).GetProperty("current").GetProperty("version").GetInt64());
+    }
+
     [SkippableTheory]
     [InlineData(KnownRegions.Osaka)]
     [InlineData(KnownRegions.Seoul)]

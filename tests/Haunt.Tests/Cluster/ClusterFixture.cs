@@ -21,6 +21,7 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionS
 
     private readonly Dictionary<string, TestCluster> _clusters = [];
     private readonly Dictionary<string, SiloHandle> _silos = [];
+    private readonly Dictionary<string, int> _gateways = [];
     private PostgresServer? _postgres;
     private string? _database;
 
@@ -76,45 +77,71 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionS
     {
         // Each region's gateway ports are chosen up front (TestCluster numbers a region's silos from its base
         // port, so a range of free ports): every region's silos are told their peers' at start.
-        var gateways = Regions.All.ToDictionary(r => r, r => SiloProcess.FreePorts(SilosOf(r)));
         foreach (var region in Regions.All)
         {
-            var builder = new TestClusterBuilder((short)SilosOf(region));
-            builder.Options.ClusterId = RegionCluster.IdOf(region);
-            builder.Options.ServiceId = RegionCluster.ServiceId;
-            // Peer clients reach a region through its gateway over real TCP (TestCluster's default is in-memory).
-            builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-            // No TestCluster client: a plain Orleans client is refused at the region's door. Tests call grains as the
-            // HTTP API does, from inside one of the region's silos (GrainsOf).
-            builder.Options.InitializeClientOnDeploy = false;
-            builder.Options.BaseSiloPort = SiloProcess.FreePorts(SilosOf(region));
-            builder.Options.BaseGatewayPort = gateways[region];
-            builder.Properties[HauntSiloConfigurator.RegionKey] = region;
-            builder.Properties[HauntSiloConfigurator.RegionsKey] = string.Join(',', Regions.All);
-            builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
-            // Small enough for a test to reach (RestingOrderTests), above what any other test rests on one portfolio.
-            builder.Properties["Haunt:Trading:MaxOpenOrders"] = "20";
-            // Opened through IPortfolioOpenerGrain only by PortfolioQuotaTests; other tests create portfolios on their grains.
-            builder.Properties["Haunt:Trading:MaxPortfoliosPerUser"] = "5";
-            foreach (var peer in Regions.PeersOf(region))
-            {
-                builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = string.Join(',', Enumerable.Range(gateways[peer], SilosOf(peer)));
-            }
+            _gateways[region] = SiloProcess.FreePorts(SilosOf(region));
+        }
 
-            if (_database is not null)
-            {
-                builder.Properties[HauntSiloConfigurator.StorePostgresKey] = _database;
-            }
-
-            builder.AddSiloBuilderConfigurator<HauntSiloConfigurator>();
-            var cluster = builder.Build();
-            await cluster.DeployAsync();
-            _clusters[region] = cluster;
-            _silos[region] = cluster.Primary ?? throw new InvalidOperationException($"{region} has no silo.");
+        foreach (var region in Regions.All)
+        {
+            await StartRegionAsync(region, Regions, join: false);
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="region"/>'s cluster empty, to be added to the running deployment (Haunt:Join): it knows
+    /// every region's gateway; they learn its gateway from the operator's request (<see cref="GatewaysOfNew"/>).
+    /// </summary>
+    public async Task StartJoiningAsync(string region)
+    {
+        _gateways[region] = SiloProcess.FreePorts(1);
+        await StartRegionAsync(region, new RegionSet([.. Regions.All, region], Regions.Primary), join: true);
+    }
+
+    /// <summary>The gateways of a region started by <see cref="StartJoiningAsync"/>, as an operator gives them ("ip:port").</summary>
+    public string[] GatewaysOfNew(string region) => [$"127.0.0.1:{_gateways[region]}"];
+
+    private async Task StartRegionAsync(string region, RegionSet regions, bool join)
+    {
+        var builder = new TestClusterBuilder((short)SilosOf(region));
+        builder.Options.ClusterId = RegionCluster.IdOf(region);
+        builder.Options.ServiceId = RegionCluster.ServiceId;
+        // Peer clients reach a region through its gateway over real TCP (TestCluster's default is in-memory).
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        // No TestCluster client: a plain Orleans client is refused at the region's door. Tests call grains as the
+        // HTTP API does, from inside one of the region's silos (GrainsOf).
+        builder.Options.InitializeClientOnDeploy = false;
+        builder.Options.BaseSiloPort = SiloProcess.FreePorts(SilosOf(region));
+        builder.Options.BaseGatewayPort = _gateways[region];
+        builder.Properties[HauntSiloConfigurator.RegionKey] = region;
+        builder.Properties[HauntSiloConfigurator.RegionsKey] = string.Join(',', regions.All);
+        builder.Properties[HauntSiloConfigurator.DataDirectoryKey] = DataDirectory;
+        builder.Properties[HauntSiloConfigurator.JoinKey] = join ? "true" : "false";
+        // Small enough for a test to reach (RestingOrderTests), above what any other test rests on one portfolio.
+        builder.Properties["Haunt:Trading:MaxOpenOrders"] = "20";
+        // Opened through IPortfolioOpenerGrain only by PortfolioQuotaTests; other tests create portfolios on their grains.
+        builder.Properties["Haunt:Trading:MaxPortfoliosPerUser"] = "5";
+        foreach (var peer in regions.PeersOf(region))
+        {
+            builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = string.Join(',', Enumerable.Range(_gateways[peer], SilosOf(peer)));
+        }
+
+        if (_database is not null)
+        {
+            builder.Properties[HauntSiloConfigurator.StorePostgresKey] = _database;
+        }
+
+        builder.AddSiloBuilderConfigurator<HauntSiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        _clusters[region] = cluster;
+        _silos[region] = cluster.Primary ?? throw new InvalidOperationException($"{region} has no silo.");
+    }
+
     private int SilosOf(string region) => region == Regions.All[0] ? osakaSilos : 1;
+
+    /// <summary>Every region running: the deployment's and any started to join it.</summary>
+    public IReadOnlyCollection<string> Running => _clusters.Keys;
 
     /// <summary>Every region's clients into its peers have connected (they connect in the background).</summary>
     private Task WaitUntilLinkedAsync() => Eventually.WaitUntilAsync(

@@ -20,6 +20,7 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
     public const string RegionsKey = "Haunt:Test:Regions";
     public const string DataDirectoryKey = "Haunt:Test:DataDirectory";
     public const string StorePostgresKey = "Haunt:Test:StorePostgres";
+    public const string JoinKey = "Haunt:Test:Join";
     public const string ClusterKey = "aGF1bnQtdGVzdC1jbHVzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
 
     public static string PeerKey(string peer) => $"Haunt:Test:Peers:{peer}";
@@ -37,6 +38,7 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 r.Regions = regions.All;
                 r.DataDirectory = siloBuilder.Configuration[DataDirectoryKey]!;
                 r.StorePostgres = siloBuilder.Configuration[StorePostgresKey];
+                r.Join = siloBuilder.Configuration[JoinKey] == "true";
             },
             s =>
             {
