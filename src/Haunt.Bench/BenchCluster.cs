@@ -16,6 +16,10 @@ public sealed class BenchCluster : IAsyncDisposable
     private Haunt.Silo.Security.AuthSettings _auth = new();
     private int _portOffset;
     private string? _database;
+    private string _folder = "";
+    private string _key = "";
+    private string? _store;
+    private int? _window;
 
     private BenchCluster()
     {
@@ -44,28 +48,12 @@ public sealed class BenchCluster : IAsyncDisposable
         var key = ClusterKeyFile.LoadOrCreate(folder);
         // The benchmark drives grains; only the operator-load phase calls the silos' APIs, with tokens signed by this key.
         var auth = new Haunt.Silo.Security.AuthSettings { SigningKeys = [ClusterKeyFile.LoadOrCreate(folder, ClusterKeyFile.TokenSigningKey)] };
-        (cluster._auth, cluster._portOffset) = (auth, portOffset);
+        (cluster._auth, cluster._portOffset, cluster._folder, cluster._key, cluster._store, cluster._window) = (auth, portOffset, folder, key, store, window);
         foreach (var region in set.All)
         {
             for (var index = 0; index < silosPerRegion; index++)
             {
-                var settings = LocalSiloSettings.For(region, folder, SiloEndpoints.DefaultFor(region, portOffset, index, set), key,
-                    PeerAddresses.Loopback(region, portOffset, silosPerRegion, set), auth, primarySiloPort: SiloEndpoints.DefaultFor(region, portOffset, regions: set).SiloPort,
-                    regions: set);
-                settings["Logging:LogLevel:Default"] = nameof(LogLevel.Error);
-                settings["Haunt:Sync:MaxBatchesInFlight"] = window?.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                settings["Haunt:StorePostgres"] = store;
-                // The benchmark's own seams: on the link, which the slow-link and cut phases delay and sever; and, with
-                // replication off, on the outbox.
-                var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo =>
-                {
-                    silo.AddLinkFaults();
-                    if (!replicate)
-                    {
-                        UnsentOutbox.AddTo(silo);
-                    }
-                });
-                await app.StartAsync();
+                var app = await cluster.StartSiloAsync(region, set, index, silosPerRegion, replicate, join: false);
                 if (index == 0)
                 {
                     cluster._silos[region] = app;
@@ -78,6 +66,45 @@ public sealed class BenchCluster : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="region"/> empty, to be added (Haunt:Join, one silo, the next ports by its place after the
+    /// others), and returns its silo: the deployment's regions do not know it until an operator adds it.
+    /// </summary>
+    public async Task<WebApplication> StartJoiningAsync(string region)
+    {
+        var set = new RegionSet([.. _set.All, region], _set.Primary);
+        var app = await StartSiloAsync(region, set, 0, 1, replicate: true, join: true);
+        _otherSilos.Add(app);
+        return app;
+    }
+
+    /// <summary>The gateway where a region started by <see cref="StartJoiningAsync"/> is reached ("ip:port").</summary>
+    public string GatewayOfJoining(string region) =>
+        $"127.0.0.1:{SiloEndpoints.DefaultFor(region, _portOffset, regions: new RegionSet([.. _set.All, region], _set.Primary)).GatewayPort}";
+
+    private async Task<WebApplication> StartSiloAsync(string region, RegionSet set, int index, int silosPerRegion, bool replicate, bool join)
+    {
+        var settings = LocalSiloSettings.For(region, _folder, SiloEndpoints.DefaultFor(region, _portOffset, index, set), _key,
+            PeerAddresses.Loopback(region, _portOffset, silosPerRegion, set), _auth, primarySiloPort: SiloEndpoints.DefaultFor(region, _portOffset, regions: set).SiloPort,
+            regions: set);
+        settings["Logging:LogLevel:Default"] = nameof(LogLevel.Error);
+        settings["Haunt:Sync:MaxBatchesInFlight"] = _window?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Haunt:StorePostgres"] = _store;
+        settings["Haunt:Join"] = join ? "true" : null;
+        // The benchmark's own seams: on the link, which the slow-link and cut phases delay and sever; and, with
+        // replication off, on the outbox.
+        var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo =>
+        {
+            silo.AddLinkFaults();
+            if (!replicate)
+            {
+                UnsentOutbox.AddTo(silo);
+            }
+        });
+        await app.StartAsync();
+        return app;
     }
 
     /// <summary>An HTTP client of a region's first silo's API as operator <paramref name="user"/>.</summary>

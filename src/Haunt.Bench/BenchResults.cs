@@ -40,6 +40,9 @@ public sealed class BenchResults
     /// <summary>Replication with and without operators hammering the sync API (issue 20, item 4).</summary>
     public OperatorLoad? OperatorLoad { get; set; }
 
+    /// <summary>A region added to the running deployment (the join phase).</summary>
+    public JoinFigures? Join { get; set; }
+
     public double? HammeredVsQuietThroughput => OperatorLoad is { } o ? Ratio(o.HammeredChangesPerSecond, o.QuietChangesPerSecond) : null;
 
     public double? HammeredVsQuietLagP99 => OperatorLoad is { } o ? Ratio(o.Hammered.P99Ms, o.Quiet.P99Ms) : null;
@@ -81,6 +84,12 @@ public sealed class BenchResults
             Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at {LagRate:N0} writes/s quiet / hammered"),
                 $"{Lag(ops.Quiet)} / {Lag(ops.Hammered)}");
             Row("operator requests answered / refused with 429", string.Create(f, $"{ops.RequestsServed:N0} / {ops.RequestsLimited:N0}"));
+        }
+
+        if (Join is { } join)
+        {
+            Row(string.Create(f, $"region added to {join.Entities:N0} entities: agreed / serving / digest equal"),
+                string.Create(f, $"{join.AgreedSeconds:0.0} / {join.ServingSeconds:0.0} / {join.ConvergedSeconds:0.0} s ({join.StatesReceived:N0} states by repair, {join.StatesPerSecond:0}/s)"));
         }
 
         Row("peak working set", $"{PeakWorkingSetMb:0} MB");

@@ -110,6 +110,23 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Equal(1, (await http.GetJsonAsync("/api/sync/membership")).GetProperty("current").GetProperty("version").GetInt64());
     }
 
+    // The operator's command goes through the same endpoint and says why it was refused.
+    [SkippableFact]
+    public async Task Region_add_of_a_member_exits_1_with_the_apis_reason()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var root = new System.CommandLine.RootCommand { Haunt.Silo.Cli.RegionCommand.Create(output, error) };
+        string[] args = ["region", "add", KnownRegions.Nyc, "--gateway", "127.0.0.1:30002", "--api", host.Urls[KnownRegions.Osaka].ToString(),
+            "--token", TestTokens.For("ops", Haunt.Silo.Security.HauntPolicies.OperatorRole)];
+
+        var code = await root.Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+
+        Assert.True(code == 1, error.ToString());
+        Assert.True(error.ToString().Contains("422", StringComparison.Ordinal), error.ToString());
+        Assert.Contains("already a region", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
     [SkippableTheory]
     [InlineData(KnownRegions.Osaka)]
     [InlineData(KnownRegions.Seoul)]
