@@ -78,7 +78,8 @@ public static class HauntSiloExtensions
         services.AddSingleton<ReplicaNotifier>();
         services.AddSingleton<IReplicaRefreshClient, ReplicaRefreshClient>();
         services.AddOptions<ReplicaOptions>().BindConfiguration("Haunt:Replicas")
-            .Validate(o => o.MaxCacheAge > TimeSpan.Zero, "Haunt:Replicas:MaxCacheAge must be positive.").ValidateOnStart();
+            .Validate(o => o.MaxCacheAge > TimeSpan.Zero, "Haunt:Replicas:MaxCacheAge must be positive.")
+            .Validate(o => o.HandoverWait > TimeSpan.Zero, "Haunt:Replicas:HandoverWait must be positive.").ValidateOnStart();
         silo.AddGrainService<ReplicaRefreshService>();
         services.AddSingleton<ReplicaServices>();
         services.AddSingleton<RegionReach>();

@@ -32,8 +32,14 @@ public sealed class SiloRegion
     /// <summary>Whether this region answers reads and writes: false while it waits to be admitted or catches up.</summary>
     public bool Serving => _view.Serving;
 
-    /// <summary>The other regions of the deployment, in rank order.</summary>
-    public IEnumerable<string> Peers => Regions.PeersOf(Name);
+    /// <summary>Whether this region is leaving the deployment: it takes no new writes, hands its strong entities over and drains.</summary>
+    public bool Leaving => Membership.IsLeaving(Name);
+
+    /// <summary>Whether this region left the deployment (an agreed version without it): it has no peers and serves nothing.</summary>
+    public bool Removed => Membership.Version > 0 && !Membership.Includes(Name);
+
+    /// <summary>The other regions of the deployment, in rank order (none once this region was removed).</summary>
+    public IEnumerable<string> Peers => Removed ? [] : Regions.PeersOf(Name);
 
     /// <summary>Raised after <see cref="Adopt"/> changed the membership or <see cref="Serving"/> (on the adopting thread).</summary>
     public event Action<SiloRegion>? Changed;

@@ -18,5 +18,8 @@ public interface IEntityStore
     /// <summary>How many live portfolios this region holds for <paramref name="owner"/>, from every region (the per-user quota).</summary>
     Task<int> CountPortfoliosOwnedByAsync(string owner, CancellationToken cancellationToken = default);
 
+    /// <summary>At most <paramref name="limit"/> rows of a type (tombstones too) whose recorded home is one of <paramref name="homes"/> (a leaving region hands them over).</summary>
+    Task<IReadOnlyList<EntityState>> HomedInAsync(EntityType type, IReadOnlyCollection<string> homes, int limit, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
 }

@@ -45,4 +45,11 @@ public interface ISyncQueueGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ProposeAddRegionAsync")]
     Task<MembershipAnswer> ProposeAddRegionAsync(string region, string[] gateways);
+
+    /// <summary>
+    /// An operator asks that <paramref name="region"/> leave, its strong entities handed to <paramref name="successor"/>
+    /// (null: the primary): proposed to every region now; once agreed the region hands over, drains and is removed.
+    /// </summary>
+    [Alias("ProposeRemoveRegionAsync")]
+    Task<MembershipAnswer> ProposeRemoveRegionAsync(string region, string? successor);
 }

@@ -29,7 +29,7 @@ public sealed record JoinProgress(
 
 /// <summary>
 /// A region's membership as its sync loop holds it: the agreed version, whether it serves, the change in progress
-/// (proposed here or promised to another region), how the last change proposed here ended, and join progress.
+/// (proposed here or promised to another region), how the last change proposed here ended, join and leave progress.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.MembershipStatus")]
 public sealed record MembershipStatus(
@@ -37,4 +37,16 @@ public sealed record MembershipStatus(
     [property: Id(1)] bool Serving,
     [property: Id(2)] string? InProgress,
     [property: Id(3)] string? LastOutcome,
-    [property: Id(4)] JoinProgress? Join);
+    [property: Id(4)] JoinProgress? Join,
+    [property: Id(5)] LeaveProgress? Leave = null);
+
+/// <summary>
+/// How far a region that is leaving has come: Phase "re-homing" (its strong entities handed to <see cref="Successor"/>),
+/// "draining" (its outbox not yet acked by every peer: <see cref="BacklogRows"/>) or "removing" (its removal proposed).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("haunt.LeaveProgress")]
+public sealed record LeaveProgress(
+    [property: Id(0)] string Phase,
+    [property: Id(1)] string Successor,
+    [property: Id(2)] long StatesRehomed,
+    [property: Id(3)] long BacklogRows);

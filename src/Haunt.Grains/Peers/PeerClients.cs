@@ -30,7 +30,7 @@ public sealed partial class PeerClients : ILifecycleParticipant<ISiloLifecycle>,
             _clients[peer] = Create(peer, _options.GatewaysOf(peer) ?? throw new InvalidOperationException(PeerOptions.MissingPeer(peer)));
         }
 
-        region.Changed += AddAdmitted;
+        region.Changed += Follow;
     }
 
     /// <summary>The client into <paramref name="region"/>'s cluster.</summary>
@@ -65,9 +65,24 @@ public sealed partial class PeerClients : ILifecycleParticipant<ISiloLifecycle>,
         }
     }
 
-    /// <summary>A client for every peer of the membership just adopted that has none yet.</summary>
-    private void AddAdmitted(SiloRegion region)
+    /// <summary>
+    /// A client for every peer of the membership just adopted that has none yet; none kept for a region that left. Once
+    /// this region left, it keeps its clients: a region that missed the removal is told it in answer to its heartbeat.
+    /// </summary>
+    private void Follow(SiloRegion region)
     {
+        lock (_gate)
+        {
+            foreach (var gone in _clients.Keys.Where(p => !region.Removed && !region.Peers.Contains(p)).ToList())
+            {
+                if (_clients.TryRemove(gone, out var client))
+                {
+                    // Closed off this thread: the event is raised on the sync loop's turn, which must not wait for it.
+                    _ = Task.Run(async () => await client.DisposeAsync());
+                }
+            }
+        }
+
         foreach (var peer in region.Peers.Where(p => !_clients.ContainsKey(p)))
         {
             var gateways = _options.GatewaysOf(peer) ?? Parse(region.Membership.GatewaysOf(peer));

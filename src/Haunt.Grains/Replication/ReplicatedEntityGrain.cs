@@ -110,9 +110,9 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     public virtual async Task<EntityState?> DeleteAsync()
     {
         await EnsureFreshAsync();
-        if (State is { } s && Info.Consistency == Consistency.Strong && s.HomeRegion != Region)
+        if (Info.Consistency == Consistency.Strong && await HomeElsewhereAsync() is { } home)
         {
-            return await ForwardAsync(s.HomeRegion, grain => grain.DeleteAsync());
+            return await ForwardAsync(home, grain => grain.DeleteAsync());
         }
 
         ForwardDeadline.ThrowIfPassed(services.States.Clock.Time, $"A delete of {Info.Type} '{EntityId}'");
@@ -141,8 +141,8 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     }
 
     /// <summary>
-    /// Where a strong entity may be written: its recorded home; for a new one, its portfolio's home region
-    /// (orders, positions and options follow their portfolio), the primary for the insurance fund, else here.
+    /// Where a strong entity may be written: its recorded home (or that home's successor once it left); for a new one,
+    /// its portfolio's (orders, positions and options follow their portfolio), the primary for the insurance fund, else here.
     /// A new strong entity of a portfolio this region does not hold (not created, or not replicated here yet) is
     /// refused: homing it here would give the portfolio's entities a second home.
     /// </summary>
@@ -150,7 +150,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     {
         if (State is { } s)
         {
-            return s.HomeRegion;
+            return Info.Consistency == Consistency.Strong ? await HomeElsewhereAsync() ?? Region : s.HomeRegion;
         }
 
         if (Info.Consistency != Consistency.Strong || Info.Type == EntityType.Portfolio)
@@ -160,11 +160,66 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
 
         if (value is IPortfolioOwned owned)
         {
-            return (await services.Store.ReadAsync(EntityType.Portfolio, owned.PortfolioId))?.HomeRegion
+            var portfolio = await services.Store.ReadAsync(EntityType.Portfolio, owned.PortfolioId)
                 ?? throw new EntityNotFoundException($"Portfolio '{owned.PortfolioId}' of {Info.Type} '{EntityId}' is not known in region '{Region}' (not created, or not replicated here yet).");
+            return services.Region.Membership.HomeOf((await HandedOverAsync(portfolio)).HomeRegion);
         }
 
         return services.Region.Regions.Primary;
+    }
+
+    /// <summary>
+    /// Where this entity is written when that is not here: its recorded home, or the successor of a home that left.
+    /// A home that is leaving hands the entity over by writing it again with its new home; a write here waits for
+    /// that write to arrive (<see cref="ReplicaOptions.HandoverWait"/>) rather than forward to a region that takes
+    /// no writes, or write here concurrently with the leaving region's last ones.
+    /// </summary>
+    protected async Task<string?> HomeElsewhereAsync()
+    {
+        if (State is not { } s)
+        {
+            return null;
+        }
+
+        if (services.Region.Removed)
+        {
+            // It has no peers to forward to, and writes nothing itself.
+            RefuseWhileLeaving();
+        }
+
+        Adopt(await HandedOverAsync(s));
+        var home = services.Region.Membership.HomeOf(State!.HomeRegion);
+        return home == Region ? null : home;
+    }
+
+    /// <summary><paramref name="state"/>, or once its home is leaving, the state that hands it over (read from the store as it arrives).</summary>
+    private async Task<EntityState> HandedOverAsync(EntityState state)
+    {
+        var time = services.States.Clock.Time;
+        var deadline = time.GetUtcNow() + services.Options.Value.HandoverWait;
+        while (state.HomeRegion != Region && services.Region.Membership.IsLeaving(state.HomeRegion))
+        {
+            if (time.GetUtcNow() > deadline)
+            {
+                throw new RegionLeavingException($"{state.Type} '{state.Id}' is being handed over by {state.HomeRegion}, which is leaving the deployment; retry in a moment.");
+            }
+
+            await Task.Delay(s_handoverPoll, time);
+            state = await services.Store.ReadAsync(state.Type, state.Id) ?? state;
+        }
+
+        return state;
+    }
+
+    private static readonly TimeSpan s_handoverPoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>A region that is leaving (or left) takes no new writes: it only hands over and drains (its sync loop's writes).</summary>
+    private void RefuseWhileLeaving()
+    {
+        if (services.Region.Leaving || services.Region.Removed)
+        {
+            throw new RegionLeavingException($"Region '{Region}' is leaving the deployment and takes no new writes; write in {services.Region.Membership.SuccessorOf(Region) ?? "another region"}.");
+        }
     }
 
     /// <summary>
@@ -209,6 +264,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     /// <summary>Commits the write that <paramref name="next"/> builds on the current state, re-reading on a race.</summary>
     protected async Task<EntityState> WriteAsync(Func<EntityState?, LocalWrite> next)
     {
+        RefuseWhileLeaving();
         for (var attempt = 1; ; attempt++)
         {
             var write = next(State);
@@ -232,6 +288,7 @@ public abstract class ReplicatedEntityGrain<T>(ReplicaServices services) : Grain
     /// <summary>Commits several entities atomically; false if any moved (this grain's state is then reloaded).</summary>
     protected async Task<bool> CommitAsync(IReadOnlyList<LocalWrite> writes)
     {
+        RefuseWhileLeaving();
         var result = await services.Store.CommitLocalAsync(writes);
         if (result.Status != CommitStatus.Committed)
         {

@@ -64,6 +64,8 @@ public sealed class SyncQueueGrain(
 
     public Task<MembershipAnswer> ProposeAddRegionAsync(string region, string[] gateways) => _engine.ProposeAddAsync(region, gateways);
 
+    public Task<MembershipAnswer> ProposeRemoveRegionAsync(string region, string? successor) => _engine.ProposeLeaveAsync(region, successor);
+
     public Task<MembershipStatus> GetMembershipAsync() => Task.FromResult(_engine.MembershipStatus());
 
     public Task ReceiveReminder(string reminderName, TickStatus status) =>

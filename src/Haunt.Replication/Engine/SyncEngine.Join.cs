@@ -98,7 +98,7 @@ public sealed partial class SyncEngine
                 Interlocked.Read(ref _metrics.ChangesRepaired) - join.StatesAtStart, [.. join.Phase == JoinPhase.Snapshot ? Silo.Peers : join.Left]);
         }
 
-        return Silo.Serving ? null : new JoinProgress("awaiting admission", null, 0, 0, [.. Silo.Peers]);
+        return Silo.Serving || Silo.Removed ? null : new JoinProgress("awaiting admission", null, 0, 0, [.. Silo.Peers]);
     }
 
     private enum JoinPhase { Snapshot, Repair }

@@ -43,6 +43,9 @@ public sealed partial class SyncEngine
     [LoggerMessage(Level = LogLevel.Information, Message = "{Region} joining: {Progress}")]
     private static partial void LogJoin(ILogger logger, string region, string progress);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Region} leaving: {Progress}")]
+    private static partial void LogLeave(ILogger logger, string region, string progress);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Region}: Haunt:Regions lists {Configured}, but the agreed membership is {Agreed}; the agreed one holds (add or remove regions through the membership, not the configuration)")]
     private static partial void LogConfiguredSetIgnored(ILogger logger, string region, string configured, string agreed);
 }

@@ -47,11 +47,18 @@ public sealed partial class SyncEngine
     }
 
     /// <summary>Proposes adding <paramref name="region"/>, reached at <paramref name="gateways"/>, to the deployment (an operator's request).</summary>
-    public async Task<MembershipAnswer> ProposeAddAsync(string region, IReadOnlyList<string>? gateways = null)
+    public Task<MembershipAnswer> ProposeAddAsync(string region, IReadOnlyList<string>? gateways = null)
+    {
+        var (next, problem) = Silo.Membership.Adding(region.Trim(), gateways);
+        return ProposeAsync(next, problem);
+    }
+
+    /// <summary>Sends <paramref name="next"/> to every region of the current version (or says why not: <paramref name="problem"/>).</summary>
+    private async Task<MembershipAnswer> ProposeAsync(Membership? next, string? problem)
     {
         if (!Silo.Serving)
         {
-            return new MembershipAnswer(MembershipOutcome.NotServing, null, $"{Region} is joining the deployment; ask a region that serves.");
+            return new MembershipAnswer(MembershipOutcome.NotServing, null, $"{Region} is not serving ({(Silo.Removed ? "it left the deployment" : "it is joining")}); ask a region that serves.");
         }
 
         if (ChangeInProgress() is { } inProgress)
@@ -59,7 +66,6 @@ public sealed partial class SyncEngine
             return new MembershipAnswer(MembershipOutcome.InProgress, null, $"A membership change is in progress: {inProgress}. One change at a time.");
         }
 
-        var (next, problem) = Silo.Membership.Adding(region.Trim(), gateways);
         if (next is null)
         {
             return new MembershipAnswer(MembershipOutcome.Invalid, null, problem);
@@ -81,7 +87,7 @@ public sealed partial class SyncEngine
     }
 
     /// <summary>The membership as held now, the change under way, the last outcome and, while joining, the progress.</summary>
-    public MembershipStatus MembershipStatus() => new(Silo.Membership, Silo.Serving, ChangeInProgress(), _lastOutcome, JoinProgressNow());
+    public MembershipStatus MembershipStatus() => new(Silo.Membership, Silo.Serving, ChangeInProgress(), _lastOutcome, JoinProgressNow(), LeaveProgressNow());
 
     /// <summary>What is under way: a change proposed here that waits for votes, or one promised to another region.</summary>
     private string? ChangeInProgress()
@@ -132,6 +138,12 @@ public sealed partial class SyncEngine
             return $"{Region} is joining";
         }
 
+        // Only the leaving region knows when its outbox is empty: a removal proposed by any other region is refused.
+        if (proposed.Change.Split(' ') is ["remove", var leaving] && leaving != proposal.From)
+        {
+            return $"{leaving} is removed only on its own proposal, once it drained";
+        }
+
         if (_proposal is { } own && Now - own.StartedAt < Options.MembershipTimeout)
         {
             return $"{Region} proposed {own.Proposed.Change} itself";
@@ -164,14 +176,23 @@ public sealed partial class SyncEngine
         }
     }
 
-    /// <summary>Every region accepted: adopt the new version and tell every region of it.</summary>
+    /// <summary>Every region accepted: adopt the new version and tell every region of both versions of it.</summary>
     private async Task CommitAsync(Membership agreed)
     {
-        await AdoptAsync(agreed, Silo.Serving);
         _proposal = null;
+        if (await CommitRefusalAsync(agreed) is { } putOff)
+        {
+            _lastOutcome = putOff;
+            LogMembershipOutcome(_log, Region, _lastOutcome);
+            return;
+        }
+
+        // Told before adopting: a region that removes itself has no peers once it adopted its removal.
+        var tell = Silo.Peers.Union(agreed.Regions.Where(r => r != Region)).ToList();
+        await AdoptAsync(agreed, Silo.Serving);
         _lastOutcome = $"{agreed.Change} agreed: membership version {agreed.Version}";
         LogMembershipOutcome(_log, Region, _lastOutcome);
-        foreach (var peer in Silo.Peers)
+        foreach (var peer in tell)
         {
             await SendSealedAsync(new MembershipCommit(Region, peer, agreed));
         }
@@ -179,6 +200,7 @@ public sealed partial class SyncEngine
 
     private async Task OnCommitAsync(MembershipCommit commit)
     {
+        // A version without this region is adopted only from this region's own commit of its removal.
         if (commit.Agreed is not { } agreed || agreed.Version <= Silo.Membership.Version || !agreed.Includes(Region) || Problem(agreed) is not null)
         {
             return;
@@ -201,6 +223,8 @@ public sealed partial class SyncEngine
 
     private async Task AdoptAsync(Membership agreed, bool serving)
     {
+        // A region serves nothing once it left (it may still be asked: it says so).
+        serving &= agreed.Includes(Region);
         await _store.SaveMembershipAsync(agreed, serving);
         Silo.Adopt(agreed, serving);
         SyncPeers();

@@ -136,6 +136,7 @@ public sealed partial class SyncEngine
 
         ExpireProposal();
         await ContinueJoinAsync();
+        await ContinueLeaveAsync();
     }
 
     /// <summary>

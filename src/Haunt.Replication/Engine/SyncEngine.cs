@@ -65,12 +65,18 @@ public sealed partial class SyncEngine
     private DateTimeOffset Now => _clock.Time.GetUtcNow();
 
     /// <summary>
-    /// Handles one message from a peer. Misrouted messages, and every message from a region that is not a member of
-    /// the membership held here, are counted and dropped.
+    /// Handles one message from a peer. Misrouted messages, every message from a region that is not a member of the
+    /// membership held here, and every message once this region left, are counted and dropped.
     /// </summary>
     public Task OnMessageAsync(SyncMessage message)
     {
-        if (message.To != Region || !Silo.Regions.Contains(message.From) || message.From == Region)
+        if (Silo.Removed && message is Heartbeat late && late.To == Region && Silo.Regions.Contains(late.From) && !RefusedUnread(late))
+        {
+            // A region that missed this one's removal still sends it heartbeats: the answer is the removal.
+            return TellNewerMembershipAsync(late);
+        }
+
+        if (message.To != Region || !Silo.Regions.Contains(message.From) || message.From == Region || Silo.Removed)
         {
             Interlocked.Increment(ref _metrics.BatchesRejected);
             LogMisrouted(_log, message.GetType().Name, message.From, message.To, Region);

@@ -88,8 +88,9 @@ public sealed partial class BatchCodec
         try
         {
             var items = JsonSerializer.Deserialize<List<ChangeItem>>(Decompress(batch.Body), StateJson.Options) ?? [];
-            // A vector may name a region that is no longer a member (what it wrote before it left stays counted).
-            return Validate(items, batch.Count, expectedTo.Regions) is { } problem
+            // A vector may name a region that is no longer a member (what it wrote before it left stays counted), and a
+            // state's writer and home may be a region that left.
+            return Validate(items, batch.Count, expectedTo.Membership) is { } problem
                 ? DecodedBatch.Refused(BatchFault.Malformed, problem)
                 : new DecodedBatch(BatchFault.None, "", items);
         }
@@ -99,7 +100,7 @@ public sealed partial class BatchCodec
         }
     }
 
-    private static string? Validate(List<ChangeItem> items, int count, RegionSet regions)
+    private static string? Validate(List<ChangeItem> items, int count, Membership regions)
     {
         if (items.Count != count)
         {
@@ -113,8 +114,8 @@ public sealed partial class BatchCodec
                 return $"unknown entity type {(int?)item?.State?.Type}";
             }
 
-            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !regions.Contains(s.ModifiedBy)
-                || !regions.Contains(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical || s.Payload is null)
+            if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !regions.Knows(s.ModifiedBy)
+                || !regions.Knows(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical || s.Payload is null)
             {
                 return $"invalid {s.Type} '{s.Id}'";
             }

@@ -94,6 +94,7 @@ internal static class SealedContent
         w.Write(membership?.Primary ?? "");
         w.Write(membership?.Change ?? "");
         Write(w, membership?.Gateways, (writer, gateways) => Strings(writer, gateways));
+        Write(w, membership?.Successors, (writer, successor) => writer.Write(successor ?? ""));
     }
 
     private static void Strings(BinaryWriter w, string[]? items)

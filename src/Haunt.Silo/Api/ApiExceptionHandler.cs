@@ -6,7 +6,8 @@ namespace Haunt.Silo.Api;
 /// <summary>
 /// Turns exceptions from grain calls into ProblemDetails for every endpoint at once, so handlers return typed
 /// results for their success and validation paths only. Only the domain's own exceptions are client errors:
-/// unknown entity → 404, refused operation → 409, a home region that cannot be reached → 503 naming it. A silo
+/// unknown entity → 404, refused operation → 409, a home region that cannot be reached → 503 naming it, a write
+/// refused because a region is leaving → 503 "leaving, retry". A silo
 /// of this region that died during the call is a 503 as well: the region fails over to its other silos within
 /// seconds, so a retry (with the same ids) succeeds. While the silo stops, anything that fails is a 503 (retry
 /// elsewhere or later). Everything else is a bug or an
@@ -22,6 +23,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             EntityNotFoundException => (StatusCodes.Status404NotFound, "Not found", exception.Message),
             OperationRefusedException => (StatusCodes.Status409Conflict, "Operation refused", exception.Message),
+            RegionLeavingException => (StatusCodes.Status503ServiceUnavailable, "Leaving, retry", exception.Message),
             RegionUnavailableException r => (StatusCodes.Status503ServiceUnavailable, $"Region '{r.Region}' unavailable", exception.Message),
             // SiloUnavailableException and the other message rejections: the call met a silo that is going or gone.
             OrleansMessageRejectionException => (StatusCodes.Status503ServiceUnavailable, "Silo unavailable",

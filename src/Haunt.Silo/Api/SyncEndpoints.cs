@@ -43,6 +43,9 @@ public static class SyncEndpoints
         sync.MapPost("/membership/regions", AddRegionAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Adds a region to the running deployment: proposed to every region, adopted once all accepted (one change at a time: 409 while one is under way). Start the region's silos with Haunt:Join first; watch /api/sync/membership.");
+        sync.MapDelete("/membership/regions/{region}", RemoveRegionAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Removes a region from the running deployment: once all agreed it takes no new writes (503 \"leaving\"), hands its portfolios and their entities to `home` (default: the primary), drains its outbox and is then removed by all. Watch /api/sync/membership.");
         sync.MapPost("/reconcile", async (IGrainFactory grains, SiloRegion region) =>
             TypedResults.Accepted("/api/sync/convergence", await grains.GetGrain<ISyncQueueGrain>(region.Name).ReconcileAsync()))
             .WithSummary("Starts an anti-entropy round with every peer now; watch /api/sync/convergence.");
@@ -64,11 +67,13 @@ public static class SyncEndpoints
                 x.Reach.Reachable, x.Reach.UnreachableSince, operatorView ? x.Reach.LastError : null)).ToList();
         string[] worstFirst = ["unreachable", "needs-snapshot", "degraded"];
         var overall = worstFirst.FirstOrDefault(s => health.Any(p => p.Status == s)) ?? "healthy";
-        // A region being added says so, with its progress, until it serves.
-        var join = region.Serving ? null : (await grains.GetGrain<ISyncQueueGrain>(region.Name).GetMembershipAsync()).Join;
-        return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, region.Serving ? overall : "joining", silos, status.LagP50Ms, status.LagP99Ms,
+        // A region being added or removed says so, with its progress (asked of its sync loop only then).
+        var changing = region.Serving && !region.Leaving ? null : await grains.GetGrain<ISyncQueueGrain>(region.Name).GetMembershipAsync();
+        var state = region.Removed ? "removed" : !region.Serving ? "joining" : region.Leaving ? "leaving" : overall;
+        return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, state, silos, status.LagP50Ms, status.LagP99Ms,
             status.ChangesApplied, status.BatchesRejected, status.Conflicts, status.LocalWrites, health, services.GetService<LinkTls>()?.Refused,
-            new DoorHealth(door.Admitted, door.Refused, door.CallsRefused), operatorView ? status.SyncLoopSilo : null, region.Membership.Version, join));
+            new DoorHealth(door.Admitted, door.Refused, door.CallsRefused), operatorView ? status.SyncLoopSilo : null, region.Membership.Version,
+            changing?.Join, changing?.Leave));
     }
 
     private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store, CancellationToken cancellationToken)
@@ -90,15 +95,27 @@ public static class SyncEndpoints
             return ApiErrors.Unprocessable("gateways", "gateways must list 1–16 gateway endpoints of the region's cluster as ip:port.");
         }
 
-        var answer = await grains.GetGrain<ISyncQueueGrain>(region.Name).ProposeAddRegionAsync(request.Region!, gateways);
-        return answer.Outcome switch
-        {
-            MembershipOutcome.Proposed => TypedResults.Accepted("/api/sync/membership", answer),
-            MembershipOutcome.InProgress => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status409Conflict, title: "A membership change is in progress"),
-            MembershipOutcome.NotServing => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Joining, retry"),
-            _ => ApiErrors.Unprocessable("region", answer.Problem ?? "The change is not possible."),
-        };
+        return Answer(await grains.GetGrain<ISyncQueueGrain>(region.Name).ProposeAddRegionAsync(request.Region!, gateways), "region");
     }
+
+    private static async Task<Results<Accepted<MembershipAnswer>, ProblemHttpResult>> RemoveRegionAsync(string region, string? home, IGrainFactory grains, SiloRegion silo)
+    {
+        if (!RegionNames.IsWellFormed(region) || (home is not null && !RegionNames.IsWellFormed(home)))
+        {
+            return ApiErrors.Unprocessable(RegionNames.IsWellFormed(region) ? "home" : "region", $"region and home must be region names ({RegionNames.Rule}).");
+        }
+
+        return Answer(await grains.GetGrain<ISyncQueueGrain>(silo.Name).ProposeRemoveRegionAsync(region, home), "region");
+    }
+
+    /// <summary>An operator's membership change as HTTP: 202 proposed, 409 another under way, 503 this region does not serve, else 422 on <paramref name="field"/>.</summary>
+    private static Results<Accepted<MembershipAnswer>, ProblemHttpResult> Answer(MembershipAnswer answer, string field) => answer.Outcome switch
+    {
+        MembershipOutcome.Proposed => TypedResults.Accepted("/api/sync/membership", answer),
+        MembershipOutcome.InProgress => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status409Conflict, title: "A membership change is in progress"),
+        MembershipOutcome.NotServing => TypedResults.Problem(answer.Problem, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not serving, retry"),
+        _ => ApiErrors.Unprocessable(field, answer.Problem ?? "The change is not possible."),
+    };
 
     private static async Task<Results<Ok<List<QueueItem>>, ValidationProblem>> QueueAsync(string? peer, int? limit, long? after, IRegionalStore store, SiloRegion region,
         CancellationToken cancellationToken)

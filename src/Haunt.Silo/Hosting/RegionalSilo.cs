@@ -121,7 +121,7 @@ public static partial class RegionalSilo
         app.UseStatusCodePages();
         app.UseHauntAuthentication();
         app.UseRateLimiter();
-        app.UseJoiningGate();
+        app.UseServingGate();
         // The sync console at /: static files shipped next to the program (no CDN, works offline). The page holds no
         // data; like every route it wants a signed-in caller (the fallback policy), and what it shows comes from /api/sync/*.
         var page = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "console"));

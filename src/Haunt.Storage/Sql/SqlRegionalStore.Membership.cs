@@ -24,7 +24,8 @@ public sealed partial class SqlRegionalStore
         }
 
         var now = NowMs;
-        var peers = membership.Regions.Where(r => r != Region).ToArray();
+        // A region that left has no peers: nothing more is queued here for anyone.
+        var peers = membership.Includes(Region) ? membership.Regions.Where(r => r != Region).ToArray() : [];
         return w.ExecuteAll(
         [
             new SqlStatement("INSERT INTO sync_membership (id, version, record, serving, updated_at_ms) VALUES (1, @version, @record, @serving, @now) " +

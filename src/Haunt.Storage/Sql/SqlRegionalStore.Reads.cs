@@ -37,6 +37,23 @@ public sealed partial class SqlRegionalStore
         return list;
     }, cancellationToken);
 
+    // No index on home_region: only a leaving region asks, a batch per heartbeat until none is left.
+    public Task<IReadOnlyList<EntityState>> HomedInAsync(EntityType type, IReadOnlyCollection<string> homes, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<EntityState>>(async (connection, ct) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE home_region IN (SELECT peer FROM ({dialect.ListRows("@homes", "peer")}) AS homes) LIMIT @limit";
+        EntityRows.Add(command, "@homes", dialect.ListValue(homes));
+        EntityRows.Add(command, "@limit", (long)limit);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<EntityState>();
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(EntityRows.Read(type, reader));
+        }
+
+        return list;
+    }, cancellationToken);
+
     public Task<int> CountPortfoliosOwnedByAsync(string owner, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();

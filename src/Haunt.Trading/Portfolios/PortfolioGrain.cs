@@ -26,7 +26,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        if (State is { } s && s.HomeRegion == Region)
+        if (State is { } s && Services.Region.Membership.HomeOf(s.HomeRegion) == Region)
         {
             var orders = await Services.Store.ListByPortfolioAsync(EntityType.Order, EntityId);
             foreach (var order in orders.Select(o => StateJson.Deserialize<Order>(o.Payload)).Where(o => o.Status == OrderStatus.Open))
@@ -71,7 +71,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
     public async Task<Portfolio> DepositAsync(decimal amount)
     {
         await EnsureFreshAsync();
-        if (HomeElsewhere() is { } home)
+        if (await HomeElsewhereAsync() is { } home)
         {
             return await ForwardAsync(home, portfolio => portfolio.DepositAsync(amount));
         }
@@ -92,7 +92,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
     public async Task<Order> PlaceOrderAsync(PlaceOrder request)
     {
         await EnsureFreshAsync();
-        if (HomeElsewhere() is { } home)
+        if (await HomeElsewhereAsync() is { } home)
         {
             return await ForwardAsync(home, portfolio => portfolio.PlaceOrderAsync(request));
         }
@@ -136,7 +136,7 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
     public async Task<Order> CancelOrderAsync(string orderId)
     {
         await EnsureFreshAsync();
-        if (HomeElsewhere() is { } home)
+        if (await HomeElsewhereAsync() is { } home)
         {
             return await ForwardAsync(home, portfolio => portfolio.CancelOrderAsync(orderId));
         }
@@ -168,6 +168,14 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
 
     public async Task<int> MatchRestingOrdersAsync()
     {
+        // Only the home region fills: a region that is leaving stops, and the portfolio's new home matches from its
+        // next activation there.
+        if (Services.Region.Leaving || Services.Region.Removed || State is { } s && Services.Region.Membership.HomeOf(s.HomeRegion) != Region)
+        {
+            _restingOrders.Clear();
+            return 0;
+        }
+
         var filled = 0;
         foreach (var orderId in _restingOrders.ToList())
         {
@@ -302,9 +310,6 @@ public sealed partial class PortfolioGrain(ReplicaServices services, IPriceFeed 
             }
         }, new GrainTimerCreationOptions { DueTime = interval, Period = interval, KeepAlive = true });
     }
-
-    /// <summary>The portfolio's home region when it is not this one (its trading happens there).</summary>
-    private string? HomeElsewhere() => State is { } s && s.HomeRegion != Region ? s.HomeRegion : null;
 
     /// <summary>Makes the call on this portfolio's grain in its home region's cluster, over the peer link.</summary>
     private Task<T> ForwardAsync<T>(string home, Func<IPortfolioGrain, Task<T>> call) =>

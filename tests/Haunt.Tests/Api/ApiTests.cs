@@ -110,6 +110,44 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Equal(1, (await http.GetJsonAsync("/api/sync/membership")).GetProperty("current").GetProperty("version").GetInt64());
     }
 
+    // A removal that makes no sense is refused before anything is proposed: the primary, a region that is no member,
+    // a malformed name, a new home that is the region itself or no member.
+    [SkippableTheory]
+    [InlineData("osaka", null, "region")]
+    [InlineData("berlin", null, "region")]
+    [InlineData("Nyc!", null, "region")]
+    [InlineData("nyc", "nyc", "region")]
+    [InlineData("nyc", "berlin", "region")]
+    [InlineData("nyc", "Seoul!", "home")]
+    public async Task Removing_the_primary_a_non_member_or_to_a_bad_home_is_422_and_changes_nothing(string region, string? home, string field)
+    {
+        var http = host.Http[KnownRegions.Seoul];
+        using var refused = await http.DeleteAsync($"/api/sync/membership/regions/{Uri.EscapeDataString(region)}" + (home is null ? "" : $"?home={Uri.EscapeDataString(home)}"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty(field, out _), $"names {field}");
+        var membership = await http.GetJsonAsync("/api/sync/membership");
+        Assert.Equal(1, membership.GetProperty("current").GetProperty("version").GetInt64());
+        Assert.Equal(JsonValueKind.Null, membership.GetProperty("inProgress").ValueKind);
+    }
+
+    // The operator's command goes through the same endpoint and says why it was refused.
+    [SkippableFact]
+    public async Task Region_remove_of_the_primary_exits_1_with_the_apis_reason()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var root = new System.CommandLine.RootCommand { Haunt.Silo.Cli.RegionCommand.Create(output, error) };
+        string[] args = ["region", "remove", KnownRegions.Osaka, "--api", host.Urls[KnownRegions.Seoul].ToString(),
+            "--token", TestTokens.For("ops", Haunt.Silo.Security.HauntPolicies.OperatorRole)];
+
+        var code = await root.Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+
+        Assert.True(code == 1, error.ToString());
+        Assert.True(error.ToString().Contains("422", StringComparison.Ordinal), error.ToString());
+        Assert.Contains("primary", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
     // The operator's command goes through the same endpoint and says why it was refused.
     [SkippableFact]
     public async Task Region_add_of_a_member_exits_1_with_the_apis_reason()

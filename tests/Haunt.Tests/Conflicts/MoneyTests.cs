@@ -34,15 +34,24 @@ public abstract class MoneyTests(ClusterFixture fixture) : ClusterTests(fixture.
             var (home, id) = portfolios[random.Next(portfolios.Count)];
             var side = i % 3 == 2 ? OrderSide.Sell : OrderSide.Buy;
             var order = new PlaceOrder(symbols[random.Next(symbols.Length)], side, OrderKind.Market, 0.5m);
-            // Each order made for its portfolio's owner, as the API makes it (a forward names its user).
-            return Task.Run(() =>
+            // Each order made for its portfolio's owner, as the API makes it (a forward names its user). A forward
+            // that outlasts the peer call timeout (CI7: 60 at once on PostgreSQL beside other cluster tests) is
+            // answered "may still be made there": its order is in the trades or not, and money is conserved either way.
+            return Task.Run(async () =>
             {
                 ActingUser.Set($"trader-{home}");
-                return fixture.Grain<IPortfolioGrain>(region, id).PlaceOrderAsync(order);
+                try
+                {
+                    return await fixture.Grain<IPortfolioGrain>(region, id).PlaceOrderAsync(order);
+                }
+                catch (RegionUnavailableException)
+                {
+                    return null;
+                }
             });
         })).ToList();
         var placed = await Task.WhenAll(orders);
-        Assert.Contains(placed, o => o.Status == OrderStatus.Filled);
+        Assert.Contains(placed, o => o?.Status == OrderStatus.Filled);
 
         await fixture.ConvergedAsync();
         foreach (var region in KnownRegions.All)

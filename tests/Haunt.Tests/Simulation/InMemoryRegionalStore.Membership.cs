@@ -5,6 +5,9 @@ public sealed partial class InMemoryRegionalStore
 {
     private StoredMembership? _membership;
 
+    /// <summary>The peers the outbox queues for (sync_state's rows).</summary>
+    public IReadOnlyCollection<string> Peers => _peers.Keys;
+
     public Task<StoredMembership?> MembershipAsync(CancellationToken cancellationToken = default) => Run(() => _membership);
 
     public Task SaveMembershipAsync(Membership membership, bool serving) => Run(() =>
@@ -15,7 +18,9 @@ public sealed partial class InMemoryRegionalStore
         }
 
         _membership = new StoredMembership(membership, serving);
-        foreach (var gone in _peers.Keys.Where(p => !membership.Includes(p)).ToList())
+        // A region that left has no peers: nothing more is queued here for anyone.
+        var member = membership.Includes(Region);
+        foreach (var gone in _peers.Keys.Where(p => !member || !membership.Includes(p)).ToList())
         {
             _peers.Remove(gone);
             foreach (var (seq, entry) in _outbox.ToList())
@@ -27,7 +32,7 @@ public sealed partial class InMemoryRegionalStore
             }
         }
 
-        foreach (var peer in membership.Regions.Where(r => r != Region && !_peers.ContainsKey(r)))
+        foreach (var peer in membership.Regions.Where(r => member && r != Region && !_peers.ContainsKey(r)))
         {
             _peers[peer] = new PeerState(peer, 0, null, false, 0, 0);
         }

@@ -16,6 +16,9 @@ public sealed partial class InMemoryRegionalStore
             .Where(s => s.Type == type && s.PortfolioId == portfolioId && !s.Deleted && string.CompareOrdinal(s.Id, afterId ?? "") > 0)
             .OrderBy(s => s.Id, StringComparer.Ordinal).Take(limit).ToList());
 
+    public Task<IReadOnlyList<EntityState>> HomedInAsync(EntityType type, IReadOnlyCollection<string> homes, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values.Where(s => s.Type == type && homes.Contains(s.HomeRegion)).Take(limit).ToList());
+
     public Task<int> CountPortfoliosOwnedByAsync(string owner, CancellationToken cancellationToken = default) =>
         Task.FromResult(_rows.Values.Count(s => PortfolioOwners.Of(s) == owner));
 

@@ -31,7 +31,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
         Assert.Equal(MembershipOutcome.Proposed, answer.Outcome);
         Assert.Equal(["osaka", "seoul", "nyc", Newcomer], answer.Membership!.Regions);
 
-        var joined = RunUntil(cluster, () => cluster.MembershipOf(Newcomer).Serving, 20_000);
+        var joined = cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Serving, 20_000);
         Assert.True(joined, $"{Newcomer} never served: {cluster.MembershipOf(Newcomer)}");
         var result = cluster.Finish(periodicRounds: false);
 
@@ -55,7 +55,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
         Assert.Equal(MembershipOutcome.Proposed, cluster.ProposeAdd(KnownRegions.Seoul, Newcomer).Outcome);
         var before = cluster.Entities(KnownRegions.Seoul);
 
-        Assert.True(RunUntil(cluster, () => cluster.MembershipOf(Newcomer).Serving, 20_000));
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Serving, 20_000));
 
         Assert.True(cluster.Entities(Newcomer) >= before, $"{Newcomer} served holding {cluster.Entities(Newcomer)} of the {before} entities seoul held");
         Assert.True(cluster.Finish(periodicRounds: false).Violations.Count == 0);
@@ -82,7 +82,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
         Assert.Equal(MembershipOutcome.Invalid, cluster.ProposeAdd(KnownRegions.Nyc, KnownRegions.Seoul).Outcome);
 
         // Without nyc's vote the change is never adopted, anywhere; after the timeout it is given up.
-        RunUntil(cluster, () => false, 3_000);
+        cluster.RunUntil(() => false, 3_000);
         Assert.All(cluster.Running.Where(r => r != Newcomer), r => Assert.Equal(1, cluster.MembershipOf(r).Current.Version));
         Assert.Contains("given up", cluster.MembershipOf(KnownRegions.Osaka).LastOutcome, StringComparison.Ordinal);
         Assert.Contains(KnownRegions.Nyc, cluster.MembershipOf(KnownRegions.Osaka).LastOutcome, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
         // nyc votes, then is cut off before the commit reaches it.
         cluster.Network.DropOnce(m => m is MembershipCommit && m.To == KnownRegions.Nyc);
         Assert.Equal(MembershipOutcome.Proposed, cluster.ProposeAdd(KnownRegions.Osaka, Newcomer).Outcome);
-        Assert.True(RunUntil(cluster, () => cluster.MembershipOf(KnownRegions.Osaka).Current.Version == 2, 2_000));
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(KnownRegions.Osaka).Current.Version == 2, 2_000));
         cluster.Network.Isolate(KnownRegions.Nyc);
         cluster.Steps(500, faults: false);
 
@@ -110,7 +110,7 @@ public sealed class MembershipTests(ITestOutputHelper output)
 
         Assert.True(result.Violations.Count == 0, string.Join("; ", result.Violations.Take(5)));
         Assert.Equal(2, cluster.MembershipOf(KnownRegions.Nyc).Current.Version);
-        Assert.True(RunUntil(cluster, () => cluster.MembershipOf(Newcomer).Serving, 5_000));
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Serving, 5_000));
     }
 
     [Fact]
@@ -124,33 +124,17 @@ public sealed class MembershipTests(ITestOutputHelper output)
         cluster.Finish(periodicRounds: true);
         cluster.StartJoining(Newcomer);
         Assert.Equal(MembershipOutcome.Proposed, cluster.ProposeAdd(KnownRegions.Osaka, Newcomer).Outcome);
-        Assert.True(RunUntil(cluster, () => cluster.MembershipOf(Newcomer).Join is { Phase: "snapshot", RoundsDone: >= 1 }, 5_000));
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Join is { Phase: "snapshot", RoundsDone: >= 1 }, 5_000));
 
         cluster.Network.Isolate(KnownRegions.Osaka);
-        Assert.True(RunUntil(cluster, () => cluster.MembershipOf(Newcomer).Join is { Phase: "repair" }, 20_000),
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Join is { Phase: "repair" }, 20_000),
             $"the snapshot did not complete from another donor: {cluster.MembershipOf(Newcomer).Join}");
         Assert.NotEqual(KnownRegions.Osaka, cluster.MembershipOf(Newcomer).Join!.Donor);
         Assert.False(cluster.MembershipOf(Newcomer).Serving); // osaka is still to be repaired against
 
         var result = cluster.Finish(periodicRounds: false);
         Assert.True(result.Violations.Count == 0, string.Join("; ", result.Violations.Take(5)));
-        Assert.True(RunUntil(cluster, () => cluster.MembershipOf(Newcomer).Serving, 5_000));
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Serving, 5_000));
         Assert.Equal(cluster.Entities(KnownRegions.Osaka), cluster.Entities(Newcomer));
-    }
-
-    /// <summary>Random steps without faults until <paramref name="done"/> holds, at most <paramref name="steps"/>.</summary>
-    private static bool RunUntil(SimulatedCluster cluster, Func<bool> done, int steps)
-    {
-        for (var step = 0; step < steps; step += 10)
-        {
-            if (done())
-            {
-                return true;
-            }
-
-            cluster.Steps(10, faults: false);
-        }
-
-        return done();
     }
 }

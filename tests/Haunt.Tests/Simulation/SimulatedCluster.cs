@@ -58,6 +58,18 @@ public sealed partial class SimulatedCluster : IDisposable
     /// <summary>An operator's request, made to <paramref name="at"/>, to add <paramref name="region"/>.</summary>
     public MembershipAnswer ProposeAdd(string at, string region) => Wait(_nodes[at].Engine.ProposeAddAsync(region));
 
+    /// <summary>An operator's request, made to <paramref name="at"/>, that <paramref name="region"/> leave.</summary>
+    public MembershipAnswer ProposeLeave(string at, string region, string? successor = null) => Wait(_nodes[at].Engine.ProposeLeaveAsync(region, successor));
+
+    /// <summary>
+    /// Stops a region that left the deployment (its silos shut down): it is no longer checked or ticked, and what is
+    /// still sent to it is lost. Its acknowledged writes are still checked in every other region.
+    /// </summary>
+    public void Retire(string region) => _nodes.Remove(region);
+
+    /// <summary>A region's store, for checks of what it holds.</summary>
+    public InMemoryRegionalStore StoreOf(string region) => _nodes[region].Store;
+
     /// <summary>A region's membership as its sync loop holds it.</summary>
     public MembershipStatus MembershipOf(string region) => _nodes[region].Engine.MembershipStatus();
 
@@ -159,6 +171,22 @@ public sealed partial class SimulatedCluster : IDisposable
             Step(faults);
             SampleBacklogs();
         }
+    }
+
+    /// <summary>Random steps without faults until <paramref name="done"/> holds, at most <paramref name="steps"/>.</summary>
+    public bool RunUntil(Func<bool> done, int steps)
+    {
+        for (var step = 0; step < steps; step += 10)
+        {
+            if (done())
+            {
+                return true;
+            }
+
+            Steps(10, faults: false);
+        }
+
+        return done();
     }
 
     /// <summary>
@@ -303,7 +331,10 @@ public sealed partial class SimulatedCluster : IDisposable
 
         while (_network.TryTakeDue(out var message))
         {
-            Wait(_nodes[message.To].Engine.OnMessageAsync(message));
+            if (_nodes.TryGetValue(message.To, out var node))
+            {
+                Wait(node.Engine.OnMessageAsync(message));
+            }
         }
     }
 

@@ -35,4 +35,36 @@ public abstract partial class RegionalStoreContract
         Assert.Equal(1, (await Store.BacklogAsync("frankfurt")).Rows);
         Assert.Equal(0, (await Store.PeerStateAsync("frankfurt")).Watermark);
     }
+
+    [SkippableFact]
+    public async Task A_region_removed_is_queued_for_no_more_and_what_waited_only_for_it_is_freed()
+    {
+        var three = Membership.First(RegionSet.Default);
+        await Store.SaveMembershipAsync(three, serving: true);
+        await CommittedAsync(Insert(EntityType.Trade, "before"));
+        await Store.AckAsync(KnownRegions.Seoul, await PendingSeqsAsync(KnownRegions.Seoul)); // only nyc still needs it
+        var leaving = three.Leaving(KnownRegions.Nyc).Next!;
+        await Store.SaveMembershipAsync(leaving, serving: true);
+        Assert.Equal(1, (await Store.BacklogAsync(KnownRegions.Nyc)).Rows); // leaving: still drained to
+
+        await Store.SaveMembershipAsync(leaving.Removing(KnownRegions.Nyc).Next!, serving: true);
+        await CommittedAsync(Insert(EntityType.Trade, "after"));
+
+        Assert.Equal(0, (await Store.BacklogAsync(KnownRegions.Nyc)).Rows);
+        Assert.Empty(await Store.PendingForPeerAsync(KnownRegions.Nyc, 10));
+        Assert.Equal(["after"], (await Store.PendingForPeerAsync(KnownRegions.Seoul, 10)).Select(r => r.Item.State.Id));
+    }
+
+    [SkippableFact]
+    public async Task Rows_homed_in_a_region_are_found_tombstones_too_up_to_the_limit()
+    {
+        await CommittedAsync(Insert(State(EntityType.Portfolio, "pf-1", V(1, 0, 0))), Insert(State(EntityType.Portfolio, "pf-2", V(1, 0, 0), deleted: true)),
+            Insert(State(EntityType.Portfolio, "pf-3", V(1, 0, 0)) with { HomeRegion = KnownRegions.Seoul }));
+
+        var homed = await Store.HomedInAsync(EntityType.Portfolio, [KnownRegions.Osaka], 10);
+        Assert.Equal(["pf-1", "pf-2"], homed.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Single(await Store.HomedInAsync(EntityType.Portfolio, [KnownRegions.Osaka], 1));
+        Assert.Equal(3, (await Store.HomedInAsync(EntityType.Portfolio, [KnownRegions.Osaka, KnownRegions.Seoul], 10)).Count);
+        Assert.Empty(await Store.HomedInAsync(EntityType.Order, [KnownRegions.Osaka], 10));
+    }
 }

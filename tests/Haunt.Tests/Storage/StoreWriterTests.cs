@@ -9,7 +9,9 @@ public sealed class PostgresStoreWriterTests() : StoreWriterTests(StoreKind.Post
 /// <summary>A silo's store writer keeps committing whatever its subscribers and callers do.</summary>
 public abstract class StoreWriterTests(StoreKind kind) : StoreTestsBase(kind)
 {
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
+    // Only there to fail instead of hanging: CI runs this beside cluster tests on two cores, where 500 PostgreSQL
+    // commits once took over 10 s (CI9). What is claimed is that every write commits, not how fast.
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(60);
 
     private static LocalWrite Insert(string id) => new(
         new EntityState(EntityType.Profile, id, KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_700_000_000_001, 0),
