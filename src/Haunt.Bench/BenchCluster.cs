@@ -118,6 +118,8 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IGrainFactory Grains(string region) => _silos[region].Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services(string region) => _silos[region].Services;
+
     public IRegionalStore Store(string region) => _silos[region].Services.GetRequiredService<IRegionalStore>();
 
     public SyncMetrics Metrics(string region) => _silos[region].Services.GetRequiredService<SyncMetrics>();

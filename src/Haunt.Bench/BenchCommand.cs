@@ -16,11 +16,11 @@ public static class BenchCommand
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
-        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, join); default all." };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, join, leave); default all." };
         var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
         var window = new Option<int?>("--window") { Description = "Batches in flight per peer (default: the product's, 64); 1 shows what a stop-and-wait link does." };
-        var entities = new Option<int>("--entities") { Description = "Entities in the operator-load phase (per region) and in the store a region joins (the join phase).", DefaultValueFactory = _ => 100_000 };
+        var entities = new Option<int>("--entities") { Description = "Entities in the operator-load phase (per region), in the store a region joins (the join phase) or leaves (the leave phase, with a tenth as many portfolios homed in it).", DefaultValueFactory = _ => 100_000 };
         var regions = new Option<string?>("--regions") { Description = "The regions to measure, in rank order, comma-separated (default osaka,seoul,nyc)." };
         regions.Validators.Add(r =>
         {
@@ -147,6 +147,13 @@ public static class BenchCommand
                 Log($"9/9 join: {entities:N0} entities, then one more region started empty and added; time until it serves and until its digest equals the others'");
                 await using var growing = await BenchCluster.StartAsync(Path.Combine(folder, "join"), regions.All, replicate: true, portOffset: 70, postgres, window);
                 results.Join = await JoinPhase.MeasureAsync(growing, entities);
+            }
+
+            if (Runs("leave"))
+            {
+                Log($"10/10 leave: {entities:N0} entities and {entities / 10:N0} portfolios in {regions.All[^1]}, then {regions.All[^1]} removed; time until all agreed it leaves and until all removed it");
+                await using var shrinking = await BenchCluster.StartAsync(Path.Combine(folder, "leave"), regions.All, replicate: true, portOffset: 90, postgres, window);
+                results.Leave = await LeavePhase.MeasureAsync(shrinking, entities, entities / 10);
             }
 
             results.PeakWorkingSetMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;

@@ -43,6 +43,9 @@ public sealed class BenchResults
     /// <summary>A region added to the running deployment (the join phase).</summary>
     public JoinFigures? Join { get; set; }
 
+    /// <summary>A region removed from the running deployment (the leave phase).</summary>
+    public LeaveFigures? Leave { get; set; }
+
     public double? HammeredVsQuietThroughput => OperatorLoad is { } o ? Ratio(o.HammeredChangesPerSecond, o.QuietChangesPerSecond) : null;
 
     public double? HammeredVsQuietLagP99 => OperatorLoad is { } o ? Ratio(o.Hammered.P99Ms, o.Quiet.P99Ms) : null;
@@ -90,6 +93,12 @@ public sealed class BenchResults
         {
             Row(string.Create(f, $"region added to {join.Entities:N0} entities: agreed / serving / digest equal"),
                 string.Create(f, $"{join.AgreedSeconds:0.0} / {join.ServingSeconds:0.0} / {join.ConvergedSeconds:0.0} s ({join.StatesReceived:N0} states by repair, {join.StatesPerSecond:0}/s)"));
+        }
+
+        if (Leave is { } leave)
+        {
+            Row(string.Create(f, $"region removed from {leave.Entities:N0} entities, {leave.HandedOver:N0} portfolios homed there: agreed / removed"),
+                string.Create(f, $"{leave.AgreedSeconds:0.0} / {leave.RemovedSeconds:0.0} s ({leave.HandedPerSecond:0} handed over/s, {leave.LeftHomedThere} left homed there)"));
         }
 
         Row("peak working set", $"{PeakWorkingSetMb:0} MB");

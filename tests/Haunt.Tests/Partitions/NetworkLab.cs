@@ -3,7 +3,7 @@ namespace Haunt.Tests.Partitions;
 /// <summary>
 /// A small WAN made of Linux network namespaces, for cutting real links between silo processes:
 /// <code>
-///   root ns (the test) ──10.78.i.0/24── region ns i (osaka 1, seoul 2, nyc 3) ──10.77.i.0/24── router ns
+///   root ns (the test) ──10.78.i.0/24── region ns i (by rank: osaka 1, seoul 2, nyc 3, …) ──10.77.i.0/24── router ns
 /// </code>
 /// Each region reaches the others only through the router (its default route; ip_forward on there). The
 /// client link from the root namespace lets the test keep calling a region's HTTP API while its WAN is cut;
@@ -15,9 +15,11 @@ public sealed partial class NetworkLab : IAsyncDisposable
     private const string Prefix = "haunt-";
     private readonly string _tag = $"{Environment.ProcessId}-{Random.Shared.Next(0x10000):x4}";
     private readonly HashSet<(string From, string To)> _blackholes = [];
+    private readonly RegionSet _regions;
 
-    private NetworkLab()
+    private NetworkLab(RegionSet regions)
     {
+        _regions = regions;
     }
 
     /// <summary>The router namespace: the WAN between the regions.</summary>
@@ -26,16 +28,17 @@ public sealed partial class NetworkLab : IAsyncDisposable
     public string NamespaceOf(string region) => $"{Prefix}{_tag}-{region}";
 
     /// <summary>A region's address on the WAN: what its silo advertises and its peers dial.</summary>
-    public static string WanAddressOf(string region) => $"10.77.{Index(region)}.2";
+    public string WanAddressOf(string region) => $"10.77.{Index(region)}.2";
 
     /// <summary>A region's address on its client link from the root namespace: where the test calls its API.</summary>
-    public static string ClientAddressOf(string region) => $"10.78.{Index(region)}.2";
+    public string ClientAddressOf(string region) => $"10.78.{Index(region)}.2";
 
-    public static async Task<NetworkLab> CreateAsync()
+    /// <summary>A lab with a namespace for each of <paramref name="regions"/> (numbered by rank: 1 is the first).</summary>
+    public static async Task<NetworkLab> CreateAsync(RegionSet regions)
     {
         await RemoveLeftoversAsync();
         await WaitForFreeClientSubnetsAsync();
-        var lab = new NetworkLab();
+        var lab = new NetworkLab(regions);
         try
         {
             await lab.BuildAsync();
@@ -81,7 +84,7 @@ public sealed partial class NetworkLab : IAsyncDisposable
             _blackholes.Remove((from, to));
         }
 
-        foreach (var region in KnownRegions.All)
+        foreach (var region in _regions.All)
         {
             await ReconnectAsync(region);
         }
@@ -90,7 +93,7 @@ public sealed partial class NetworkLab : IAsyncDisposable
     /// <summary>Deletes every namespace and client link of this lab; safe to call after a partial build.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var region in KnownRegions.All)
+        foreach (var region in _regions.All)
         {
             // Deleting a namespace deletes its veths too, but lazily; the root end goes now, so its subnet is free.
             await IpCommand.TryRunAsync("link", "delete", RootPort(region));
@@ -105,7 +108,7 @@ public sealed partial class NetworkLab : IAsyncDisposable
         await AddNamespaceAsync(Router);
         // Written to /proc rather than with sysctl: a minimal Debian machine may not have procps.
         await IpCommand.RunAsync("netns", "exec", Router, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward");
-        foreach (var region in KnownRegions.All)
+        foreach (var region in _regions.All)
         {
             var ns = NamespaceOf(region);
             var i = Index(region);
@@ -134,9 +137,9 @@ public sealed partial class NetworkLab : IAsyncDisposable
         await IpCommand.RunAsync("-n", name, "link", "set", "lo", "up");
     }
 
-    private static int Index(string region) => KnownRegions.Rank(region) + 1;
+    private int Index(string region) => _regions.Rank(region) + 1;
 
-    private static string Subnet(string region) => $"10.77.{Index(region)}.0/24";
+    private string Subnet(string region) => $"10.77.{Index(region)}.0/24";
 
     private static string RouterPort(string region) => $"wan-{region}";
 

@@ -10,18 +10,31 @@ namespace Haunt.Tests.Partitions;
 /// processes of their own are load enough.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PartitionCollection : ICollectionFixture<PartitionCluster>
+public sealed class PartitionCollection : ICollectionFixture<ThreeRegionPartitionCluster>
 {
     public const string Name = "network partitions";
 }
 
+/// <summary>The same, with four regions: alone too (one lab at a time uses the client subnets).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FourRegionPartitionCollection : ICollectionFixture<FourRegionPartitionCluster>
+{
+    public const string Name = "network partitions, four regions";
+}
+
+/// <summary>The default three: osaka, seoul and nyc.</summary>
+public sealed class ThreeRegionPartitionCluster() : PartitionCluster(RegionSet.Default);
+
+/// <summary>The default three and frankfurt.</summary>
+public sealed class FourRegionPartitionCluster() : PartitionCluster(new RegionSet([.. RegionSet.Default.All, "frankfurt"]));
+
 /// <summary>
-/// osaka, seoul and nyc as silo processes, each in its own namespace of a <see cref="NetworkLab"/>: it
+/// Each region of <see cref="Regions"/> as a silo process, each in its own namespace of a <see cref="NetworkLab"/>: it
 /// advertises its WAN address and dials its peers' gateways there; the test calls its HTTP API over its client
 /// link. SQLite only: the PostgreSQL test server listens on the root namespace's loopback, which no region
 /// namespace can reach.
 /// </summary>
-public sealed class PartitionCluster : IAsyncLifetime
+public abstract class PartitionCluster(RegionSet regions) : IAsyncLifetime
 {
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
@@ -32,6 +45,9 @@ public sealed class PartitionCluster : IAsyncLifetime
     private NetworkLab? _lab;
 
     public NetworkLab Lab => _lab ?? throw new InvalidOperationException("The network lab was not built.");
+
+    /// <summary>The deployment's regions, in rank order (each silo is started with Haunt:Regions naming them).</summary>
+    public RegionSet Regions => regions;
 
     public Dictionary<string, SiloProcess> Silos { get; } = [];
 
@@ -48,13 +64,14 @@ public sealed class PartitionCluster : IAsyncLifetime
 
         try
         {
-            _lab = await NetworkLab.CreateAsync();
+            _lab = await NetworkLab.CreateAsync(regions);
             Directory.CreateDirectory(_data);
-            foreach (var region in KnownRegions.All)
+            var environment = new Dictionary<string, string> { ["Haunt__Regions"] = string.Join(',', regions.All) };
+            foreach (var region in regions.All)
             {
-                var peers = KnownRegions.PeersOf(region).ToDictionary(p => p, p => $"{NetworkLab.WanAddressOf(p)}:{s_ports.Gateway}");
-                var silo = new SiloProcess(region, _data, postgres: null, s_ports, peers, NetworkLab.WanAddressOf(region),
-                    [IpCommand.Path!, "netns", "exec", _lab.NamespaceOf(region)]);
+                var peers = regions.PeersOf(region).ToDictionary(p => p, p => $"{_lab.WanAddressOf(p)}:{s_ports.Gateway}");
+                var silo = new SiloProcess(region, _data, postgres: null, s_ports, peers, _lab.WanAddressOf(region),
+                    [IpCommand.Path!, "netns", "exec", _lab.NamespaceOf(region)], environment: environment);
                 Silos[region] = silo;
                 await silo.StartAsync(s_startTimeout); // one after another: 2 cores
                 Http[region] = ClientFor(region);
@@ -89,7 +106,7 @@ public sealed class PartitionCluster : IAsyncLifetime
 
     public Task WaitUntilAllPeersReachableAsync() => Eventually.WaitUntilAsync(async () =>
     {
-        foreach (var region in KnownRegions.All)
+        foreach (var region in regions.All)
         {
             var health = await Http[region].HealthAsync();
             if (health.Reachable.Values.Any(reachable => !reachable))
@@ -99,7 +116,7 @@ public sealed class PartitionCluster : IAsyncLifetime
         }
 
         return true;
-    }, "every region reaches both its peers", TimeSpan.FromSeconds(60));
+    }, "every region reaches all its peers", TimeSpan.FromSeconds(60));
 
     /// <summary>Idempotent: also called from a failed InitializeAsync.</summary>
     public async Task DisposeAsync()
@@ -128,11 +145,11 @@ public sealed class PartitionCluster : IAsyncLifetime
         }
     }
 
-    private static HttpClient ClientFor(string region) =>
+    private HttpClient ClientFor(string region) =>
         // No proxy: a proxy from the environment cannot reach the lab's addresses.
         new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2) })
         {
-            BaseAddress = new Uri($"http://{NetworkLab.ClientAddressOf(region)}:{s_ports.Http}"),
+            BaseAddress = new Uri($"http://{Lab.ClientAddressOf(region)}:{s_ports.Http}"),
             Timeout = TimeSpan.FromSeconds(5),
             DefaultRequestVersion = HttpVersion.Version11,
         }.AsOperator();

@@ -14,24 +14,18 @@ namespace Haunt.Tests.Partitions;
 /// cluster and must keep serving, then converge once healed, with nothing lost and nothing applied twice.
 /// </summary>
 [Collection(PartitionCollection.Name)]
-public sealed partial class PartitionTests(PartitionCluster cluster, ITestOutputHelper output)
+public sealed class PartitionTests(ThreeRegionPartitionCluster cluster, ITestOutputHelper output) : PartitionChecks(cluster, output)
 {
-    // --fast-failure-detection declares a silent silo dead in ~2–4 s; a cut three times that long.
-    private static readonly TimeSpan s_cutFor = TimeSpan.FromSeconds(12);
-    private static readonly TimeSpan s_answerWithin = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan s_noticeWithin = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan s_convergeWithin = TimeSpan.FromSeconds(60);
-
     [SkippableFact]
     public async Task An_isolated_region_keeps_serving_and_converges_after_the_cut()
     {
-        await cluster.PrepareAsync();
-        await using var writers = SteadyWriters.Start(cluster.Http);
+        await Cluster.PrepareAsync();
+        await using var writers = SteadyWriters.Start(Cluster.Http);
         var homes = await HomesAsync(writers);
         await WaitUntilReadableAsync(Nyc, homes[Osaka]);
         var before = AckedCounts(writers);
 
-        await cluster.Lab.CutOffAsync(Nyc);
+        await Cluster.Lab.CutOffAsync(Nyc);
         var cut = Stopwatch.StartNew();
         // Straight after the cut nyc still believes osaka is there: the forwarded call itself must give up in time,
         // and, having sent the request, say that its outcome is unknown.
@@ -58,8 +52,8 @@ public sealed partial class PartitionTests(PartitionCluster cluster, ITestOutput
         AssertNoticed(peersSawNycDown, "osaka and seoul reported nyc unreachable");
         AssertEveryRegionWrote(writers, before, "while nyc was cut off");
 
-        await cluster.Lab.ReconnectAsync(Nyc);
-        output.WriteLine($"nyc saw its peers down after {nycSawPeersDown?.TotalSeconds:0.0} s, they saw nyc down after {peersSawNycDown?.TotalSeconds:0.0} s; " +
+        await Cluster.Lab.ReconnectAsync(Nyc);
+        Output.WriteLine($"nyc saw its peers down after {nycSawPeersDown?.TotalSeconds:0.0} s, they saw nyc down after {peersSawNycDown?.TotalSeconds:0.0} s; " +
             $"a forwarded write was refused in {refusedAtOnce.Took.TotalMilliseconds:0} ms at once, {refusedKnown.Took.TotalMilliseconds:0} ms later");
         // The first refusal's request had left nyc on a connection that did not know of the cut yet: it timed
         // out (its 503 says the outcome is unknown) and reaches osaka only when the link heals, long after nyc
@@ -71,13 +65,13 @@ public sealed partial class PartitionTests(PartitionCluster cluster, ITestOutput
     [SkippableFact]
     public async Task A_single_cut_link_between_osaka_and_nyc_heals_to_the_same_end_state()
     {
-        await cluster.PrepareAsync();
-        await using var writers = SteadyWriters.Start(cluster.Http);
+        await Cluster.PrepareAsync();
+        await using var writers = SteadyWriters.Start(Cluster.Http);
         var homes = await HomesAsync(writers);
         await WaitUntilReadableAsync(Nyc, homes[Osaka]);
         var before = AckedCounts(writers);
 
-        await cluster.Lab.CutLinkAsync(Osaka, Nyc);
+        await Cluster.Lab.CutLinkAsync(Osaka, Nyc);
         var cut = Stopwatch.StartNew();
         TimeSpan? eachSawTheOtherDown = null;
         await WhileCutAsync(cut, async () =>
@@ -98,34 +92,34 @@ public sealed partial class PartitionTests(PartitionCluster cluster, ITestOutput
         AssertNoticed(eachSawTheOtherDown, "osaka and nyc reported each other unreachable");
         AssertEveryRegionWrote(writers, before, "while the osaka–nyc link was cut");
 
-        await cluster.Lab.RestoreLinkAsync(Osaka, Nyc);
-        output.WriteLine($"osaka and nyc saw each other down after {eachSawTheOtherDown?.TotalSeconds:0.0} s; refused in {refused.Took.TotalMilliseconds:0} ms");
+        await Cluster.Lab.RestoreLinkAsync(Osaka, Nyc);
+        Output.WriteLine($"osaka and nyc saw each other down after {eachSawTheOtherDown?.TotalSeconds:0.0} s; refused in {refused.Took.TotalMilliseconds:0} ms");
         await FinishAsync(writers, refused.OrderId);
     }
 
     [SkippableFact]
     public async Task A_region_killed_during_a_cut_and_restarted_converges()
     {
-        await cluster.PrepareAsync();
-        await using var writers = SteadyWriters.Start(cluster.Http);
+        await Cluster.PrepareAsync();
+        await using var writers = SteadyWriters.Start(Cluster.Http);
         var homes = await HomesAsync(writers);
 
-        await cluster.Lab.CutOffAsync(Nyc);
+        await Cluster.Lab.CutOffAsync(Nyc);
         var cut = Stopwatch.StartNew();
-        await Eventually.WaitUntilAsync(async () => (await cluster.Http[Nyc].HealthAsync()).Reachable.Values.All(r => !r),
+        await Eventually.WaitUntilAsync(async () => (await Cluster.Http[Nyc].HealthAsync()).Reachable.Values.All(r => !r),
             "nyc reports its peers unreachable", s_noticeWithin);
-        await cluster.Silos[Nyc].KillAsync();
+        await Cluster.Silos[Nyc].KillAsync();
         var portfoliosBeforeKill = writers[Nyc].Portfolios.ToList();
         var ackedAtKill = writers[Nyc].Acked;
         var restart = Stopwatch.StartNew();
-        await cluster.RestartAsync(Nyc);
-        output.WriteLine($"nyc killed {cut.Elapsed.TotalSeconds - restart.Elapsed.TotalSeconds:0.0} s into the cut, restarted while cut off in {restart.Elapsed.TotalSeconds:0.0} s");
+        await Cluster.RestartAsync(Nyc);
+        Output.WriteLine($"nyc killed {cut.Elapsed.TotalSeconds - restart.Elapsed.TotalSeconds:0.0} s into the cut, restarted while cut off in {restart.Elapsed.TotalSeconds:0.0} s");
 
         // For the rest of the cut: the restarted nyc serves what it acknowledged before the kill from its own
         // store, knows its peers are out of reach, and takes new writes.
         foreach (var id in portfoliosBeforeKill)
         {
-            Assert.Equal(HttpStatusCode.OK, await cluster.Http[Nyc].StatusOfAsync($"/api/portfolios/{id}"));
+            Assert.Equal(HttpStatusCode.OK, await Cluster.Http[Nyc].StatusOfAsync($"/api/portfolios/{id}"));
         }
 
         await WhileCutAsync(cut, async () =>
@@ -137,7 +131,7 @@ public sealed partial class PartitionTests(PartitionCluster cluster, ITestOutput
         }, () => writers[Nyc].Acked > ackedAtKill, "the restarted nyc acknowledged a write while cut off"); // its restart took 10.6 s once, most of a 12 s cut
         Assert.True(writers[Nyc].Acked > ackedAtKill, "the restarted nyc acknowledged no write while cut off");
 
-        await cluster.Lab.ReconnectAsync(Nyc);
+        await Cluster.Lab.ReconnectAsync(Nyc);
         await FinishAsync(writers); // nyc's writes acknowledged before the kill are among those checked
     }
 }

@@ -2,21 +2,31 @@ using System.Diagnostics;
 using System.Net;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
-using static Haunt.Abstractions.Regions.KnownRegions;
+using Xunit.Abstractions;
 
 namespace Haunt.Tests.Partitions;
 
-/// <summary>The checks the partition tests share: during a cut, and the end state after the heal.</summary>
-public sealed partial class PartitionTests
+/// <summary>The checks the partition tests share, for any set of regions: during a cut, and the end state after the heal.</summary>
+public abstract class PartitionChecks(PartitionCluster cluster, ITestOutputHelper output)
 {
     // What a 503 for a forwarded write says: refused before sending, or sent and not answered in time.
-    private const string NotMade = "the write was not made";
-    private const string NoAnswer = "the write may still be made there";
+    protected const string NotMade = "the write was not made";
+    protected const string NoAnswer = "the write may still be made there";
+
+    // --fast-failure-detection declares a silent silo dead in ~2–4 s; a cut three times that long.
+    protected static readonly TimeSpan s_cutFor = TimeSpan.FromSeconds(12);
+    protected static readonly TimeSpan s_answerWithin = TimeSpan.FromSeconds(2);
+    protected static readonly TimeSpan s_noticeWithin = TimeSpan.FromSeconds(10);
+    protected static readonly TimeSpan s_convergeWithin = TimeSpan.FromSeconds(60);
 
     private TimeSpan _slowestHealth;
 
+    protected PartitionCluster Cluster => cluster;
+
+    protected ITestOutputHelper Output => output;
+
     /// <summary>Stops the writers, waits for convergence (nothing restarted to get there), then checks every acknowledged write.</summary>
-    private async Task FinishAsync(SteadyWriters writers, params string[] refusedOrders)
+    protected async Task FinishAsync(SteadyWriters writers, params string[] refusedOrders)
     {
         var healed = Stopwatch.StartNew();
         await writers.StopAsync();
@@ -41,13 +51,12 @@ public sealed partial class PartitionTests
             $"{w.Region}: {w.Portfolios.Count} portfolios, {w.Orders.Count} orders acknowledged, {w.UnknownPortfolios + w.UnknownOrders.Count} indeterminate")));
     }
 
-    /// <summary>Checks that must hold throughout a cut: again and again until the cut has lasted its time.</summary>
     /// <summary>
     /// Runs <paramref name="check"/> for the rest of the cut: until it lasted <see cref="s_cutFor"/> and, if given,
     /// <paramref name="reached"/> holds too (within <see cref="s_convergeWithin"/> more), so a step inside the cut that
     /// took long on a loaded machine still leaves time to see what the cut is for.
     /// </summary>
-    private static async Task WhileCutAsync(Stopwatch cut, Func<Task> check, Func<bool>? reached = null, string? what = null)
+    protected static async Task WhileCutAsync(Stopwatch cut, Func<Task> check, Func<bool>? reached = null, string? what = null)
     {
         while (cut.Elapsed < s_cutFor || (reached is not null && !reached()))
         {
@@ -58,10 +67,10 @@ public sealed partial class PartitionTests
     }
 
     /// <summary>Every region's health, each answered within 2 s by the region's own cluster.</summary>
-    private async Task<Dictionary<string, RegionHealth>> HealthOfAllAsync()
+    protected async Task<Dictionary<string, RegionHealth>> HealthOfAllAsync()
     {
         var health = new Dictionary<string, RegionHealth>();
-        foreach (var region in All)
+        foreach (var region in cluster.Regions.All)
         {
             var h = await cluster.Http[region].HealthAsync();
             Assert.True(h.Took < s_answerWithin, $"{region}'s health took {h.Took.TotalMilliseconds:0} ms");
@@ -77,7 +86,7 @@ public sealed partial class PartitionTests
     /// An order through <paramref name="via"/> for a portfolio whose home is <paramref name="home"/>: 503 naming it,
     /// within 2 s, its detail saying what became of the write (<paramref name="detailSays"/>).
     /// </summary>
-    private async Task<(string OrderId, TimeSpan Took)> AssertRefusedNamingAsync(string via, string portfolioId, string home, string detailSays)
+    protected async Task<(string OrderId, TimeSpan Took)> AssertRefusedNamingAsync(string via, string portfolioId, string home, string detailSays)
     {
         var clientOrderId = RegionApi.NewId();
         var clock = Stopwatch.StartNew();
@@ -92,7 +101,7 @@ public sealed partial class PartitionTests
         return (OrderIds.For(portfolioId, clientOrderId), took);
     }
 
-    private async Task AssertEachServesItsOwnAsync(Dictionary<string, string> homes)
+    protected async Task AssertEachServesItsOwnAsync(Dictionary<string, string> homes)
     {
         foreach (var (region, id) in homes)
         {
@@ -100,7 +109,7 @@ public sealed partial class PartitionTests
         }
     }
 
-    private void AssertNoSiloExited()
+    protected void AssertNoSiloExited()
     {
         foreach (var (region, silo) in cluster.Silos)
         {
@@ -108,10 +117,10 @@ public sealed partial class PartitionTests
         }
     }
 
-    private static void AssertNoticed(TimeSpan? after, string what) =>
+    protected static void AssertNoticed(TimeSpan? after, string what) =>
         Assert.True(after < s_noticeWithin, $"expected within {s_noticeWithin.TotalSeconds:0} s: {what} (after {after?.TotalSeconds.ToString("0.0") ?? "never"})");
 
-    private static void AssertEveryRegionWrote(SteadyWriters writers, Dictionary<string, int> before, string when)
+    protected static void AssertEveryRegionWrote(SteadyWriters writers, Dictionary<string, int> before, string when)
     {
         foreach (var w in writers.All)
         {
@@ -119,12 +128,12 @@ public sealed partial class PartitionTests
         }
     }
 
-    private static Dictionary<string, int> AckedCounts(SteadyWriters writers) => writers.All.ToDictionary(w => w.Region, w => w.Acked);
+    protected static Dictionary<string, int> AckedCounts(SteadyWriters writers) => writers.All.ToDictionary(w => w.Region, w => w.Acked);
 
-    private static async Task<Dictionary<string, string>> HomesAsync(SteadyWriters writers)
+    protected async Task<Dictionary<string, string>> HomesAsync(SteadyWriters writers)
     {
         var homes = new Dictionary<string, string>();
-        foreach (var region in All)
+        foreach (var region in cluster.Regions.All)
         {
             homes[region] = await writers.FirstPortfolioAsync(region);
         }
@@ -133,7 +142,7 @@ public sealed partial class PartitionTests
     }
 
     /// <summary>Waits until a portfolio made elsewhere has replicated to <paramref name="region"/>.</summary>
-    private Task WaitUntilReadableAsync(string region, string portfolioId) => Eventually.WaitUntilAsync(
+    protected Task WaitUntilReadableAsync(string region, string portfolioId) => Eventually.WaitUntilAsync(
         async () => await cluster.Http[region].StatusOfAsync($"/api/portfolios/{portfolioId}") == HttpStatusCode.OK,
         $"portfolio {portfolioId} replicated to {region}");
 }
