@@ -10,8 +10,10 @@ namespace Haunt.Replication.Engine;
 // entries stay in every state; its peers drop what they had queued for it when they adopt the removal.
 public sealed partial class SyncEngine
 {
-    /// <summary>How many strong entities a heartbeat tick hands over at most: the loop stays responsive meanwhile.</summary>
-    private const int RehomeBatch = 500;
+    /// <summary>How many strong entities a heartbeat tick hands over at most (in transactions of <see cref="RehomeCommit"/>): the loop stays responsive meanwhile.</summary>
+    private const int RehomeBatch = 2_000;
+
+    private const int RehomeCommit = 250;
 
     private long _statesRehomed;
     private LeaveProgress? _leave;
@@ -32,41 +34,34 @@ public sealed partial class SyncEngine
         }
 
         var successor = Silo.Membership.SuccessorOf(Region)!;
-        var handed = await RehomeAsync(successor);
+        var homedHere = await RehomeAsync(successor);
         var (backlog, catchingUp) = await UndrainedAsync();
         var drained = backlog == 0 && catchingUp == 0;
-        _leave = new LeaveProgress(handed > 0 ? "re-homing" : drained ? "removing" : "draining", successor, _statesRehomed, backlog);
-        if (handed == 0 && drained)
+        _leave = new LeaveProgress(homedHere > 0 ? "re-homing" : drained ? "removing" : "draining", successor, _statesRehomed, backlog);
+        if (homedHere == 0 && drained)
         {
             await ProposeAsync(Silo.Membership.Removing(Region).Next, null);
         }
     }
 
-    /// <summary>Writes up to <see cref="RehomeBatch"/> strong entities homed here (or in a departed region whose successor is this one) with <paramref name="successor"/> as home.</summary>
+    /// <summary>
+    /// Writes up to <see cref="RehomeBatch"/> strong entities homed here (or in a departed region whose successor is this
+    /// one) with <paramref name="successor"/> as home; returns how many it found (0: none is left to hand over).
+    /// </summary>
     private async Task<int> RehomeAsync(string successor)
     {
         var homes = Silo.Membership.Regions.Concat(Silo.Membership.Successors!.Keys).Where(r => Silo.Membership.HomeOf(r) == Region).Distinct().ToArray();
-        var handed = new List<EntityState>();
+        var (found, handed) = (0, new List<EntityState>());
         foreach (var type in EntityTypes.All.Where(t => t.Consistency == Consistency.Strong).Select(t => t.Type))
         {
-            foreach (var state in await _store.HomedInAsync(type, homes, RehomeBatch - handed.Count))
+            var homed = await _store.HomedInAsync(type, homes, RehomeBatch - found);
+            found += homed.Count;
+            foreach (var chunk in homed.Chunk(RehomeCommit))
             {
-                var write = new LocalWrite(state with
-                {
-                    HomeRegion = successor,
-                    Vector = state.Vector.Increment(Region),
-                    ModifiedAt = _clock.Now(),
-                    ModifiedBy = Region,
-                }, state.Deleted ? SyncOperation.Delete : SyncOperation.Update, state.Version);
-                // One at a time: a change applied from a peer between the read and this write only costs that entity
-                // this tick (it is read again on the next), not the whole batch.
-                if ((await _store.CommitLocalAsync([write])).Status == CommitStatus.Committed)
-                {
-                    handed.Add(write.State);
-                }
+                handed.AddRange(await HandOverAsync(chunk, successor));
             }
 
-            if (handed.Count >= RehomeBatch)
+            if (found >= RehomeBatch)
             {
                 break;
             }
@@ -79,7 +74,38 @@ public sealed partial class SyncEngine
             await _onStored(handed);
         }
 
-        return handed.Count;
+        return found;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="states"/> again with <paramref name="successor"/> as home, all in one transaction; if a
+    /// change applied from a peer moved one of them since it was read, one at a time instead (the moved one is read
+    /// again on the next tick). Returns the states written.
+    /// </summary>
+    private async Task<IReadOnlyList<EntityState>> HandOverAsync(EntityState[] states, string successor)
+    {
+        var writes = states.Select(state => new LocalWrite(state with
+        {
+            HomeRegion = successor,
+            Vector = state.Vector.Increment(Region),
+            ModifiedAt = _clock.Now(),
+            ModifiedBy = Region,
+        }, state.Deleted ? SyncOperation.Delete : SyncOperation.Update, state.Version)).ToList();
+        if ((await _store.CommitLocalAsync(writes)).Status == CommitStatus.Committed)
+        {
+            return [.. writes.Select(w => w.State)];
+        }
+
+        var written = new List<EntityState>();
+        foreach (var write in writes)
+        {
+            if ((await _store.CommitLocalAsync([write])).Status == CommitStatus.Committed)
+            {
+                written.Add(write.State);
+            }
+        }
+
+        return written;
     }
 
     /// <summary>
