@@ -102,6 +102,7 @@ public static partial class RegionalSilo
 
         builder.Services.AddHauntAuthentication(host.EffectiveAuth(data));
         builder.Services.AddHauntRateLimits(host.RateLimits);
+        builder.Services.AddHauntHealthProbes();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHauntOpenApi();
@@ -130,6 +131,7 @@ public static partial class RegionalSilo
         app.MapOpenApi().RequireAuthorization(HauntPolicies.Operator);
         app.MapScalarApiReference().RequireAuthorization(HauntPolicies.Operator);
         app.MapOrleansDashboard(routePrefix: ApiDocument.DashboardRoute).RequireAuthorization(HauntPolicies.Operator);
+        app.MapHealthProbes();
         app.MapSyncApi();
         app.MapTradingApi();
         return app;

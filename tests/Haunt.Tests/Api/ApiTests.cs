@@ -110,6 +110,24 @@ public abstract class ApiTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
         Assert.Equal(1, (await http.GetJsonAsync("/api/sync/membership")).GetProperty("current").GetProperty("version").GetInt64());
     }
 
+    // Issue 25, item 4: the probes answer without a token; a serving region is ready.
+    [SkippableTheory]
+    [InlineData(KnownRegions.Osaka)]
+    [InlineData(KnownRegions.Nyc)]
+    public async Task The_liveness_and_readiness_probes_answer_anonymously_and_a_serving_region_is_ready(string region)
+    {
+        using var anonymous = new HttpClient { BaseAddress = host.Urls[region] };
+        foreach (var probe in new[] { "/healthz", "/readyz" })
+        {
+            using var response = await anonymous.GetAsync(probe);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("Healthy", (await response.JsonAsync()).GetProperty("status").GetString());
+        }
+
+        using var detailed = await anonymous.GetAsync("/api/sync/health");
+        Assert.Equal(HttpStatusCode.Unauthorized, detailed.StatusCode); // the detailed health stays behind the door
+    }
+
     // A removal that makes no sense is refused before anything is proposed: the primary, a region that is no member,
     // a malformed name, a new home that is the region itself or no member.
     [SkippableTheory]

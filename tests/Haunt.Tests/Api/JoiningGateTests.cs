@@ -58,6 +58,21 @@ public sealed class JoiningGateTests : IAsyncLifetime
         Assert.Equal(0, (await store.DigestAsync()).Entities);
     }
 
+    // A load balancer keeps traffic off it: alive, not ready, and says why (no token needed for either probe).
+    [Fact]
+    public async Task A_joining_region_is_live_but_not_ready()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+        using var live = await anonymous.GetAsync("/healthz");
+        using var ready = await anonymous.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var body = await ready.JsonAsync();
+        Assert.Equal("Unhealthy", body.GetProperty("status").GetString());
+        Assert.Equal("joining the deployment", body.GetProperty("reason").GetString());
+    }
+
     public async Task DisposeAsync()
     {
         _http?.Dispose();
