@@ -24,13 +24,7 @@ public abstract class JoinCutTests(ClusterFixture fixture) : ClusterTests(fixtur
     public async Task Issue_21_a_newcomer_cut_off_mid_snapshot_completes_its_join_after_the_heal()
     {
         var primary = fixture.Regions.Primary;
-        var run = Guid.CreateVersion7().ToString("N")[..8];
-        var ids = Enumerable.Range(0, 300).Select(n => $"cut-{run}-{n:D3}").ToList();
-        foreach (var id in ids)
-        {
-            await fixture.Grain<IProfileGrain>(primary, id).PutAsync(new Profile(id, $"trader {id}", null, 1));
-        }
-
+        var ids = await Growing.ProfilesAsync(fixture, primary, "cut", 300);
         await fixture.StartJoiningAsync(Newcomer);
         var newcomer = fixture.Services(Newcomer).GetRequiredService<SiloRegion>();
         // Its snapshot is held at one entity's apply: the moment it is held, the newcomer is mid-snapshot.
@@ -55,32 +49,8 @@ public abstract class JoinCutTests(ClusterFixture fixture) : ClusterTests(fixtur
         }
 
         fixture.HealAll();
-        try
-        {
-            await Eventually.WaitUntilAsync(() => Task.FromResult(newcomer.Serving), $"{Newcomer} caught up and serves after the heal", TimeSpan.FromSeconds(120));
-        }
-        catch (TimeoutException timeout)
-        {
-            var status = await fixture.GrainsOf(Newcomer).GetGrain<ISyncQueueGrain>(Newcomer).GetMembershipAsync();
-            throw new TimeoutException($"{timeout.Message} {Newcomer}: {status} join {status.Join}", timeout);
-        }
-
-        foreach (var id in ids)
-        {
-            Assert.NotNull(await fixture.Store(Newcomer).ReadAsync(EntityType.Profile, id));
-        }
-
-        var regions = fixture.Running.ToList();
-        await Eventually.WaitUntilAsync(async () =>
-        {
-            var digests = new HashSet<string>();
-            foreach (var region in regions)
-            {
-                digests.Add((await fixture.Store(region).DigestAsync()).Overall);
-            }
-
-            return digests.Count == 1;
-        }, "the four regions' digests are equal", TimeSpan.FromSeconds(60));
-        Assert.All(regions, r => Assert.Equal(0, fixture.Store(r).ConflictCountAsync().GetAwaiter().GetResult()));
+        await Growing.ServingAsync(fixture, Newcomer, $"{Newcomer} caught up and serves after the heal");
+        await Growing.HoldsAllAndConvergesAsync(fixture, Newcomer, ids);
+        Assert.All(fixture.Running, r => Assert.Equal(0, fixture.Store(r).ConflictCountAsync().GetAwaiter().GetResult()));
     }
 }
