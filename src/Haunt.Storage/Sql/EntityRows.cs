@@ -28,6 +28,19 @@ internal static class EntityRows
         return HasOwner(state.Type) ? statement.Add("@owner", PortfolioOwners.Of(state)) : statement;
     }
 
+    /// <summary>Every row <paramref name="command"/> selects (<see cref="Columns"/>), in the order it returns them.</summary>
+    public static async Task<IReadOnlyList<EntityState>> ReadAllAsync(EntityType type, DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<EntityState>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(Read(type, reader));
+        }
+
+        return list;
+    }
+
     public static EntityState Read(EntityType type, DbDataReader reader) => new(
         type,
         reader.GetString(0),

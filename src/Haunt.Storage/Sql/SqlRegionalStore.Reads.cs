@@ -27,14 +27,7 @@ public sealed partial class SqlRegionalStore
         EntityRows.Add(command, "@pid", portfolioId);
         EntityRows.Add(command, "@after", afterId ?? "");
         EntityRows.Add(command, "@limit", (long)limit);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<EntityState>();
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(EntityRows.Read(type, reader));
-        }
-
-        return list;
+        return await EntityRows.ReadAllAsync(type, command, ct);
     }, cancellationToken);
 
     // No index on home_region: only a leaving region asks, a batch per heartbeat until none is left.
@@ -44,14 +37,7 @@ public sealed partial class SqlRegionalStore
         command.CommandText = $"SELECT {EntityRows.Columns} FROM {type.Info().Table} WHERE home_region IN (SELECT peer FROM ({dialect.ListRows("@homes", "peer")}) AS homes) LIMIT @limit";
         EntityRows.Add(command, "@homes", dialect.ListValue(homes));
         EntityRows.Add(command, "@limit", (long)limit);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<EntityState>();
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(EntityRows.Read(type, reader));
-        }
-
-        return list;
+        return await EntityRows.ReadAllAsync(type, command, ct);
     }, cancellationToken);
 
     public Task<int> CountPortfoliosOwnedByAsync(string owner, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>

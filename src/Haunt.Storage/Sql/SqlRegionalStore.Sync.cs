@@ -29,14 +29,7 @@ public sealed partial class SqlRegionalStore
         await using var command = connection.CreateCommand();
         command.CommandText = $"{EntityRows.SelectMany(dialect, type)} ORDER BY id";
         EntityRows.Add(command, "@ids", dialect.ListValue(ids));
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var list = new List<EntityState>();
-        while (await reader.ReadAsync(ct))
-        {
-            list.Add(EntityRows.Read(type, reader));
-        }
-
-        return list;
+        return await EntityRows.ReadAllAsync(type, command, ct);
     }, cancellationToken);
 
     public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
