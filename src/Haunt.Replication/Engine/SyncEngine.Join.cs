@@ -33,7 +33,7 @@ public sealed partial class SyncEngine
         }
 
         var roundTimeout = Options.HeartbeatInterval * 5;
-        if (join.Round is not null && Now - join.RoundStartedAt < roundTimeout)
+        if (join.Round is not null && Now - join.RoundHeardAt < roundTimeout)
         {
             return;
         }
@@ -53,7 +53,7 @@ public sealed partial class SyncEngine
 
         join.Round = await StartRoundAsync(peer);
         join.RoundPeer = peer;
-        join.RoundStartedAt = Now;
+        join.RoundHeardAt = Now;
     }
 
     /// <summary>A round of ours ended; <paramref name="complete"/>: it left nothing that differed unshipped.</summary>
@@ -88,6 +88,19 @@ public sealed partial class SyncEngine
         await ContinueJoinAsync();
     }
 
+    /// <summary>
+    /// A message of the join's round under way came from its peer: the round progresses, so it is not given up. Timing
+    /// a round from its start superseded rounds that a loaded store was still applying, and each new round queued
+    /// behind the old ones took longer still: the join never completed (seen under steady writes on PostgreSQL).
+    /// </summary>
+    private void JoinRoundHeard(string peer, long round)
+    {
+        if (_join is { } join && join.Round == round && join.RoundPeer == peer)
+        {
+            join.RoundHeardAt = Now;
+        }
+    }
+
     private bool HeardWithin(string peer, TimeSpan window) => LastHeardFrom(peer) is { } heard && Now - heard < window;
 
     private JoinProgress? JoinProgressNow()
@@ -110,7 +123,7 @@ public sealed partial class SyncEngine
         public List<string> Left { get; set; } = [];
         public long? Round { get; set; }
         public string? RoundPeer { get; set; }
-        public DateTimeOffset RoundStartedAt { get; set; }
+        public DateTimeOffset RoundHeardAt { get; set; }
         public int RoundsDone { get; set; }
         public long StatesAtStart { get; init; }
     }

@@ -71,6 +71,7 @@ public sealed partial class SyncEngine
 
     private async Task OnDigestResponseAsync(DigestResponse response)
     {
+        JoinRoundHeard(response.From, response.RoundId);
         var versions = await _reconciler.VersionsAsync();
         var mine = Reconciler.Digests(versions, Options.ReconcileBuckets);
         var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
@@ -171,6 +172,7 @@ public sealed partial class SyncEngine
         {
             var result = await ApplyAsync(response.From, items, recordLag: false);
             Interlocked.Add(ref _metrics.ChangesRepaired, result.Stored.Count);
+            JoinRoundHeard(response.From, response.RoundId);
         }
     }
 

@@ -45,10 +45,17 @@ public abstract class CancellationTests(ClusterFixture fixture) : ClusterTests(f
         var hold = fixture.HoldDigestsOf(KnownRegions.Osaka);
         try
         {
-            var answer = await fixture.Services(KnownRegions.Seoul).GetRequiredService<RegionReach>()
-                .TryCallAsync(KnownRegions.Osaka, (grains, ct) => grains.GetGrain<IRegionStatusGrain>(KnownRegions.Osaka).GetDigestAsync(ct));
+            // Until the read reaches osaka's store: a call made while seoul holds osaka unreachable (an earlier peer call
+            // of a loaded machine timed out) fails fast without leaving seoul.
+            var reach = fixture.Services(KnownRegions.Seoul).GetRequiredService<RegionReach>();
+            await Eventually.WaitUntilAsync(async () =>
+            {
+                await Eventually.WaitUntilAsync(() => Task.FromResult(peers[KnownRegions.Osaka].Reachability.Reachable), "seoul reaches osaka");
+                var answer = await reach.TryCallAsync(KnownRegions.Osaka, (grains, ct) => grains.GetGrain<IRegionStatusGrain>(KnownRegions.Osaka).GetDigestAsync(ct));
+                Assert.Null(answer); // seoul gave up after its peer call timeout: the held scan cannot answer
+                return hold.Entered.IsCompleted;
+            }, "seoul's digest read reached osaka's store");
 
-            Assert.Null(answer); // seoul gave up after its peer call timeout
             await Eventually.WaitUntilAsync(() => Task.FromResult(hold.Cancelled == 1), "osaka's digest scan stopped when seoul's call timed out");
         }
         finally
