@@ -90,8 +90,8 @@ public sealed partial class SyncEngine
 
     /// <summary>
     /// A message of the join's round under way came from its peer: the round progresses, so it is not given up. Timing
-    /// a round from its start superseded rounds that a loaded store was still applying, and each new round queued
-    /// behind the old ones took longer still: the join never completed (seen under steady writes on PostgreSQL).
+    /// a round from its start could supersede rounds that a loaded store was still applying, each new round queued
+    /// behind the old ones and took longer still (the likely cause of a join under steady writes on PostgreSQL timing out in CI).
     /// </summary>
     private void JoinRoundHeard(string peer, long round)
     {
