@@ -45,6 +45,14 @@ public sealed partial class SyncEngine
             LogJoin(_log, Region, $"the donor did not answer for {roundTimeout}; taking the snapshot from {join.Donor}");
         }
 
+        // A region that does not answer its repair round goes to the back: the rounds with the others need not wait
+        // for it (a donor killed mid-snapshot is such a region until it restarts). It is still needed before serving.
+        if (join.Round is not null && join.Phase == JoinPhase.Repair && join.Left.Count > 1 && join.RoundPeer is { } silent && join.Left.Remove(silent))
+        {
+            join.Left.Add(silent);
+            LogJoin(_log, Region, $"{silent} did not answer its repair round for {roundTimeout}; repairing against {join.Left[0]} first");
+        }
+
         var peer = join.Phase == JoinPhase.Snapshot ? join.Donor : join.Left.FirstOrDefault();
         if (peer is null)
         {

@@ -108,7 +108,7 @@ public sealed partial class SyncEngine
 
             foreach (var (type, wanted) in ids)
             {
-                await SendStatesAsync(request.From, request.RoundId, await _reconciler.StatesAsync(type, wanted ?? []));
+                await SendStatesAsync(request.From, request.RoundId, _reconciler.StatesAsync(type, (wanted ?? []).Take(Reconciler.MaxIdsPerRequest)));
             }
 
             await RoundDoneAsync(request.From, request.RoundId);
@@ -122,13 +122,15 @@ public sealed partial class SyncEngine
 
         var bucketCount = Math.Clamp(request.BucketCount, 1, 4096);
         var want = new Dictionary<EntityType, string[]>();
-        var more = false;
+        var (more, budget) = (false, Options.RepairStatesPerRound);
         foreach (var (type, buckets) in request.Buckets)
         {
             var theirs = request.Held?.GetValueOrDefault(type) ?? NothingHeld;
             var (send, wanted) = await _reconciler.CompareAsync(type, buckets ?? [], bucketCount, theirs);
-            more |= send.Count > Reconciler.MaxIdsPerRequest;
-            await SendStatesAsync(request.From, request.RoundId, await _reconciler.StatesAsync(type, send));
+            // What is over this round's budget waits for the next round (the asker learns it from More).
+            more |= send.Count > budget;
+            await SendStatesAsync(request.From, request.RoundId, _reconciler.StatesAsync(type, send.Take(budget)));
+            budget -= Math.Min(budget, send.Count);
             if (wanted.Count > 0)
             {
                 want[type] = [.. wanted];
@@ -140,18 +142,22 @@ public sealed partial class SyncEngine
     }
 
     /// <summary>The states in responses of at most <see cref="Reconciler.MaxStatesPerResponse"/> states and <see cref="Reconciler.MaxStateBytesPerResponse"/> bytes of JSON.</summary>
-    private async Task SendStatesAsync(string peer, long round, IReadOnlyList<ChangeItem> items)
+    private async Task SendStatesAsync(string peer, long round, IAsyncEnumerable<ChangeItem> items)
     {
         var (chunk, bytes) = (new List<ChangeItem>(), 0L);
-        foreach (var item in items)
+        await foreach (var item in items)
         {
-            if (chunk.Count > 0 && (chunk.Count == Reconciler.MaxStatesPerResponse || bytes + item.State.Payload?.Length > Reconciler.MaxStateBytesPerResponse))
+            if (chunk.Count > 0 && bytes + item.State.Payload?.Length > Reconciler.MaxStateBytesPerResponse)
             {
                 await SendChunkAsync();
             }
 
             chunk.Add(item);
             bytes += item.State.Payload?.Length ?? 0;
+            if (chunk.Count == Reconciler.MaxStatesPerResponse)
+            {
+                await SendChunkAsync(); // a full response leaves before the next read
+            }
         }
 
         if (chunk.Count > 0)

@@ -58,6 +58,14 @@ public sealed class SyncOptions
     /// <summary>Anti-entropy period (a reminder; reminders tick at most once a minute).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Most states one side ships in one anti-entropy round (read and sent in chunks, so memory holds one chunk); a
+    /// round that had more to ship is partial and followed by another. Every round scans every version on both sides,
+    /// so a joining region's snapshot costs one such scan per this many entities: 8,000 made a join into 1,000,000
+    /// entities 125 rounds. Larger rounds hold the sender's sync loop longer in one turn.
+    /// </summary>
+    public int RepairStatesPerRound { get; set; } = 100_000;
+
     /// <summary>Hash buckets per entity type in reconciliation digests.</summary>
     public int ReconcileBuckets { get; set; } = 64;
 

@@ -48,7 +48,7 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         }
 
         foreach (var (setting, value) in new[] { ("BatchSize", (long)o.BatchSize), ("MaxBatchesInFlight", o.MaxBatchesInFlight), ("MaxChangesInFlight", o.MaxChangesInFlight),
-            ("ReconcileBuckets", o.ReconcileBuckets), ("MaxBacklogRows", o.MaxBacklogRows), ("MaxBacklogBytes", o.MaxBacklogBytes), ("MaxBatchBytes", o.MaxBatchBytes) })
+            ("ReconcileBuckets", o.ReconcileBuckets), ("RepairStatesPerRound", o.RepairStatesPerRound), ("MaxBacklogRows", o.MaxBacklogRows), ("MaxBacklogBytes", o.MaxBacklogBytes), ("MaxBatchBytes", o.MaxBatchBytes) })
         {
             if (value < 1)
             {

@@ -108,24 +108,21 @@ public sealed class Reconciler(IRegionalStore store)
         return (send, want);
     }
 
-    /// <summary>The stored states (tombstones included) of the named ids that exist here, as changes ready to apply.</summary>
-    public async Task<List<ChangeItem>> StatesAsync(EntityType type, IEnumerable<string> ids)
+    /// <summary>The stored states (tombstones included) of the named ids that exist here, as changes ready to apply, read in chunks of 500 ids.</summary>
+    public async IAsyncEnumerable<ChangeItem> StatesAsync(EntityType type, IEnumerable<string> ids)
     {
-        var items = new List<ChangeItem>();
         if (!EntityTypes.IsDefined(type))
         {
-            return items;
+            yield break;
         }
 
-        foreach (var chunk in ids.Take(MaxIdsPerRequest).Chunk(500))
+        foreach (var chunk in ids.Chunk(500))
         {
             foreach (var state in await store.ReadManyAsync(type, chunk))
             {
-                items.Add(new ChangeItem(0, state.Deleted ? SyncOperation.Delete : SyncOperation.Update, state, state.ModifiedAt.WallMilliseconds));
+                yield return new ChangeItem(0, state.Deleted ? SyncOperation.Delete : SyncOperation.Update, state, state.ModifiedAt.WallMilliseconds);
             }
         }
-
-        return items;
     }
 
     private async Task<IEnumerable<VersionStamp>> StampsInAsync(EntityType type, int[] buckets, int bucketCount) =>

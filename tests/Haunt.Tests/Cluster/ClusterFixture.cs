@@ -233,6 +233,16 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionS
         return pause;
     }
 
+    /// <summary>Holds a region's read of states of <paramref name="type"/> after <paramref name="passing"/> such reads (what a donor ships in a repair): its sync loop is stuck in that turn until released.</summary>
+    public StateReadPause PauseStateReadsOf(string region, EntityType type, int passing)
+    {
+        var pause = new StateReadPause(type, passing);
+        ((PausableStore)(object)Store(region)).ReadPause = pause;
+        return pause;
+    }
+
+    public void ResumeStateReads(string region) => ((PausableStore)(object)Store(region)).ReadPause = null;
+
     public void ResumeApplies(string region) => ((PausableStore)(object)Store(region)).ApplyPause = null;
 
     /// <summary>Holds a region's digest scans until their caller gives up or the hold is lifted (lift it before the test ends).</summary>

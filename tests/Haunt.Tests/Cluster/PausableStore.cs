@@ -23,6 +23,9 @@ public class PausableStore : DispatchProxy
 
     public AppliedChanges? Applies { get; set; }
 
+    /// <summary>Holds a read of states, after it read and before its caller sees them (the shipping side of a repair).</summary>
+    public StateReadPause? ReadPause { get; set; }
+
     /// <summary>Holds digest scans until their caller's token is cancelled or the hold is lifted.</summary>
     public DigestHold? DigestHold { get; set; }
 
@@ -54,6 +57,12 @@ public class PausableStore : DispatchProxy
                 && ((IReadOnlyList<ChangeItem>)args![1]!).Any(i => i.State.Id == held.EntityId))
             {
                 result = held.HoldAsync((Task<ApplyResult>)result!);
+            }
+
+            if (targetMethod.Name == nameof(IRegionalStore.ReadManyAsync) && ReadPause is { } read && read.Takes((EntityType)args![0]!))
+            {
+                ReadPause = null;
+                return read.HoldAsync((Task<IReadOnlyList<EntityState>>)result!);
             }
 
             if (targetMethod.Name == nameof(IRegionalStore.ApplyRemoteAsync) && Applies is { } applies)

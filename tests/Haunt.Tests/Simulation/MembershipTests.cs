@@ -117,9 +117,10 @@ public sealed class MembershipTests(ITestOutputHelper output)
     public void A_donor_that_stops_answering_mid_snapshot_is_replaced_by_another_region()
     {
         var options = SimulatedCluster.DefaultOptions();
+        options.RepairStatesPerRound = 5_000;
         using var cluster = new SimulatedCluster(13, options);
         cluster.Writers = [KnownRegions.Osaka];
-        // More profiles than one round ships (Reconciler.MaxIdsPerRequest a type): the snapshot takes several rounds.
+        // More profiles than one round ships (RepairStatesPerRound): the snapshot takes several rounds.
         cluster.AddProfiles(KnownRegions.Osaka, 20_000);
         cluster.Finish(periodicRounds: true);
         cluster.StartJoining(Newcomer);
@@ -127,8 +128,9 @@ public sealed class MembershipTests(ITestOutputHelper output)
         Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Join is { Phase: "snapshot", RoundsDone: >= 1 }, 5_000));
 
         cluster.Network.Isolate(KnownRegions.Osaka);
-        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Join is { Phase: "repair" }, 20_000),
-            $"the snapshot did not complete from another donor: {cluster.MembershipOf(Newcomer).Join}");
+        // Snapshot from another donor, then repaired against every region that answers: only the silent one is left.
+        Assert.True(cluster.RunUntil(() => cluster.MembershipOf(Newcomer).Join is { Phase: "repair", PeersLeft: [KnownRegions.Osaka] }, 20_000),
+            $"the snapshot and the repairs did not complete without the lost donor: {cluster.MembershipOf(Newcomer).Join}");
         Assert.NotEqual(KnownRegions.Osaka, cluster.MembershipOf(Newcomer).Join!.Donor);
         Assert.False(cluster.MembershipOf(Newcomer).Serving); // osaka is still to be repaired against
 
