@@ -16,7 +16,7 @@ public static class JoinPhase
 
     public static async Task<JoinFigures> MeasureAsync(BenchCluster cluster, int entities)
     {
-        await new LoadDriver(cluster, entities / cluster.Regions.Count).SeedAsync(concurrency: 64);
+        await new LoadDriver(cluster, entities / cluster.Regions.Count).SeedThroughStoresAsync();
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(10));
         var primary = cluster.Regions[0];
         var held = (await cluster.Store(primary).DigestAsync()).Entities;
