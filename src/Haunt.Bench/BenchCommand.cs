@@ -194,5 +194,5 @@ public static class BenchCommand
         return new CatchUp(cut.TotalSeconds, load.Written, backlog.Rows, clock.Elapsed.TotalSeconds, workingSetMb, heapMb);
     }
 
-    private static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
+    internal static void Log(string message) => Console.Error.WriteLine($"[bench {DateTime.Now:HH:mm:ss}] {message}");
 }

@@ -32,7 +32,18 @@ public static class JoinPhase
 
         await BenchCluster.WaitAsync(() => Task.FromResult(newcomer.Membership.Version >= answer.Membership!.Version), TimeSpan.FromMinutes(1));
         var agreed = clock.Elapsed;
-        await BenchCluster.WaitAsync(() => Task.FromResult(newcomer.Serving), TimeSpan.FromMinutes(60));
+        var joining = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<ISyncQueueGrain>(Newcomer);
+        var told = TimeSpan.Zero;
+        await BenchCluster.WaitAsync(async () =>
+        {
+            if (clock.Elapsed - told >= TimeSpan.FromSeconds(10))
+            {
+                told = clock.Elapsed;
+                BenchCommand.Log($"  {clock.Elapsed.TotalSeconds:F0} s: {(await joining.GetMembershipAsync()).Join}");
+            }
+
+            return newcomer.Serving;
+        }, TimeSpan.FromMinutes(60));
         var serving = clock.Elapsed;
         var store = silo.Services.GetRequiredService<IRegionalStore>();
         await BenchCluster.WaitAsync(async () => (await store.DigestAsync()).Overall == (await cluster.Store(primary).DigestAsync()).Overall, TimeSpan.FromMinutes(10));

@@ -128,9 +128,15 @@ public sealed class Reconciler(IRegionalStore store)
     private async Task<IEnumerable<VersionStamp>> StampsInAsync(EntityType type, int[] buckets, int bucketCount) =>
         EntityTypes.IsDefined(type) ? InBuckets(await store.VersionsAsync(type), buckets, bucketCount) : [];
 
-    private static IEnumerable<VersionStamp> InBuckets(IEnumerable<VersionStamp> stamps, int[] buckets, int bucketCount)
+    /// <summary>
+    /// The stamps in the named buckets, bucket by bucket in the order the asker named them. A round that ships only part
+    /// of what differs then fills whole buckets first: the asker's other buckets stay empty or become complete, so its
+    /// next request carries few fingerprints. Spread over every bucket, a joining region's snapshot soon held more than a
+    /// request may name (Bounded) in each bucket, and each later round could ask about one bucket only.
+    /// </summary>
+    private static IEnumerable<VersionStamp> InBuckets(IReadOnlyList<VersionStamp> stamps, int[] buckets, int bucketCount)
     {
-        var set = buckets.ToHashSet();
-        return stamps.Where(s => set.Contains(BucketDigests.BucketOf(s.Id, bucketCount)));
+        var byBucket = stamps.ToLookup(s => BucketDigests.BucketOf(s.Id, bucketCount));
+        return buckets.Distinct().SelectMany(bucket => byBucket[bucket]);
     }
 }
