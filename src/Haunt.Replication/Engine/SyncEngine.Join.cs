@@ -32,7 +32,7 @@ public sealed partial class SyncEngine
             return;
         }
 
-        var roundTimeout = Options.HeartbeatInterval * 5;
+        var roundTimeout = Options.JoinSilence;
         if (join.Round is not null && Now - join.RoundHeardAt < roundTimeout)
         {
             return;
@@ -97,7 +97,8 @@ public sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// A message of the join's round under way came from its peer: the round progresses, so it is not given up. Timing
+    /// A message of the join's round under way came from its peer: the round progresses, so it is not given up (for
+    /// <see cref="SyncOptions.JoinSilence"/> after the last one). Timing
     /// a round from its start could supersede rounds that a loaded store was still applying, each new round queued
     /// behind the old ones and took longer still (the likely cause of a join under steady writes on PostgreSQL timing out in CI).
     /// </summary>

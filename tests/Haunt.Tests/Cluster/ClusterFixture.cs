@@ -121,6 +121,8 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionS
         builder.Properties["Haunt:Trading:MaxOpenOrders"] = "20";
         // Opened through IPortfolioOpenerGrain only by PortfolioQuotaTests; other tests create portfolios on their grains.
         builder.Properties["Haunt:Trading:MaxPortfoliosPerUser"] = "5";
+        // A joining region gives a silent round or donor up after 5 s (30 s shipped: a donor's turn at a million entities is longer).
+        builder.Properties["Haunt:Sync:JoinSilence"] = "00:00:05";
         foreach (var peer in regions.PeersOf(region))
         {
             builder.Properties[HauntSiloConfigurator.PeerKey(peer)] = string.Join(',', Enumerable.Range(_gateways[peer], SilosOf(peer)));

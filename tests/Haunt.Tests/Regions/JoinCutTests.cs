@@ -40,7 +40,7 @@ public abstract class JoinCutTests(ClusterFixture fixture) : ClusterTests(fixtur
 
         fixture.ResumeApplies(Newcomer);
         pause.Release();
-        // Cut off for longer than a donor may stay silent (5 heartbeats): it swaps donors, reaches none, and never serves.
+        // Cut off for longer than a donor may stay silent (Haunt:Sync:JoinSilence, 5 s here): it swaps donors, reaches none, and never serves.
         var cutUntil = DateTime.UtcNow + TimeSpan.FromSeconds(8);
         while (DateTime.UtcNow < cutUntil)
         {
