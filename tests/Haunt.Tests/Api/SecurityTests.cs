@@ -63,7 +63,7 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
     [MemberData(nameof(BadTokens))]
     public async Task A_request_without_a_valid_token_is_401_with_www_authenticate_in_every_region_and_writes_nothing(string kind, string what)
     {
-        var before = await DigestsAsync();
+        var before = await SettledDigestsAsync();
         foreach (var region in KnownRegions.All)
         {
             using var http = host.Client(region, TokenOf(kind));
@@ -97,7 +97,7 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
                 $"alice reads her portfolio's order in {region} (ownership travels with the portfolio)");
         }
 
-        var before = await DigestsAsync();
+        var before = await SettledDigestsAsync();
         foreach (var region in KnownRegions.All)
         {
             // Another user, even one with the operator role: a portfolio is its owner's alone.
@@ -229,6 +229,18 @@ public abstract class SecurityTests(ApiHostFixture host) : ApiTestsBase(host.Kin
         using var asGrace = await browser.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Forbidden, asGrace.StatusCode); // grace has no operator role; frank's cookie did not count
+    }
+
+    /// <summary>
+    /// The regions' digests once they agree: what earlier tests on these silos wrote has replicated, so a difference
+    /// seen afterwards is this test's. Taken at once, a write of an earlier test still on its way made "before" differ
+    /// from "after" without this test writing anything (CI, 2026-12-07).
+    /// </summary>
+    private async Task<string[]> SettledDigestsAsync()
+    {
+        string[] digests = [];
+        await Eventually.WaitUntilAsync(async () => (digests = await DigestsAsync()).Distinct().Count() == 1, "the regions' digests agree before the test");
+        return digests;
     }
 
     /// <summary>Each region's digest read from its store now (the API's digest may be up to Haunt:Sync:DigestMaxAge old: a write made just now could hide in it).</summary>
