@@ -22,8 +22,10 @@ public static class OperatorLoadPhase
         await new LoadDriver(cluster, perRegion).SeedAsync(concurrency: 64);
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(5));
         var entities = (await cluster.Store(cluster.Regions.First()).DigestAsync()).Entities;
+        BenchCommand.Log($"  seeded {entities:N0} entities per region; quiet round");
 
         var (quietRate, quietLag) = await RoundAsync(cluster, lag, writers, lagRate, phase);
+        BenchCommand.Log($"  quiet: {quietRate:N0} changes/s, lag p99 {quietLag.P99Ms:N0} ms; hammered round");
         using var stop = new CancellationTokenSource();
         long served = 0, limited = 0;
         var hammers = cluster.Regions.SelectMany(region => Enumerable.Range(0, operatorsPerRegion).Select(i => Task.Run(async () =>

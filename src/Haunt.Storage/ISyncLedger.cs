@@ -17,6 +17,15 @@ public interface ISyncLedger
     /// <summary>(id, vector, deleted) of every row of a type, in id order: the input of reconciliation.</summary>
     Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Per bucket (id hash modulo <paramref name="buckets"/>) that holds rows of <paramref name="type"/>, what its rows'
+    /// stamp hashes sum to: a bucket's digest, summed by the database over an index.
+    /// </summary>
+    Task<IReadOnlyDictionary<int, StampSum>> BucketSumsAsync(EntityType type, int buckets, CancellationToken cancellationToken = default);
+
+    /// <summary>The id, bucket and stamp hash of every row of <paramref name="type"/> in the named buckets, in id order.</summary>
+    Task<IReadOnlyList<HashedStamp>> StampsInAsync(EntityType type, IReadOnlyCollection<int> buckets, int bucketCount, CancellationToken cancellationToken = default);
+
     /// <summary>Appends a node_metrics row and prunes rows older than <paramref name="pruneBeforeMs"/>.</summary>
     Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs);
 

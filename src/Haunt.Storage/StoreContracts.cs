@@ -42,7 +42,22 @@ public sealed record OutboxRow(long Seq, string ItemJson, int Bytes)
 public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs, long LastSeq = 0);
 
 /// <summary>A region's data digest: per type and overall, over (type, id, version vector, deleted).</summary>
-public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictionary<EntityType, string> PerType);
+public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictionary<EntityType, string> PerType)
+{
+    /// <summary>The digest of every type's <see cref="StampSum"/> (a type with no rows sums to zero): the same in every store implementation.</summary>
+    public static RegionDigest Of(IReadOnlyDictionary<EntityType, StampSum> sums)
+    {
+        var perType = EntityTypes.All.ToDictionary(i => i.Type, i => Hex($"{(int)i.Type}|{sums.GetValueOrDefault(i.Type).Digest}"));
+        var overall = Hex(string.Join("\n", perType.OrderBy(p => p.Key).Select(p => p.Value)));
+        return new RegionDigest(overall, sums.Values.Sum(s => s.Live), perType);
+    }
+
+    private static string Hex(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>A row's id, its reconciliation bucket and its stamp hash (<see cref="StampHash"/>): what a repair round compares.</summary>
+public sealed record HashedStamp(string Id, int Bucket, long Hash);
 
 /// <summary>An entity's identity and version, what reconciliation compares between regions.</summary>
 public sealed record VersionStamp(string Id, VersionVector Vector, bool Deleted);

@@ -72,8 +72,7 @@ public sealed partial class SyncEngine
     private async Task OnDigestResponseAsync(DigestResponse response)
     {
         JoinRoundHeard(response.From, response.RoundId);
-        var versions = await _reconciler.VersionsAsync();
-        var mine = Reconciler.Digests(versions, Options.ReconcileBuckets);
+        var mine = await _reconciler.DigestsAsync(Options.ReconcileBuckets);
         var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
         Interlocked.Increment(ref _metrics.ReconcileRounds);
         if (differing.Count == 0)
@@ -83,10 +82,11 @@ public sealed partial class SyncEngine
         }
 
         LogReconciling(_log, Region, response.From, differing.Values.Sum(b => b.Length));
-        // From the same read as the digests: no second scan, and the fingerprints describe what was compared. At most
-        // Reconciler.MaxHeldPerRequest of them: the rest of the differing buckets wait for the round that follows this one.
-        // Each round starts at another bucket, so that buckets that keep differing under live writes do not starve the rest.
-        var (asked, held, truncated) = Reconciler.Bounded(versions, differing, Options.ReconcileBuckets, startAt: (int)(response.RoundId % Options.ReconcileBuckets));
+        // The stamps of the differing buckets only, their stamp hashes as fingerprints. At most Reconciler.MaxHeldPerRequest
+        // of them: the rest of the differing buckets wait for the round that follows this one. Each round starts at
+        // another bucket, so that buckets that keep differing under live writes do not starve the rest.
+        var stamps = await _reconciler.StampsAsync(differing, Options.ReconcileBuckets);
+        var (asked, held, truncated) = Reconciler.Bounded(stamps, differing, Options.ReconcileBuckets, startAt: (int)(response.RoundId % Options.ReconcileBuckets));
         if (truncated)
         {
             _partial[response.From] = response.RoundId;

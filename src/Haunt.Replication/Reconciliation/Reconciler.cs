@@ -19,26 +19,33 @@ public sealed class Reconciler(IRegionalStore store)
     /// <summary>The raw JSON bytes of states one repair response carries at most (compressed, well under the 1 MB a message may have).</summary>
     public const int MaxStateBytesPerResponse = 512 * 1024;
 
-    /// <summary>(id, vector, deleted) of every row, per type that has rows: one read of the store for a whole round's side.</summary>
-    public async Task<Dictionary<EntityType, IReadOnlyList<VersionStamp>>> VersionsAsync()
+    /// <summary>One digest per bucket ("" for an empty bucket), per type that has rows: sums the store keeps ready, no row read here.</summary>
+    public async Task<Dictionary<EntityType, string[]>> DigestsAsync(int buckets)
     {
-        var versions = new Dictionary<EntityType, IReadOnlyList<VersionStamp>>();
+        var digests = new Dictionary<EntityType, string[]>();
         foreach (var info in EntityTypes.All)
         {
-            var stamps = await store.VersionsAsync(info.Type);
-            if (stamps.Count > 0)
+            var sums = await store.BucketSumsAsync(info.Type, buckets);
+            if (sums.Count > 0)
             {
-                versions[info.Type] = stamps;
+                digests[info.Type] = Enumerable.Range(0, buckets).Select(b => sums.GetValueOrDefault(b).Digest).ToArray();
             }
         }
 
-        return versions;
+        return digests;
     }
 
-    public async Task<Dictionary<EntityType, string[]>> DigestsAsync(int buckets) => Digests(await VersionsAsync(), buckets);
+    /// <summary>The stamps of the differing buckets only, per type: what a round's repair request is built from.</summary>
+    public async Task<Dictionary<EntityType, IReadOnlyList<HashedStamp>>> StampsAsync(IReadOnlyDictionary<EntityType, int[]> differing, int bucketCount)
+    {
+        var stamps = new Dictionary<EntityType, IReadOnlyList<HashedStamp>>();
+        foreach (var (type, buckets) in differing)
+        {
+            stamps[type] = EntityTypes.IsDefined(type) ? await store.StampsInAsync(type, buckets, bucketCount) : [];
+        }
 
-    public static Dictionary<EntityType, string[]> Digests(IReadOnlyDictionary<EntityType, IReadOnlyList<VersionStamp>> versions, int buckets) =>
-        versions.ToDictionary(v => v.Key, v => BucketDigests.Compute(v.Value, buckets));
+        return stamps;
+    }
 
     /// <summary>
     /// What one repair request asks about: the differing buckets, type by type and bucket by bucket, with the
@@ -47,12 +54,12 @@ public sealed class Reconciler(IRegionalStore store)
     /// were left for a later round.
     /// </summary>
     public static (Dictionary<EntityType, int[]> Buckets, Dictionary<EntityType, IReadOnlyDictionary<string, long>> Held, bool Truncated) Bounded(
-        IReadOnlyDictionary<EntityType, IReadOnlyList<VersionStamp>> versions, IReadOnlyDictionary<EntityType, int[]> differing, int bucketCount, int startAt = 0)
+        IReadOnlyDictionary<EntityType, IReadOnlyList<HashedStamp>> stamps, IReadOnlyDictionary<EntityType, int[]> differing, int bucketCount, int startAt = 0)
     {
         var (buckets, held, count) = (new Dictionary<EntityType, int[]>(), new Dictionary<EntityType, IReadOnlyDictionary<string, long>>(), 0);
         foreach (var (type, differs) in differing)
         {
-            var byBucket = (versions.GetValueOrDefault(type) ?? []).GroupBy(s => BucketDigests.BucketOf(s.Id, bucketCount)).ToDictionary(g => g.Key, g => g.ToList());
+            var byBucket = (stamps.GetValueOrDefault(type) ?? []).GroupBy(s => s.Bucket).ToDictionary(g => g.Key, g => g.ToList());
             var (asked, fingerprints) = (new List<int>(), new Dictionary<string, long>(StringComparer.Ordinal));
             foreach (var bucket in differs.OrderBy(b => (b - startAt + bucketCount) % bucketCount))
             {
@@ -64,7 +71,7 @@ public sealed class Reconciler(IRegionalStore store)
                 }
 
                 asked.Add(bucket);
-                inBucket.ForEach(stamp => fingerprints[stamp.Id] = BucketDigests.Fingerprint(stamp));
+                inBucket.ForEach(stamp => fingerprints[stamp.Id] = stamp.Hash);
                 count += inBucket.Count;
             }
 
@@ -94,7 +101,7 @@ public sealed class Reconciler(IRegionalStore store)
         var same = new HashSet<string>(StringComparer.Ordinal);
         foreach (var stamp in await StampsInAsync(type, buckets, bucketCount))
         {
-            if (theirs.TryGetValue(stamp.Id, out var fingerprint) && fingerprint == BucketDigests.Fingerprint(stamp))
+            if (theirs.TryGetValue(stamp.Id, out var fingerprint) && fingerprint == stamp.Hash)
             {
                 same.Add(stamp.Id);
             }
@@ -125,8 +132,8 @@ public sealed class Reconciler(IRegionalStore store)
         }
     }
 
-    private async Task<IEnumerable<VersionStamp>> StampsInAsync(EntityType type, int[] buckets, int bucketCount) =>
-        EntityTypes.IsDefined(type) ? InBuckets(await store.VersionsAsync(type), buckets, bucketCount) : [];
+    private async Task<IEnumerable<HashedStamp>> StampsInAsync(EntityType type, int[] buckets, int bucketCount) =>
+        EntityTypes.IsDefined(type) ? InBuckets(await store.StampsInAsync(type, buckets, bucketCount), buckets) : [];
 
     /// <summary>
     /// The stamps in the named buckets, bucket by bucket in the order the asker named them. A round that ships only part
@@ -134,9 +141,9 @@ public sealed class Reconciler(IRegionalStore store)
     /// next request carries few fingerprints. Spread over every bucket, a joining region's snapshot soon held more than a
     /// request may name (Bounded) in each bucket, and each later round could ask about one bucket only.
     /// </summary>
-    private static IEnumerable<VersionStamp> InBuckets(IReadOnlyList<VersionStamp> stamps, int[] buckets, int bucketCount)
+    private static IEnumerable<HashedStamp> InBuckets(IReadOnlyList<HashedStamp> stamps, int[] buckets)
     {
-        var byBucket = stamps.ToLookup(s => BucketDigests.BucketOf(s.Id, bucketCount));
+        var byBucket = stamps.ToLookup(s => s.Bucket);
         return buckets.Distinct().SelectMany(bucket => byBucket[bucket]);
     }
 }

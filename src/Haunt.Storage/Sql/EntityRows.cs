@@ -24,7 +24,9 @@ internal static class EntityRows
             .Add("@last_modified_at", state.ModifiedAt.Packed)
             .Add("@last_modified_by", state.ModifiedBy)
             .Add("@deleted", state.Deleted ? 1 : 0)
-            .Add("@payload", state.Payload);
+            .Add("@payload", state.Payload)
+            .Add("@id_hash", StampHash.OfId(state.Id))
+            .Add("@stamp_hash", StampHash.Of(state));
         return HasOwner(state.Type) ? statement.Add("@owner", PortfolioOwners.Of(state)) : statement;
     }
 
@@ -61,13 +63,13 @@ internal static class EntityRows
 
     /// <summary>Inserts a new row only if none exists: the write of an entity no one has written before.</summary>
     public static string InsertNew(EntityType type) => HasOwner(type)
-        ? $"INSERT INTO {type.Info().Table} ({Columns}, owner) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload, @owner) ON CONFLICT(id) DO NOTHING"
-        : $"INSERT INTO {type.Info().Table} ({Columns}) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload) ON CONFLICT(id) DO NOTHING";
+        ? $"INSERT INTO {type.Info().Table} ({Columns}, id_hash, stamp_hash, owner) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload, @id_hash, @stamp_hash, @owner) ON CONFLICT(id) DO NOTHING"
+        : $"INSERT INTO {type.Info().Table} ({Columns}, id_hash, stamp_hash) VALUES (@id, @portfolio_id, @home_region, @version, @version_vector, @last_modified_at, @last_modified_by, @deleted, @payload, @id_hash, @stamp_hash) ON CONFLICT(id) DO NOTHING";
 
     /// <summary>Replaces a row only if it is still at the version the writer read (optimistic concurrency).</summary>
     public static string UpdateExpected(EntityType type) =>
         $"UPDATE {type.Info().Table} SET portfolio_id = @portfolio_id, home_region = @home_region, version = @version, version_vector = @version_vector, " +
-        "last_modified_at = @last_modified_at, last_modified_by = @last_modified_by, deleted = @deleted, payload = @payload" +
+        "last_modified_at = @last_modified_at, last_modified_by = @last_modified_by, deleted = @deleted, payload = @payload, stamp_hash = @stamp_hash" +
         (HasOwner(type) ? ", owner = @owner" : "") + " WHERE id = @id AND version = @expected";
 
     public static string SelectMany(SqlDialect dialect, EntityType type) => $"SELECT {Columns} FROM {type.Info().Table} WHERE {dialect.InList("id", "@ids")}";

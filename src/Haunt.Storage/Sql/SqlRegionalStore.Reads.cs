@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Haunt.Storage.Sql;
 
@@ -103,35 +101,6 @@ public sealed partial class SqlRegionalStore
         }
 
         return list;
-    }, cancellationToken);
-
-    /// <summary>SHA-256 over every row's (type, id, vector, deleted) in id order: equal digests mean equal data.</summary>
-    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
-    {
-        using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var perType = new Dictionary<EntityType, string>();
-        long live = 0;
-        foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
-        {
-            using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT id, version_vector, deleted FROM {info.Table} ORDER BY id";
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var deleted = reader.GetInt64(2) != 0;
-                live += deleted ? 0 : 1;
-                // The vector as it reads, not as it is stored: a row the first release wrote ("3.0.1") hashes as the same
-                // vector written now does, so a region that rewrote it agrees with one that did not.
-                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{reader.GetString(0)}|{VersionVector.Parse(reader.GetString(1))}|{(deleted ? 1 : 0)}\n");
-                typeHash.AppendData(line);
-                overall.AppendData(line);
-            }
-
-            perType[info.Type] = Convert.ToHexStringLower(typeHash.GetHashAndReset());
-        }
-
-        return new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), live, perType);
     }, cancellationToken);
 
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Writer.RunAsync(w =>

@@ -40,6 +40,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         {
             await connection.OpenAsync(cancellationToken);
             await SchemaMigrator.MigrateAsync(dialect, connection, cancellationToken);
+            await CheckStampsAsync(connection, cancellationToken);
         }
 
         _writer = new StoreWriter(dialect, logger ?? NullLogger.Instance);

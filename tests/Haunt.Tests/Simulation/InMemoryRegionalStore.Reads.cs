@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Haunt.Tests.Simulation;
 
 // Reads, conflicts and metrics, in the orders and forms SqlRegionalStore returns them.
@@ -27,25 +24,20 @@ public sealed partial class InMemoryRegionalStore
 
     public Task<long> ConflictCountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_conflicts.Count);
 
-    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default)
-    {
-        using var overall = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var perType = new Dictionary<EntityType, string>();
-        foreach (var info in EntityTypes.All.OrderBy(i => i.Type))
-        {
-            using var typeHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            foreach (var state in _rows.Values.Where(s => s.Type == info.Type).OrderBy(s => s.Id, StringComparer.Ordinal))
-            {
-                var line = Encoding.UTF8.GetBytes($"{(int)info.Type}|{state.Id}|{state.Vector}|{(state.Deleted ? 1 : 0)}\n");
-                typeHash.AppendData(line);
-                overall.AppendData(line);
-            }
+    public Task<RegionDigest> DigestAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(RegionDigest.Of(EntityTypes.All.ToDictionary(i => i.Type, i => Sum(_rows.Values.Where(s => s.Type == i.Type)))));
 
-            perType[info.Type] = Convert.ToHexStringLower(typeHash.GetHashAndReset());
-        }
+    public Task<IReadOnlyDictionary<int, StampSum>> BucketSumsAsync(EntityType type, int buckets, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<int, StampSum>>(_rows.Values.Where(s => s.Type == type)
+            .GroupBy(s => StampHash.BucketOf(StampHash.OfId(s.Id), buckets)).ToDictionary(g => g.Key, g => Sum(g)));
 
-        return Task.FromResult(new RegionDigest(Convert.ToHexStringLower(overall.GetHashAndReset()), _rows.Values.Count(s => !s.Deleted), perType));
-    }
+    public Task<IReadOnlyList<HashedStamp>> StampsInAsync(EntityType type, IReadOnlyCollection<int> buckets, int bucketCount, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<HashedStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => new HashedStamp(s.Id, StampHash.BucketOf(StampHash.OfId(s.Id), bucketCount), StampHash.Of(s)))
+            .Where(s => buckets.Contains(s.Bucket)).ToList());
+
+    private static StampSum Sum(IEnumerable<EntityState> states) =>
+        states.Aggregate(default(StampSum), (sum, s) => sum.Add(StampSum.Of(StampHash.Of(s), s.Deleted)));
 
     public Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<VersionStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)

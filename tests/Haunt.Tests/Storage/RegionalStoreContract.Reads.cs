@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Haunt.Grains.Sync;
 
 namespace Haunt.Tests.Storage;
@@ -61,7 +59,7 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
-    public async Task The_digest_hashes_every_rows_type_id_vector_and_tombstone_flag_in_id_order()
+    public async Task The_digest_sums_every_rows_stamp_hash_of_id_vector_and_tombstone_flag_per_type()
     {
         await CommittedAsync(Insert(Profile("b")), Insert(Profile("a")));
         await CommittedAsync(new LocalWrite(State(EntityType.Profile, "a", V(2, 0, 0), deleted: true), SyncOperation.Delete, 1));
@@ -70,13 +68,43 @@ public abstract partial class RegionalStoreContract
         var digest = await Store.DigestAsync();
 
         // The same form in every implementation, so that regions on different engines compare equal.
-        string[] order = [$"2|o|{V(1, 0, 0)}|0\n"], profile = [$"11|a|{V(2, 0, 0)}|1\n", $"11|b|{V(1, 0, 0)}|0\n"];
-        Assert.Equal(Sha256([.. order, .. profile]), digest.Overall);
-        Assert.Equal(2, digest.Entities); // the tombstone is in the hash, not in the count
+        var order = StampSum.Of(StampHash.Of("o", V(1, 0, 0), false), false);
+        var profile = StampSum.Of(StampHash.Of("a", V(2, 0, 0), true), true).Add(StampSum.Of(StampHash.Of("b", V(1, 0, 0), false), false));
+        var expected = RegionDigest.Of(new Dictionary<EntityType, StampSum> { [EntityType.Order] = order, [EntityType.Profile] = profile });
+        Assert.Equal(expected.Overall, digest.Overall);
+        Assert.Equal(2, digest.Entities); // the tombstone is in the sums, not in the count
         Assert.Equal(EntityTypes.All.Select(i => i.Type).Order(), digest.PerType.Keys.Order());
-        Assert.Equal((Sha256(order), Sha256(profile), Sha256([])), (digest.PerType[EntityType.Order], digest.PerType[EntityType.Profile], digest.PerType[EntityType.Trade]));
+        Assert.Equal(expected.PerType.OrderBy(p => p.Key), digest.PerType.OrderBy(p => p.Key));
+        Assert.NotEqual(digest.PerType[EntityType.Order], digest.PerType[EntityType.Trade]);
         Assert.Equal([new VersionStamp("a", V(2, 0, 0), true), new VersionStamp("b", V(1, 0, 0), false)],
             await Store.VersionsAsync(EntityType.Profile));
+    }
+
+    [SkippableFact]
+    public async Task Bucket_sums_and_stamps_cover_exactly_the_rows_of_each_bucket_and_follow_every_write()
+    {
+        var ids = Enumerable.Range(0, 40).Select(i => $"p-{i:D2}").ToArray();
+        await CommittedAsync([.. ids.Select(id => Insert(Profile(id)))]);
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(1, Profile("p-07", 1, 1, by: KnownRegions.Seoul))], ConflictResolver.Instance);
+        await CommittedAsync(new LocalWrite(State(EntityType.Profile, "p-08", V(2, 0, 0), deleted: true), SyncOperation.Delete, 1));
+
+        const int buckets = 7;
+        var rows = (await Store.VersionsAsync(EntityType.Profile))
+            .ToDictionary(v => v.Id, v => (Stamp: new HashedStamp(v.Id, StampHash.BucketOf(StampHash.OfId(v.Id), buckets), StampHash.Of(v.Id, v.Vector, v.Deleted)), v.Deleted));
+        var expected = rows.Values.GroupBy(r => r.Stamp.Bucket)
+            .ToDictionary(g => g.Key, g => g.Aggregate(default(StampSum), (sum, r) => sum.Add(StampSum.Of(r.Stamp.Hash, r.Deleted))));
+
+        var sums = await Store.BucketSumsAsync(EntityType.Profile, buckets);
+        Assert.Equal(expected.OrderBy(e => e.Key), sums.OrderBy(e => e.Key));
+        Assert.Equal((40, 39), (sums.Values.Sum(s => s.Rows), sums.Values.Sum(s => s.Live)));
+        Assert.Empty(await Store.BucketSumsAsync(EntityType.Trade, buckets));
+
+        int[] asked = [5, 2];
+        var stamps = await Store.StampsInAsync(EntityType.Profile, asked, buckets);
+        Assert.Equal(rows.Values.Select(r => r.Stamp).Where(s => asked.Contains(s.Bucket)).OrderBy(s => s.Id, StringComparer.Ordinal), stamps);
+        // Every write keeps its row's hash: the applied change's version and the tombstone, not the versions before them.
+        Assert.Equal(StampHash.Of("p-07", V(1, 1, 0), false), rows["p-07"].Stamp.Hash);
+        Assert.Equal(StampHash.Of("p-08", V(2, 0, 0), true), rows["p-08"].Stamp.Hash);
     }
 
     [SkippableFact]
@@ -117,7 +145,4 @@ public abstract partial class RegionalStoreContract
         Assert.Equal([1_000L, 2_000L], (await Store.MetricsAsync(0, 2)).Select(r => r.RecordedAtMs));
         Assert.Equal("{\"at\":3000}", (await Store.MetricsAsync(3_000, 10)).Single().Metrics);
     }
-
-    private static string Sha256(IEnumerable<string> lines) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(lines))));
 }
