@@ -14,6 +14,7 @@ public sealed class PeerReplicationLink(PeerClients peers, SyncMetrics metrics) 
         if (peers.Find(message.To) is not { } client || !client.Post(message))
         {
             Interlocked.Increment(ref metrics.MessagesNotSent);
+            Interlocked.Increment(ref metrics.Link(message.To).MessagesNotSent);
         }
 
         return Task.CompletedTask;

@@ -240,6 +240,7 @@ public sealed partial class SyncEngine
         foreach (var gone in _peers.Keys.Where(p => !Silo.Membership.Includes(p)).ToList())
         {
             _peers.Remove(gone);
+            _metrics.Forget(gone);
         }
 
         foreach (var peer in Silo.Peers.Where(p => !_peers.ContainsKey(p)))

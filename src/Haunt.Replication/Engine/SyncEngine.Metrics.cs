@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Haunt.Replication.Engine;
 
-// Every 10 s: one node_metrics row with the region's sync figures (old rows pruned).
+// Every 10 s: one node_metrics row with the region's sync figures (old rows pruned); the backlog gauges per pair.
 public sealed partial class SyncEngine
 {
     private (DateTimeOffset At, long Sent, long Applied)? _lastSample;
@@ -16,6 +16,7 @@ public sealed partial class SyncEngine
         foreach (var peer in _peers.Keys)
         {
             var backlog = await _store.BacklogAsync(peer);
+            RecordBacklog(peer, backlog);
             peers[peer] = new
             {
                 queueDepth = backlog.Rows,
@@ -43,4 +44,8 @@ public sealed partial class SyncEngine
         await _store.AppendMetricsAsync(nowMs, JsonSerializer.Serialize(row), nowMs - (long)Options.MetricsRetention.TotalMilliseconds);
         await _store.PruneConflictsAsync(nowMs - (long)Options.ConflictRetention.TotalMilliseconds);
     }
+
+    /// <summary>The outbox for <paramref name="peer"/> as just read, for the backlog gauges (read on the ticks that read it anyway: no query of its own).</summary>
+    private void RecordBacklog(string peer, Backlog backlog) => _metrics.Link(peer).Backlog(backlog.Rows, backlog.Bytes,
+        backlog.OldestCommittedAtMs is { } ms ? Math.Max(0, Now.ToUnixTimeMilliseconds() - ms) : 0);
 }

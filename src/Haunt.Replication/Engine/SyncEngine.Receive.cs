@@ -14,6 +14,7 @@ public sealed partial class SyncEngine
         }
 
         var result = await ApplyAsync(batch.From, items, recordLag: true);
+        Interlocked.Add(ref _metrics.Link(batch.From).BytesApplied, batch.Body.Length);
         await SendSealedAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count, batch.SentAt));
     }
 
@@ -36,6 +37,7 @@ public sealed partial class SyncEngine
             Interlocked.Increment(ref _metrics.BatchesClockAhead);
         }
 
+        _metrics.Rejected(batch.From, RejectReasons.Of(decoded.Fault));
         LogBatchRejected(_log, batch.BatchId, batch.From, batch.To, decoded.Fault, decoded.Reason);
         await SendSealedAsync(new BatchReject(Region, batch.From, batch.BatchId, $"{decoded.Fault}: {decoded.Reason}"));
         return null;
@@ -60,22 +62,26 @@ public sealed partial class SyncEngine
         }
 
         var result = await _store.ApplyRemoteAsync(origin, items, _resolver);
+        var link = _metrics.Link(origin);
         if (recordLag && result.Stored.Count > 0)
         {
             var now = Now.ToUnixTimeMilliseconds();
             var stored = result.Stored.Select(s => (s.Type, s.Id)).ToHashSet();
             foreach (var item in items.Where(i => stored.Contains((i.State.Type, i.State.Id))))
             {
-                _metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs), origin);
+                _metrics.RecordLag(Math.Max(0, now - item.CommittedAtMs), link);
             }
         }
 
         Interlocked.Add(ref _metrics.ChangesApplied, result.Stored.Count);
         Interlocked.Add(ref _metrics.ChangesIgnored, result.Ignored);
         Interlocked.Add(ref _metrics.Conflicts, result.Conflicts.Count);
+        Interlocked.Add(ref link.ChangesApplied, result.Stored.Count);
+        Interlocked.Add(ref link.ChangesIgnored, result.Ignored);
         await _onStored(result.Stored);
         foreach (var conflict in result.Conflicts)
         {
+            _metrics.Conflict(origin, conflict.EntityType, conflict.Policy);
             await SendSealedAsync(new ConflictNotice(Region, origin, conflict.EntityType, conflict.EntityId, conflict.Winner, conflict.Policy));
         }
 

@@ -23,6 +23,7 @@ public sealed partial class SyncEngine
             {
                 await EnforceBoundAsync(peer);
                 await FlushPeerAsync(peer);
+                _metrics.Link(peer.Peer).SetState(peer.State);
             }
         }
         finally
@@ -33,10 +34,12 @@ public sealed partial class SyncEngine
 
     private async Task FlushPeerAsync(PeerLink peer)
     {
+        var link = _metrics.Link(peer.Peer);
         foreach (var resend in peer.DueForResend(Now))
         {
             // Signed again: the sync key may have been rotated since the first send, and the peer may no longer accept the old one.
             Interlocked.Increment(ref _metrics.BatchesResent);
+            Interlocked.Increment(ref link.BatchesResent);
             await _link.SendAsync(_codec.Resigned(resend));
         }
 
@@ -59,6 +62,7 @@ public sealed partial class SyncEngine
             var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
             var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
             Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
+            Interlocked.Add(ref link.BytesSent, batch.Body.Length);
             Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
             await _link.SendAsync(copy);
             if (rows.Count < Options.BatchSize)
@@ -77,6 +81,7 @@ public sealed partial class SyncEngine
 
         await _store.AckAsync(peer.Peer, seqs);
         Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
+        Interlocked.Add(ref _metrics.Link(peer.Peer).ChangesSent, seqs.Count);
 
         // Keep the pipe full: send the next batch now instead of at the next tick.
         if (!_flushing)
@@ -131,6 +136,7 @@ public sealed partial class SyncEngine
         {
             var state = await _store.PeerStateAsync(peer.Peer);
             var backlog = await _store.BacklogAsync(peer.Peer);
+            RecordBacklog(peer.Peer, backlog);
             await SendSealedAsync(new Heartbeat(Region, peer.Peer, state.Watermark, backlog.Rows, Silo.Membership.Version));
         }
 

@@ -79,6 +79,7 @@ public sealed partial class SyncEngine
         if (message.To != Region || !Silo.Regions.Contains(message.From) || message.From == Region || Silo.Removed)
         {
             Interlocked.Increment(ref _metrics.BatchesRejected);
+            _metrics.Rejected(message.From, RejectReasons.Misrouted);
             LogMisrouted(_log, message.GetType().Name, message.From, message.To, Region);
             return Task.CompletedTask;
         }
@@ -120,12 +121,14 @@ public sealed partial class SyncEngine
         if (!_codec.IsSealed(message))
         {
             LogUnsealed(_log, message.GetType().Name, message.From);
+            _metrics.Rejected(message.From, RejectReasons.Unsealed);
             return true;
         }
 
         if (_replays.Refuse(message, Now) is { } stale)
         {
             LogStale(_log, message.GetType().Name, message.From, stale);
+            _metrics.Rejected(message.From, RejectReasons.Stale);
             return true;
         }
 

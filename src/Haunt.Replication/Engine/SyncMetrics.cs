@@ -1,45 +1,37 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Haunt.Replication.Engine;
 
 /// <summary>
 /// Counters and replication lag of this silo's region, kept in memory and published through the
-/// "Haunt.Sync" meter for OpenTelemetry. Lag = origin commit → applied here, over the last samples.
+/// "Haunt.Sync" meter for OpenTelemetry (instruments in SyncMetrics.Instruments.cs). The region's totals are the
+/// fields below, read by the status and the console; what is per region pair is in <see cref="LinkMetrics"/>.
+/// Lag = origin commit → applied here, over the last samples.
 /// </summary>
-public sealed class SyncMetrics
+public sealed partial class SyncMetrics
 {
     public const string MeterName = "Haunt.Sync";
+
+    /// <summary>The origin of a refused message that names a region outside the membership: a label of its own, so that a forger cannot mint series.</summary>
+    public const string UnknownRegion = "unknown";
+
     private const int LagSamples = 8192;
     private readonly Lock _gate = new();
     private readonly (long AtMs, double Lag)[] _lag = new (long, double)[LagSamples];
-    private readonly Meter _meter;
-    private readonly Histogram<double> _lagHistogram;
+    private readonly ConcurrentDictionary<string, LinkMetrics> _links = new(StringComparer.Ordinal);
+    private readonly SiloRegion _silo;
     private int _lagCount;
     private int _lagNext;
 
     /// <summary>The meter comes from the host's <see cref="IMeterFactory"/>, which owns and disposes it (and lets tests listen per host).</summary>
     public SyncMetrics(SiloRegion region, IMeterFactory meters)
     {
-        _meter = meters.Create(MeterName);
-        var tags = new KeyValuePair<string, object?>("region", region.Name);
-        _lagHistogram = _meter.CreateHistogram<double>("haunt.sync.lag", "ms", "Origin commit to applied in this region");
-        _meter.CreateObservableCounter("haunt.sync.changes_sent", () => new Measurement<long>(ChangesSent, tags));
-        _meter.CreateObservableCounter("haunt.sync.changes_applied", () => new Measurement<long>(ChangesApplied, tags));
-        _meter.CreateObservableCounter("haunt.sync.batches_rejected", () => new Measurement<long>(BatchesRejected, tags));
-        _meter.CreateObservableCounter("haunt.sync.conflicts", () => new Measurement<long>(Conflicts, tags));
-        _meter.CreateObservableCounter("haunt.sync.bytes_sent", () => new Measurement<long>(BytesSent, tags));
-        _meter.CreateObservableCounter("haunt.sync.messages_not_sent", () => new Measurement<long>(MessagesNotSent, tags));
-        _meter.CreateObservableCounter("haunt.sync.changes_ignored", () => new Measurement<long>(ChangesIgnored, tags));
-        _meter.CreateObservableCounter("haunt.sync.batches_forged", () => new Measurement<long>(BatchesForged, tags));
-        _meter.CreateObservableCounter("haunt.sync.batches_clock_ahead", () => new Measurement<long>(BatchesClockAhead, tags));
-        _meter.CreateObservableCounter("haunt.sync.messages_refused", () => new Measurement<long>(MessagesRefused, tags));
-        _meter.CreateObservableCounter("haunt.sync.conflict_notices_received", () => new Measurement<long>(ConflictNoticesReceived, tags));
-        _meter.CreateObservableCounter("haunt.sync.changes_repaired", () => new Measurement<long>(ChangesRepaired, tags));
-        _meter.CreateObservableCounter("haunt.sync.reconcile_rounds", () => new Measurement<long>(ReconcileRounds, tags));
-        _meter.CreateObservableCounter("haunt.sync.backlogs_released", () => new Measurement<long>(BacklogsReleased, tags));
-        _meter.CreateObservableCounter("haunt.sync.refreshes_lost", () => new Measurement<long>(RefreshesLost, tags));
-        _meter.CreateObservableCounter("haunt.sync.batches_resent", () => new Measurement<long>(BatchesResent, tags));
+        _silo = region;
         Region = region.Name;
+        _meter = meters.Create(MeterName);
+        _lagHistogram = CreateInstruments();
     }
 
     public string Region { get; }
@@ -69,10 +61,19 @@ public sealed class SyncMetrics
     /// <summary>How far back the lag percentiles look.</summary>
     public static TimeSpan LagWindow { get; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The figures of the pair this region / <paramref name="peer"/>, made on first use (a dictionary read after that).</summary>
+    public LinkMetrics Link(string peer) => _links.GetOrAdd(peer, static (p, region) => new LinkMetrics(region, p), Region);
+
+    /// <summary>A region left the membership: its pair's series end here rather than report frozen figures.</summary>
+    public void Forget(string peer) => _links.TryRemove(peer, out _);
+
     /// <summary>One change from <paramref name="origin"/> applied here, <paramref name="milliseconds"/> after its commit there.</summary>
-    public void RecordLag(double milliseconds, string origin)
+    public void RecordLag(double milliseconds, string origin) => RecordLag(milliseconds, Link(origin));
+
+    /// <summary>One change from the peer of <paramref name="link"/> applied here, <paramref name="milliseconds"/> after its commit there.</summary>
+    public void RecordLag(double milliseconds, LinkMetrics link)
     {
-        _lagHistogram.Record(milliseconds, new KeyValuePair<string, object?>("region", Region), new KeyValuePair<string, object?>("origin", origin));
+        _lagHistogram.Record(milliseconds, link.Incoming);
         lock (_gate)
         {
             _lag[_lagNext] = (Environment.TickCount64, milliseconds);
@@ -80,6 +81,17 @@ public sealed class SyncMetrics
             _lagCount = Math.Min(_lagCount + 1, LagSamples);
         }
     }
+
+    /// <summary>A message from <paramref name="from"/> refused for <paramref name="reason"/> (one of <see cref="RejectReasons"/>).</summary>
+    public void Rejected(string from, string reason)
+    {
+        var origin = _silo.Regions.Contains(from) && from != Region ? from : UnknownRegion;
+        _rejects.Add(1, new TagList { { "region", Region }, { "origin", origin }, { "destination", Region }, { "reason", reason } });
+    }
+
+    /// <summary>A change from <paramref name="origin"/> met a concurrent one here and <paramref name="policy"/> resolved it.</summary>
+    public void Conflict(string origin, EntityType type, string policy) =>
+        _conflicts.Add(1, new TagList { { "region", Region }, { "origin", origin }, { "destination", Region }, { "entity_type", type.ToString() }, { "policy", policy } });
 
     /// <summary>Lag percentile (0–100) over the samples of the last <see cref="LagWindow"/>; 0 when none.</summary>
     public double LagPercentile(double percentile)

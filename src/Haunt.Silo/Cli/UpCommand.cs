@@ -41,19 +41,20 @@ public static class UpCommand
             }
         });
         var tlsOption = new Option<bool>("--tls") { Description = "HTTPS for the APIs and mutual TLS on every Orleans connection, with a development CA made in <data>/tls." };
+        var metricsOption = new Option<bool>("--metrics") { Description = "A Prometheus scrape endpoint on every silo (/metrics on its HTTP port + 4000: 9101 for the first region's)." };
         var command = new Command("up", "Run the regions (default osaka, seoul and nyc) on loopback with trading load and a live status view.")
         {
-            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos, regionsOption, tlsOption,
+            forOption, jsonOption, dataOption, rateOption, inProcess, postgres, silos, regionsOption, tlsOption, metricsOption,
         };
         command.SetAction((parse, cancel) => RunAsync(parse.GetValue(forOption), parse.GetValue(jsonOption),
             parse.GetValue(dataOption)!, parse.GetValue(rateOption), parse.GetValue(inProcess), parse.GetValue(postgres), parse.GetValue(silos),
             parse.GetValue(regionsOption) is { } list ? new RegionSet(list.Split(',', StringSplitOptions.TrimEntries)) : RegionSet.Default,
-            parse.GetValue(tlsOption), cancel));
+            parse.GetValue(tlsOption), parse.GetValue(metricsOption), cancel));
         return command;
     }
 
     private static async Task<int> RunAsync(int? seconds, bool json, string data, int rate, bool inProcess, string? postgres, int silos, RegionSet regionSet,
-        bool withTls, CancellationToken cancel)
+        bool withTls, bool metrics, CancellationToken cancel)
     {
         data = Path.GetFullPath(data);
         // Made before the silos start, so they all verify tokens with the same development key.
@@ -64,10 +65,15 @@ public static class UpCommand
         var load = new LoadOptions { WritesPerSecond = rate, StopAfter = seconds is { } s ? TimeSpan.FromSeconds(s) : null };
         PrintConsole(auth, tls, regionSet);
         await using IRegionHost regions = inProcess
-            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, withTls, load, regionSet)
-            : new ChildProcessRegions(data, postgres, silos, withTls, load, regionSet);
+            ? new InProcessRegions(data, ClusterKeyFile.LoadOrCreate(data), auth, postgres, silos, withTls, load, regionSet, metrics)
+            : new ChildProcessRegions(data, postgres, silos, withTls, load, regionSet, metrics);
         await regions.StartAsync(cancel);
         PrintTokens(auth, data, tls, regionSet);
+        if (metrics)
+        {
+            PrintMetrics(tls is not null, silos, regionSet);
+        }
+
         using var apis = new RegionApis(auth, link, silos, regionSet);
 
         using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -132,6 +138,14 @@ public static class UpCommand
         Console.WriteLine($"  operator (sync API, reconcile, dashboard, API reference): {op}");
         Console.WriteLine($"  e.g. curl {(tls is null ? "" : $"--cacert {tls.Authority} ")}-H \"Authorization: Bearer <token>\" {first}/api/sync/health   " +
             $"dashboard in a browser: {first}/dashboard/?access_token=<operator token>");
+    }
+
+    /// <summary>Where Prometheus scrapes each silo (no token: the port is the boundary; see README "Operating").</summary>
+    private static void PrintMetrics(bool tls, int silos, RegionSet regions)
+    {
+        var urls = regions.All.SelectMany(r => Enumerable.Range(0, silos).Select(i => SiloEndpoints.DefaultFor(r, index: i, regions: regions)))
+            .Select(e => $"{(tls ? "https" : "http")}://127.0.0.1:{new Telemetry.TelemetrySettings().MetricsPort(e)}/metrics");
+        Console.WriteLine($"Metrics (Prometheus scrape endpoints): {string.Join("  ", urls)}");
     }
 
     private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(RegionApis apis, RegionSet regions) =>

@@ -8,11 +8,12 @@ namespace Haunt.Silo.Hosting;
 /// own cluster (its own SQLite cluster file, or given a PostgreSQL connection string its own schemas in that
 /// database), joined by their peer links on loopback; every silo is told every gateway of the other regions, each
 /// region's first silo runs the background <paramref name="load"/> (Haunt:Load), and with <paramref name="tls"/>
-/// each silo gets the development CA's certificate of its region. Children stop when their stdin closes, so they
+/// each silo gets the development CA's certificate of its region; with <paramref name="metrics"/> each serves its Prometheus scrape endpoint
+/// (Haunt:Telemetry:Prometheus, the default port). Children stop when their stdin closes, so they
 /// never outlive `up`, even if it is killed.
 /// </summary>
 public sealed class ChildProcessRegions(string dataDirectory, string? postgres = null, int silosPerRegion = 1, bool tls = false, Trading.Load.LoadOptions? load = null,
-    RegionSet? regions = null) : IRegionHost
+    RegionSet? regions = null, bool metrics = false) : IRegionHost
 {
     private readonly RegionSet _regions = regions ?? RegionSet.Default;
 
@@ -88,6 +89,10 @@ public sealed class ChildProcessRegions(string dataDirectory, string? postgres =
 
         start.Environment["Haunt__Regions"] = string.Join(',', _regions.All);
         start.Environment["Haunt__PrimaryRegion"] = _regions.Primary;
+        if (metrics)
+        {
+            start.Environment["Haunt__Telemetry__Prometheus__Enabled"] = "true";
+        }
         foreach (var peer in _regions.PeersOf(region))
         {
             start.Environment[$"Haunt__Peers__{peer}"] = Gateways(peer);

@@ -4,10 +4,11 @@ namespace Haunt.Silo.Hosting;
 /// The regions of <paramref name="regions"/> (default osaka, seoul and nyc) as clusters of <paramref name="silosPerRegion"/> silos inside this process (Orleans
 /// development clustering, the region's first silo its primary), joined by their peer links on loopback, their
 /// stores in SQLite files or, given a connection string, in PostgreSQL schemas; each region's first silo runs
-/// the background <paramref name="load"/> (Haunt:Load), with <paramref name="tls"/> the development CA's certificate of its region.
+/// the background <paramref name="load"/> (Haunt:Load), with <paramref name="tls"/> the development CA's certificate of its region, with
+/// <paramref name="metrics"/> each silo's Prometheus scrape endpoint on (Haunt:Telemetry:Prometheus, the default port).
 /// </summary>
 public sealed class InProcessRegions(string dataDirectory, string clusterKey, Security.AuthSettings auth, string? postgres = null, int silosPerRegion = 1,
-    bool tls = false, Trading.Load.LoadOptions? load = null, RegionSet? regions = null) : IRegionHost
+    bool tls = false, Trading.Load.LoadOptions? load = null, RegionSet? regions = null, bool metrics = false) : IRegionHost
 {
     private readonly RegionSet _regions = regions ?? RegionSet.Default;
 
@@ -24,6 +25,7 @@ public sealed class InProcessRegions(string dataDirectory, string clusterKey, Se
                     primarySiloPort: SiloEndpoints.DefaultFor(region, regions: _regions).SiloPort, regions: _regions).WithTls(tls ? Security.DevelopmentCertificates.LoadOrCreate(dataDirectory, region) : null);
                 settings["Haunt:StorePostgres"] = postgres;
                 settings["Haunt:FastFailureDetection"] = silosPerRegion > 1 ? "true" : null;
+                settings["Haunt:Telemetry:Prometheus:Enabled"] = metrics ? "true" : null;
                 if (index == 0 && load is not null)
                 {
                     foreach (var (key, value) in load.ToSettings())

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Haunt.Silo.Api;
 using Haunt.Silo.Security;
+using Haunt.Silo.Telemetry;
 using Microsoft.Extensions.FileProviders;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
@@ -21,7 +22,7 @@ public static partial class RegionalSilo
     /// <summary>
     /// Builds one silo from one configuration: its section Haunt (<see cref="SiloHostOptions"/>) says which region,
     /// where its data and peers are and how it is secured; every feature binds its own section of the same
-    /// configuration (Haunt:Sync, Haunt:Replicas, Haunt:PeerLink, Haunt:Trading, Logging), and a reload of it reaches
+    /// configuration (Haunt:Sync, Haunt:Replicas, Haunt:PeerLink, Haunt:Trading, Haunt:Telemetry, Logging), and a reload of it reaches
     /// them. Throws <see cref="OptionsValidationException"/> naming every bad setting at once: the silo's own, then
     /// (once they are all known) its features'. <paramref name="configureSilo"/> is where tests and the benchmark add
     /// their seams.
@@ -47,18 +48,16 @@ public static partial class RegionalSilo
         var endpoints = host.Endpoints();
         var tls = host.Tls.Load();
 
-        // Warnings by default; Logging:LogLevel in the configuration overrides it.
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Orleans' messaging and streams keep their warnings and errors: they are how an operator learns that a
-        // silo of the region cannot reach another. Only the watchdog's warnings about slow timer turns, which a
-        // loaded two-core machine gives all the time, are left out.
-        builder.Logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+        // Warnings by default, the Orleans watchdog's errors only, JSON by Haunt:Telemetry:JsonLogs: all of it as
+        // configuration that Logging:… in the caller's configuration overrides.
+        builder.Configuration.AddHauntLoggingDefaults(builder.Logging, host.Telemetry);
+        builder.Services.AddHauntTelemetry(host.Telemetry, host.Region, $"{host.Region}:{endpoints.SiloPort}");
         // On loopback unless the silo advertises a routable address (containers, separate hosts); HTTPS with the
-        // silo's certificate when TLS is on.
+        // silo's certificate when TLS is on. The scrape endpoint, when on, listens beside the API on a port of its own.
         var scheme = tls is null ? "http" : "https";
-        builder.WebHost.UseUrls(host.AdvertisesLoopback
-            ? $"{scheme}://127.0.0.1:{endpoints.HttpPort}"
-            : $"{scheme}://0.0.0.0:{endpoints.HttpPort}");
+        var listen = host.AdvertisesLoopback ? "127.0.0.1" : "0.0.0.0";
+        var metricsPort = host.Telemetry.MetricsPort(endpoints);
+        builder.WebHost.UseUrls([$"{scheme}://{listen}:{endpoints.HttpPort}", .. host.Telemetry.Prometheus.Enabled ? [$"{scheme}://{listen}:{metricsPort}"] : Array.Empty<string>()]);
         if (tls is { } https)
         {
             builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out unless asked
@@ -117,6 +116,7 @@ public static partial class RegionalSilo
         {
             LogClearText(app.Logger, host.AdvertisedHost);
         }
+        app.UseHauntMetricsEndpoint(host.Telemetry, metricsPort);
         app.UseHauntSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

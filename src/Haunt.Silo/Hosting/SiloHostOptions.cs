@@ -92,6 +92,9 @@ public sealed class SiloHostOptions
     /// <summary>HTTPS and mutual TLS on every Orleans connection (Haunt:Tls: PEM certificate, key, CA); off when unset.</summary>
     public Security.TlsSettings Tls { get; set; } = new();
 
+    /// <summary>Metrics and traces exported (Haunt:Telemetry: Prometheus, OTLP) and JSON logs; all off by default.</summary>
+    public Telemetry.TelemetrySettings Telemetry { get; set; } = new();
+
     /// <summary>Requests per second on the trading endpoints (Haunt:RateLimits).</summary>
     public Security.RateLimitSettings RateLimits { get; set; } = new();
 
@@ -170,6 +173,14 @@ public sealed class SiloHostOptions
         }
 
         foreach (var problem in Tls.Problems())
+        {
+            yield return problem;
+        }
+
+        // The default metrics port follows the HTTP port, which follows the region: known only once the region is.
+        var ports = RegionSet.Problem(RegionList, PrimaryRegion) is null && RegionList.Contains(Region, StringComparer.Ordinal)
+            ? Endpoints() : new SiloEndpoints(SiloPort, GatewayPort, HttpPort);
+        foreach (var problem in Telemetry.Problems(ports))
         {
             yield return problem;
         }

@@ -28,6 +28,9 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>Each region's silo, gateway and HTTP ports.</summary>
     public Dictionary<string, SiloEndpoints> Endpoints { get; } = [];
 
+    /// <summary>Each region's Prometheus scrape endpoint (on a port of its own; on in every API test, so that they all run with exporting on).</summary>
+    public Dictionary<string, Uri> MetricsUrls { get; } = [];
+
     /// <summary>Whether the silos run with TLS on their APIs and Orleans connections (plain in most tests).</summary>
     protected virtual bool WithTls => false;
 
@@ -110,12 +113,14 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         for (var attempt = 1; ; attempt++)
         {
             var endpoints = KnownRegions.All.ToDictionary(r => r, _ => new SiloEndpoints(SiloProcess.FreePort(), SiloProcess.FreePort(), SiloProcess.FreePort()));
+            var metricsPorts = KnownRegions.All.ToDictionary(r => r, _ => SiloProcess.FreePort());
             try
             {
                 foreach (var region in KnownRegions.All)
                 {
-                    _silos[region] = await StartAsync(region, endpoints);
+                    _silos[region] = await StartAsync(region, endpoints, metricsPorts[region]);
                     Endpoints[region] = endpoints[region];
+                    MetricsUrls[region] = new Uri($"{(Tls is null ? "http" : "https")}://127.0.0.1:{metricsPorts[region]}/metrics");
                     Urls[region] = new Uri(endpoints[region].ApiUrl(Tls is not null));
                     Http[region] = Client(region, null).AsOperator();
                 }
@@ -133,7 +138,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     public Haunt.Silo.Security.TlsSettings? TlsFilesOf(string region) => WithTls ? Haunt.Silo.Security.DevelopmentCertificates.LoadOrCreate(_data, region) : null;
 
     /// <summary>One region: its own single-silo cluster, its peers the other two on loopback.</summary>
-    private async Task<WebApplication> StartAsync(string region, Dictionary<string, SiloEndpoints> endpoints)
+    private async Task<WebApplication> StartAsync(string region, Dictionary<string, SiloEndpoints> endpoints, int metricsPort)
     {
         var peers = KnownRegions.PeersOf(region).ToDictionary(p => p,
             p => (IReadOnlyList<System.Net.IPEndPoint>)[new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, endpoints[p].GatewayPort)]);
@@ -146,6 +151,8 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         settings["Haunt:RateLimits:SyncPerUser"] = "100000";
         // Tests compare digests right after what they did: every digest read scans (the 1 s cache is the bench's to measure).
         settings["Haunt:Sync:DigestMaxAge"] = "00:00:00";
+        settings["Haunt:Telemetry:Prometheus:Enabled"] = "true";
+        settings["Haunt:Telemetry:Prometheus:Port"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo => silo.AddLinkFaults());
         try
         {
