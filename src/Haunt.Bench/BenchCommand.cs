@@ -104,16 +104,16 @@ public static class BenchCommand
 
             if (Runs("lag"))
             {
-                Log($"4/7 lag at {lagRate} writes/s offered, then at an idle trickle (1 write / 100 ms)");
+                Log($"4/7 lag at {lagRate} writes/s offered, at half the replicated throughput measured (if measured), then at an idle trickle (1 write / 100 ms)");
                 results.LagRate = lagRate;
-                lag.Start();
-                await new LoadDriver(cluster).OpenLoopAsync(lagRate, phase);
-                await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
-                results.LagUnderLoad = lag.Stop();
-                lag.Start();
-                await new LoadDriver(cluster).OpenLoopAsync(10, phase);
-                await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(1));
-                results.LagIdle = lag.Stop();
+                results.LagUnderLoad = await LagAtAsync(cluster, lag, lagRate, phase);
+                if (results.ReplicatedChangesPerSecond > 0)
+                {
+                    results.HalfCapacityRate = (int)(results.ReplicatedChangesPerSecond / 2);
+                    results.LagAtHalfCapacity = await LagAtAsync(cluster, lag, results.HalfCapacityRate, phase);
+                }
+
+                results.LagIdle = await LagAtAsync(cluster, lag, 10, phase);
             }
 
             if (Runs("slowlink"))
@@ -136,7 +136,7 @@ public static class BenchCommand
 
             if (Runs("operators"))
             {
-                Log($"8/8 operators: {entities:N0} entities per region, then throughput and lag at {lagRate} writes/s, quiet and with 4 operators per region hammering health, convergence, overview and reconcile");
+                Log($"8/8 operators: {entities:N0} entities per region, then throughput and lag at {lagRate} writes/s and at half the quiet throughput, quiet and with 4 operators per region hammering health, convergence, overview and reconcile");
                 results.LagRate = lagRate;
                 await using var big = await BenchCluster.StartAsync(Path.Combine(folder, "operators"), regions.All, replicate: true, portOffset: 50, postgres, window);
                 results.OperatorLoad = await OperatorLoadPhase.MeasureAsync(big, lag, writers, lagRate, phase, entities);
@@ -175,6 +175,15 @@ public static class BenchCommand
         await load.ClosedLoopAsync(writers, phase);
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
         return load.Written / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Lag at <paramref name="rate"/> writes/s offered for <paramref name="phase"/>, counted until every region applied everything.</summary>
+    internal static async Task<LagFigures> LagAtAsync(BenchCluster cluster, LagListener lag, int rate, TimeSpan phase)
+    {
+        lag.Start();
+        await new LoadDriver(cluster).OpenLoopAsync(rate, phase);
+        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
+        return lag.Stop();
     }
 
     /// <summary>The cluster's last region cut off from all others for <paramref name="cut"/> under load, then how long it takes to catch up.</summary>

@@ -27,6 +27,13 @@ public sealed class BenchResults
     /// <summary>Writes per second offered (all regions together) while <see cref="LagUnderLoad"/> was measured.</summary>
     public int LagRate { get; set; }
     public LagFigures? LagUnderLoad { get; set; }
+
+    /// <summary>
+    /// Writes per second offered while <see cref="LagAtHalfCapacity"/> was measured: half the replicated throughput of
+    /// this run. A fixed rate sits near capacity on a slow run, and its lag then measures the queue, not the link.
+    /// </summary>
+    public int HalfCapacityRate { get; set; }
+    public LagFigures? LagAtHalfCapacity { get; set; }
     public LagFigures? LagIdle { get; set; }
     public double WireBytesPerChange { get; set; }
     public double PayloadBytesPerChange { get; set; }
@@ -50,6 +57,8 @@ public sealed class BenchResults
 
     public double? HammeredVsQuietLagP99 => OperatorLoad is { } o ? Ratio(o.Hammered.P99Ms, o.Quiet.P99Ms) : null;
 
+    public double? HammeredVsQuietLagP99AtHalf => OperatorLoad is { } o ? Ratio(o.HammeredAtHalf.P99Ms, o.QuietAtHalf.P99Ms) : null;
+
     public void Print(bool json)
     {
         var f = CultureInfo.InvariantCulture;
@@ -64,6 +73,7 @@ public sealed class BenchResults
         Row("Haunt replicated, two silos per region", string.Create(f, $"{TwoSilosReplicatedChangesPerSecond:0} changes/s") +
             (TwoSilosVsOneSilo is { } t ? string.Create(f, $" ({t:0.00} of one silo per region)") : ""));
         Row(string.Create(f, $"lag at {LagRate:N0} writes/s p50 / p95 / p99"), Lag(LagUnderLoad));
+        Row(string.Create(f, $"lag at half the replicated capacity ({HalfCapacityRate:N0} writes/s) p50 / p95 / p99"), Lag(LagAtHalfCapacity));
         Row("lag at idle trickle p50 / p95 / p99", Lag(LagIdle));
         if (SlowLink is { } slow)
         {
@@ -86,6 +96,8 @@ public sealed class BenchResults
                 string.Create(f, $"{ops.QuietChangesPerSecond:0} / {ops.HammeredChangesPerSecond:0} changes/s ({HammeredVsQuietThroughput:0.00})"));
             Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at {LagRate:N0} writes/s quiet / hammered"),
                 $"{Lag(ops.Quiet)} / {Lag(ops.Hammered)}");
+            Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at half the quiet capacity ({ops.HalfRate:N0} writes/s) quiet / hammered"),
+                $"{Lag(ops.QuietAtHalf)} / {Lag(ops.HammeredAtHalf)}");
             Row("operator requests answered / refused with 429", string.Create(f, $"{ops.RequestsServed:N0} / {ops.RequestsLimited:N0}"));
         }
 

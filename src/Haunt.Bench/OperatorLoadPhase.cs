@@ -3,8 +3,9 @@ using System.Net;
 namespace Haunt.Bench;
 
 /// <summary>What replication did with and without operators hammering every region's sync API, on a store of <see cref="Entities"/> per region.</summary>
+/// <remarks>Lag is measured at the fixed rate asked for and at half the quiet throughput (HalfRate), both quiet and hammered.</remarks>
 public sealed record OperatorLoad(long Entities, double QuietChangesPerSecond, double HammeredChangesPerSecond, LagFigures Quiet, LagFigures Hammered,
-    long RequestsServed, long RequestsLimited);
+    long RequestsServed, long RequestsLimited, int HalfRate, LagFigures QuietAtHalf, LagFigures HammeredAtHalf);
 
 /// <summary>
 /// Issue 20, item 4: fill every region to <c>entitiesPerRegion</c> entities, then measure replicated throughput
@@ -24,8 +25,10 @@ public static class OperatorLoadPhase
         var entities = (await cluster.Store(cluster.Regions.First()).DigestAsync()).Entities;
         BenchCommand.Log($"  seeded {entities:N0} entities per region; quiet round");
 
-        var (quietRate, quietLag) = await RoundAsync(cluster, lag, writers, lagRate, phase);
-        BenchCommand.Log($"  quiet: {quietRate:N0} changes/s, lag p99 {quietLag.P99Ms:N0} ms; hammered round");
+        var quietRate = await BenchCommand.ReplicatedThroughputAsync(cluster, writers, phase);
+        var halfRate = (int)(quietRate / 2);
+        var (quietLag, quietAtHalf) = (await BenchCommand.LagAtAsync(cluster, lag, lagRate, phase), await BenchCommand.LagAtAsync(cluster, lag, halfRate, phase));
+        BenchCommand.Log($"  quiet: {quietRate:N0} changes/s, lag p99 {quietLag.P99Ms:N0} ms at {lagRate:N0}/s, {quietAtHalf.P99Ms:N0} ms at {halfRate:N0}/s; hammered round");
         using var stop = new CancellationTokenSource();
         long served = 0, limited = 0;
         var hammers = cluster.Regions.SelectMany(region => Enumerable.Range(0, operatorsPerRegion).Select(i => Task.Run(async () =>
@@ -54,19 +57,10 @@ public static class OperatorLoadPhase
                 }
             }
         }))).ToList();
-        var (hammeredRate, hammeredLag) = await RoundAsync(cluster, lag, writers, lagRate, phase);
+        var hammeredRate = await BenchCommand.ReplicatedThroughputAsync(cluster, writers, phase);
+        var (hammeredLag, hammeredAtHalf) = (await BenchCommand.LagAtAsync(cluster, lag, lagRate, phase), await BenchCommand.LagAtAsync(cluster, lag, halfRate, phase));
         await stop.CancelAsync();
         await Task.WhenAll(hammers);
-        return new OperatorLoad(entities, quietRate, hammeredRate, quietLag, hammeredLag, served, limited);
-    }
-
-    /// <summary>Replicated changes per second (counted until all applied), then lag at <paramref name="lagRate"/> writes/s.</summary>
-    private static async Task<(double ChangesPerSecond, LagFigures Lag)> RoundAsync(BenchCluster cluster, LagListener lag, int writers, int lagRate, TimeSpan phase)
-    {
-        var rate = await BenchCommand.ReplicatedThroughputAsync(cluster, writers, phase);
-        lag.Start();
-        await new LoadDriver(cluster).OpenLoopAsync(lagRate, phase);
-        await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
-        return (rate, lag.Stop());
+        return new OperatorLoad(entities, quietRate, hammeredRate, quietLag, hammeredLag, served, limited, halfRate, quietAtHalf, hammeredAtHalf);
     }
 }

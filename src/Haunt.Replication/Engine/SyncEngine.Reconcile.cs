@@ -72,8 +72,8 @@ public sealed partial class SyncEngine
     private async Task OnDigestResponseAsync(DigestResponse response)
     {
         JoinRoundHeard(response.From, response.RoundId);
-        var mine = await _reconciler.DigestsAsync(Options.ReconcileBuckets);
-        var differing = BucketDigests.Differences(mine, response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
+        var mine = await _reconciler.SumsAsync(Options.ReconcileBuckets);
+        var differing = BucketDigests.Differences(Reconciler.Digests(mine), response.Digests ?? new Dictionary<EntityType, string[]>(), Options.ReconcileBuckets);
         Interlocked.Increment(ref _metrics.ReconcileRounds);
         if (differing.Count == 0)
         {
@@ -82,11 +82,13 @@ public sealed partial class SyncEngine
         }
 
         LogReconciling(_log, Region, response.From, differing.Values.Sum(b => b.Length));
-        // The stamps of the differing buckets only, their stamp hashes as fingerprints. At most Reconciler.MaxHeldPerRequest
-        // of them: the rest of the differing buckets wait for the round that follows this one. Each round starts at
-        // another bucket, so that buckets that keep differing under live writes do not starve the rest.
-        var stamps = await _reconciler.StampsAsync(differing, Options.ReconcileBuckets);
-        var (asked, held, truncated) = Reconciler.Bounded(stamps, differing, Options.ReconcileBuckets, startAt: (int)(response.RoundId % Options.ReconcileBuckets));
+        // The stamps of as many differing buckets as one request carries fingerprints of (judged by their row counts), read
+        // from the store; their stamp hashes are the fingerprints. The rest of the differing buckets wait for the round that
+        // follows this one. Each round starts at another bucket, so that buckets that keep differing under live writes do
+        // not starve the rest.
+        var (planned, more) = Reconciler.Affordable(differing, mine, Options.ReconcileBuckets, startAt: (int)(response.RoundId % Options.ReconcileBuckets));
+        var (asked, held, truncated) = Reconciler.Bounded(await _reconciler.StampsAsync(planned, Options.ReconcileBuckets), planned);
+        truncated |= more;
         if (truncated)
         {
             _partial[response.From] = response.RoundId;

@@ -19,72 +19,119 @@ public sealed class Reconciler(IRegionalStore store)
     /// <summary>The raw JSON bytes of states one repair response carries at most (compressed, well under the 1 MB a message may have).</summary>
     public const int MaxStateBytesPerResponse = 512 * 1024;
 
-    /// <summary>One digest per bucket ("" for an empty bucket), per type that has rows: sums the store keeps ready, no row read here.</summary>
-    public async Task<Dictionary<EntityType, string[]>> DigestsAsync(int buckets)
+    /// <summary>Per type that has rows, the sums of each of its <paramref name="buckets"/> buckets: kept ready by the store, no row read here.</summary>
+    public async Task<Dictionary<EntityType, StampSum[]>> SumsAsync(int buckets)
     {
-        var digests = new Dictionary<EntityType, string[]>();
+        var sums = new Dictionary<EntityType, StampSum[]>();
         foreach (var info in EntityTypes.All)
         {
-            var sums = await store.BucketSumsAsync(info.Type, buckets);
-            if (sums.Count > 0)
+            var held = await store.BucketSumsAsync(info.Type, buckets);
+            if (held.Count > 0)
             {
-                digests[info.Type] = Enumerable.Range(0, buckets).Select(b => sums.GetValueOrDefault(b).Digest).ToArray();
+                sums[info.Type] = Enumerable.Range(0, buckets).Select(b => held.GetValueOrDefault(b)).ToArray();
             }
         }
 
-        return digests;
+        return sums;
     }
 
-    /// <summary>The stamps of the differing buckets only, per type: what a round's repair request is built from.</summary>
-    public async Task<Dictionary<EntityType, IReadOnlyList<HashedStamp>>> StampsAsync(IReadOnlyDictionary<EntityType, int[]> differing, int bucketCount)
+    /// <summary>One digest per bucket ("" for an empty bucket), per type that has rows.</summary>
+    public async Task<Dictionary<EntityType, string[]>> DigestsAsync(int buckets) => Digests(await SumsAsync(buckets));
+
+    public static Dictionary<EntityType, string[]> Digests(IReadOnlyDictionary<EntityType, StampSum[]> sums) =>
+        sums.ToDictionary(s => s.Key, s => s.Value.Select(b => b.Digest).ToArray());
+
+    /// <summary>
+    /// The differing buckets one repair request can carry the fingerprints of, type by type and bucket by bucket, each
+    /// type's from <paramref name="startAt"/> on round the ring, judged by how many rows each holds here (its sums),
+    /// until <see cref="MaxHeldPerRequest"/> (always at least one bucket). Only these buckets' stamps are read: under
+    /// live writes every bucket differs, and reading them all to send a few was most of a round's cost. More: some
+    /// differing buckets were left for a later round.
+    /// </summary>
+    public static (Dictionary<EntityType, int[]> Buckets, bool More) Affordable(
+        IReadOnlyDictionary<EntityType, int[]> differing, IReadOnlyDictionary<EntityType, StampSum[]> mine, int bucketCount, int startAt = 0)
+    {
+        var (chosen, count) = (new Dictionary<EntityType, int[]>(), 0L);
+        foreach (var (type, differs) in differing)
+        {
+            var rows = mine.GetValueOrDefault(type);
+            var asked = new List<int>();
+            foreach (var bucket in differs.OrderBy(b => (b - startAt + bucketCount) % bucketCount))
+            {
+                var held = rows is not null && bucket >= 0 && bucket < rows.Length ? rows[bucket].Rows : 0;
+                if (count > 0 && count + held > MaxHeldPerRequest)
+                {
+                    Keep(type, asked);
+                    return (chosen, true);
+                }
+
+                asked.Add(bucket);
+                count += held;
+            }
+
+            Keep(type, asked);
+        }
+
+        return (chosen, false);
+
+        void Keep(EntityType type, List<int> asked)
+        {
+            if (asked.Count > 0)
+            {
+                chosen[type] = [.. asked];
+            }
+        }
+    }
+
+    /// <summary>The stamps of the named buckets only, per type: what a round's repair request is built from.</summary>
+    public async Task<Dictionary<EntityType, IReadOnlyList<HashedStamp>>> StampsAsync(IReadOnlyDictionary<EntityType, int[]> buckets, int bucketCount)
     {
         var stamps = new Dictionary<EntityType, IReadOnlyList<HashedStamp>>();
-        foreach (var (type, buckets) in differing)
+        foreach (var (type, named) in buckets)
         {
-            stamps[type] = EntityTypes.IsDefined(type) ? await store.StampsInAsync(type, buckets, bucketCount) : [];
+            stamps[type] = EntityTypes.IsDefined(type) ? await store.StampsInAsync(type, named, bucketCount) : [];
         }
 
         return stamps;
     }
 
     /// <summary>
-    /// What one repair request asks about: the differing buckets, type by type and bucket by bucket, with the
-    /// fingerprint of every version held in them, until <see cref="MaxHeldPerRequest"/> is reached (always at least one
-    /// bucket), each type's buckets from <paramref name="startAt"/> on, round the ring. Truncated: some differing buckets
-    /// were left for a later round.
+    /// What one repair request asks about: the <paramref name="asked"/> buckets in their order, with the fingerprint
+    /// (stamp hash) of every version held in them, until <see cref="MaxHeldPerRequest"/> is reached (always at least one
+    /// bucket): rows written since the sums were read may not fit. Truncated: some asked buckets were left out.
     /// </summary>
     public static (Dictionary<EntityType, int[]> Buckets, Dictionary<EntityType, IReadOnlyDictionary<string, long>> Held, bool Truncated) Bounded(
-        IReadOnlyDictionary<EntityType, IReadOnlyList<HashedStamp>> stamps, IReadOnlyDictionary<EntityType, int[]> differing, int bucketCount, int startAt = 0)
+        IReadOnlyDictionary<EntityType, IReadOnlyList<HashedStamp>> stamps, IReadOnlyDictionary<EntityType, int[]> asked)
     {
         var (buckets, held, count) = (new Dictionary<EntityType, int[]>(), new Dictionary<EntityType, IReadOnlyDictionary<string, long>>(), 0);
-        foreach (var (type, differs) in differing)
+        foreach (var (type, named) in asked)
         {
             var byBucket = (stamps.GetValueOrDefault(type) ?? []).GroupBy(s => s.Bucket).ToDictionary(g => g.Key, g => g.ToList());
-            var (asked, fingerprints) = (new List<int>(), new Dictionary<string, long>(StringComparer.Ordinal));
-            foreach (var bucket in differs.OrderBy(b => (b - startAt + bucketCount) % bucketCount))
+            var (kept, fingerprints) = (new List<int>(), new Dictionary<string, long>(StringComparer.Ordinal));
+            foreach (var bucket in named)
             {
                 var inBucket = byBucket.GetValueOrDefault(bucket) ?? [];
                 if (count > 0 && count + inBucket.Count > MaxHeldPerRequest)
                 {
-                    Keep(type, asked, fingerprints);
+                    Keep(type, kept, fingerprints);
                     return (buckets, held, true);
                 }
 
-                asked.Add(bucket);
+                kept.Add(bucket);
                 inBucket.ForEach(stamp => fingerprints[stamp.Id] = stamp.Hash);
                 count += inBucket.Count;
             }
 
-            Keep(type, asked, fingerprints);
+            Keep(type, kept, fingerprints);
         }
 
         return (buckets, held, false);
 
-        void Keep(EntityType type, List<int> asked, Dictionary<string, long> fingerprints)
+        void Keep(EntityType type, List<int> kept, Dictionary<string, long> fingerprints)
         {
-            if (asked.Count > 0)
+            if (kept.Count > 0)
             {
-                (buckets[type], held[type]) = ([.. asked], fingerprints);
+                (buckets[type], held[type]) = ([.. kept], fingerprints);
             }
         }
     }
