@@ -80,6 +80,9 @@ public sealed class BenchCluster : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Whether the run's silos export metrics and traces (bench --telemetry), to measure what instrumentation costs.</summary>
+    public static bool Telemetry { get; set; }
+
     /// <summary>The gateway where a region started by <see cref="StartJoiningAsync"/> is reached ("ip:port").</summary>
     public string GatewayOfJoining(string region) =>
         $"127.0.0.1:{SiloEndpoints.DefaultFor(region, _portOffset, regions: new RegionSet([.. _set.All, region], _set.Primary)).GatewayPort}";
@@ -93,6 +96,14 @@ public sealed class BenchCluster : IAsyncDisposable
         settings["Haunt:Sync:MaxBatchesInFlight"] = _window?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Haunt:StorePostgres"] = _store;
         settings["Haunt:Join"] = join ? "true" : null;
+        if (Telemetry)
+        {
+            // What an operator turns on: the Prometheus endpoint (scraped or not, every instrument is collected) and traces
+            // exported over OTLP (to a port that answers nothing: the cost measured is the SDK's, not a collector's).
+            settings["Haunt:Telemetry:Prometheus:Enabled"] = "true";
+            settings["Haunt:Telemetry:Otlp:Endpoint"] = "http://127.0.0.1:9";
+        }
+
         // The benchmark's own seams: on the link, which the slow-link and cut phases delay and sever; and, with
         // replication off, on the outbox.
         var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo =>

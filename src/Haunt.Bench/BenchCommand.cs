@@ -42,12 +42,14 @@ public static class BenchCommand
                 r.AddError($"--delay: '{bad}' is not \"a,b=ms\".");
             }
         });
+        var telemetry = new Option<bool>("--telemetry") { Description = "Run every silo with its telemetry exported (Prometheus endpoint on, traces over OTLP), to measure what it costs." };
         var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.")
         {
-            json, cut, seconds, only, writers, lagRate, postgres, window, entities, regions, delays,
+            json, cut, seconds, only, writers, lagRate, postgres, window, entities, regions, delays, telemetry,
         };
         command.SetAction((parse, _) =>
         {
+            BenchCluster.Telemetry = parse.GetValue(telemetry);
             var set = parse.GetValue(regions) is { } list ? new RegionSet(list.Split(',', StringSplitOptions.TrimEntries)) : RegionSet.Default;
             return RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
                 parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
@@ -67,6 +69,7 @@ public static class BenchCommand
         {
             Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}",
             Store = postgres is null ? "SQLite" : "PostgreSQL",
+            Telemetry = BenchCluster.Telemetry,
         };
         using var lag = new LagListener();
         try

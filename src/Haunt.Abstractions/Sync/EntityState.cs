@@ -24,13 +24,18 @@ public sealed record EntityState(
     public long Version => Vector.Sum;
 }
 
-/// <summary>A change as it leaves the origin's outbox: the new state, the operation and where it stands.</summary>
+/// <summary>
+/// A change as it leaves the origin's outbox: the new state, the operation and where it stands. TraceParent is the
+/// W3C trace context the write was made in (when it was made in a trace), so that its apply in every other region can
+/// be followed from the request that made it.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.ChangeItem")]
 public sealed record ChangeItem(
     [property: Id(0)] long Seq,
     [property: Id(1)] SyncOperation Operation,
     [property: Id(2)] EntityState State,
-    [property: Id(3)] long CommittedAtMs)
+    [property: Id(3)] long CommittedAtMs,
+    [property: Id(4)] string? TraceParent = null)
 {
     [JsonIgnore]
     public int Priority => State.Type.Info().Priority;

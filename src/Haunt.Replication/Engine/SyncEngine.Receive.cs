@@ -61,7 +61,9 @@ public sealed partial class SyncEngine
             _clock.Observe(item.State.ModifiedAt);
         }
 
+        using var span = SyncTracing.StartApply(Region, origin, items);
         var result = await _store.ApplyRemoteAsync(origin, items, _resolver);
+        span?.SetTag("haunt.stored", result.Stored.Count);
         var link = _metrics.Link(origin);
         if (recordLag && result.Stored.Count > 0)
         {

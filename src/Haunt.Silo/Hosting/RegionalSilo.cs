@@ -75,6 +75,12 @@ public static partial class RegionalSilo
             }
 
             silo.AddDashboard();
+            if (host.Telemetry.Otlp.Endpoint is not null)
+            {
+                // The trace of a request goes on into the grains it calls, so a write's change carries it to the peers.
+                silo.AddActivityPropagation();
+            }
+
             silo.AddHaunt(
                 r => { r.Region = host.Region; r.Regions = host.RegionList; r.PrimaryRegion = host.PrimaryRegion; r.Join = host.Join; r.DataDirectory = data; r.StorePostgres = host.StorePostgres; },
                 s =>

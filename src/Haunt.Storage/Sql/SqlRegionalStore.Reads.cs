@@ -52,7 +52,7 @@ public sealed partial class SqlRegionalStore
         // In-flight rows sit at the front of the (priority, seq) index: skipping them costs a short scan.
         var skip = inFlight is { Count: > 0 } ? " AND " + dialect.NotInList("seq", "@inflight") : "";
         command.CommandText =
-            "SELECT q.seq, q.operation, q.state, q.committed_at_ms, q.bytes FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq " +
+            "SELECT q.seq, q.operation, q.state, q.committed_at_ms, q.bytes, q.trace_parent FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq " +
             $"WHERE p.peer = @peer{skip.Replace("seq", "p.seq", StringComparison.Ordinal)} ORDER BY p.priority, p.seq LIMIT @limit";
         EntityRows.Add(command, "@peer", Peer(peer));
         EntityRows.Add(command, "@limit", limit);

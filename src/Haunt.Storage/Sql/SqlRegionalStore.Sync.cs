@@ -36,7 +36,7 @@ public sealed partial class SqlRegionalStore
     {
         await using var command = connection.CreateCommand();
         var filter = peer is null ? "" : " AND EXISTS (SELECT 1 FROM sync_pending p WHERE p.peer = @peer AND p.seq = sync_queue.seq)";
-        command.CommandText = $"SELECT seq, operation, state, committed_at_ms, bytes FROM sync_queue WHERE seq > @after{filter} ORDER BY seq LIMIT @limit";
+        command.CommandText = $"SELECT {EntityRows.OutboxColumns} FROM sync_queue WHERE seq > @after{filter} ORDER BY seq LIMIT @limit";
         EntityRows.Add(command, "@after", afterSeq);
         EntityRows.Add(command, "@limit", limit);
         if (peer is not null)

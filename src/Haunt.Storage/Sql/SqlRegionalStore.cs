@@ -58,8 +58,10 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     public async Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes)
     {
-        // JSON is built here, on the caller's thread: the writer thread only runs SQL.
+        // JSON is built here, on the caller's thread: the writer thread only runs SQL. So is the trace the write is made in
+        // read here: the writer's thread is in none.
         var prepared = writes.Select(w => (Write: w, Json: StateJson.Serialize(w.State), Priority: w.State.Type.Info().Priority)).ToArray();
+        var traceParent = TraceContext.Current();
         try
         {
             return await Writer.RunAsync(w =>
@@ -68,7 +70,7 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
                 // one round trip where the engine pipelines. A write that found another version rolls the whole job
                 // back, outbox rows included.
                 var now = NowMs;
-                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now), MarkPending(p.Priority) }).ToList();
+                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) }).ToList();
                 var affected = w.ExecuteAll(statements);
                 for (var i = 0; i < prepared.Length; i++)
                 {
@@ -185,9 +187,9 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         return write.ExpectedVersion == 0 ? statement : statement.Add("@expected", write.ExpectedVersion);
     }
 
-    private static SqlStatement AppendOutbox(LocalWrite write, string json, int priority, long now) => new SqlStatement(
-            "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, bytes, state) " +
-            "VALUES (@priority, @type, @id, @op, @vector, @now, @bytes, @state)")
+    private static SqlStatement AppendOutbox(LocalWrite write, string json, int priority, long now, string? traceParent) => new SqlStatement(
+            "INSERT INTO sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, bytes, state, trace_parent) " +
+            "VALUES (@priority, @type, @id, @op, @vector, @now, @bytes, @state, @trace)")
         .Add("@priority", priority)
         .Add("@type", (int)write.State.Type)
         .Add("@id", write.State.Id)
@@ -195,7 +197,8 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         .Add("@vector", write.State.Vector.ToString())
         .Add("@now", now)
         .Add("@bytes", json.Length)
-        .Add("@state", json);
+        .Add("@state", json)
+        .Add("@trace", traceParent);
 
     /// <summary>
     /// The outbox row just appended (on this connection, in this transaction) is pending for every peer sync_state

@@ -137,6 +137,16 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
     /// <summary>The development CA's certificate of <paramref name="region"/> (null without TLS).</summary>
     public Haunt.Silo.Security.TlsSettings? TlsFilesOf(string region) => WithTls ? Haunt.Silo.Security.DevelopmentCertificates.LoadOrCreate(_data, region) : null;
 
+    /// <summary>What a fixture of its own sets for a region's silo beyond the settings above.</summary>
+    protected virtual void Configure(string region, IDictionary<string, string?> settings)
+    {
+    }
+
+    /// <summary>Where a fixture of its own adds to a region's silo (its seams).</summary>
+    protected virtual void ConfigureSilo(string region, Orleans.Hosting.ISiloBuilder silo)
+    {
+    }
+
     /// <summary>One region: its own single-silo cluster, its peers the other two on loopback.</summary>
     private async Task<WebApplication> StartAsync(string region, Dictionary<string, SiloEndpoints> endpoints, int metricsPort)
     {
@@ -153,7 +163,12 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         settings["Haunt:Sync:DigestMaxAge"] = "00:00:00";
         settings["Haunt:Telemetry:Prometheus:Enabled"] = "true";
         settings["Haunt:Telemetry:Prometheus:Port"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo => silo.AddLinkFaults());
+        Configure(region, settings);
+        var app = await RegionalSilo.BuildAsync(settings.ToConfiguration(), silo =>
+        {
+            silo.AddLinkFaults();
+            ConfigureSilo(region, silo);
+        });
         try
         {
             await app.StartAsync();

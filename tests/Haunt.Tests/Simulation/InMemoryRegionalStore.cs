@@ -59,7 +59,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             Store(write.State);
             var seq = ++_seq;
             var json = StateJson.Serialize(write.State);
-            var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now), json.Length);
+            var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now, TraceContext.Current()), json.Length);
             _outbox[seq] = (write.State.Type.Info().Priority, row, _peers.Keys.ToHashSet(), now);
         }
 

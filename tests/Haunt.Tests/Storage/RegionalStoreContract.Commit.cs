@@ -27,6 +27,23 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
+    public async Task Issue_25_a_write_made_in_a_sampled_trace_queues_its_traceparent_and_one_made_outside_queues_none()
+    {
+        using (var request = new System.Diagnostics.Activity("trader request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            request.ActivityTraceFlags = System.Diagnostics.ActivityTraceFlags.Recorded;
+            await CommittedAsync(Insert(Profile("traced")));
+            Assert.Equal(request.Id, Assert.Single(await Store.PendingForPeerAsync(KnownRegions.Seoul, 10)).Item.TraceParent);
+        }
+
+        await CommittedAsync(Insert(Profile("untraced")));
+
+        var untraced = (await Store.PendingForPeerAsync(KnownRegions.Nyc, 10)).Single(r => r.Item.State.Id == "untraced");
+        Assert.Null(untraced.Item.TraceParent);
+        Assert.DoesNotContain("traceParent", untraced.ItemJson, StringComparison.Ordinal); // no bytes on the wire for it
+    }
+
+    [SkippableFact]
     public async Task A_write_that_read_the_stored_version_replaces_it()
     {
         await CommittedAsync(Insert(Profile("p")));
