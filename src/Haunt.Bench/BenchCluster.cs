@@ -80,8 +80,8 @@ public sealed class BenchCluster : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Whether the run's silos export metrics and traces (bench --telemetry), to measure what instrumentation costs.</summary>
-    public static bool Telemetry { get; set; }
+    /// <summary>What the run's silos export (bench --telemetry), to measure what instrumentation costs.</summary>
+    public static BenchTelemetry Telemetry { get; set; }
 
     /// <summary>The gateway where a region started by <see cref="StartJoiningAsync"/> is reached ("ip:port").</summary>
     public string GatewayOfJoining(string region) =>
@@ -96,13 +96,10 @@ public sealed class BenchCluster : IAsyncDisposable
         settings["Haunt:Sync:MaxBatchesInFlight"] = _window?.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Haunt:StorePostgres"] = _store;
         settings["Haunt:Join"] = join ? "true" : null;
-        if (Telemetry)
-        {
-            // What an operator turns on: the Prometheus endpoint (scraped or not, every instrument is collected) and traces
-            // exported over OTLP (to a port that answers nothing: the cost measured is the SDK's, not a collector's).
-            settings["Haunt:Telemetry:Prometheus:Enabled"] = "true";
-            settings["Haunt:Telemetry:Otlp:Endpoint"] = "http://127.0.0.1:9";
-        }
+        // What an operator turns on: the Prometheus endpoint (scraped or not, every instrument is collected), and with
+        // traces OTLP (metrics and every trace, to a port that answers nothing: the cost measured is the SDK's).
+        settings["Haunt:Telemetry:Prometheus:Enabled"] = Telemetry is BenchTelemetry.Metrics or BenchTelemetry.Traces ? "true" : null;
+        settings["Haunt:Telemetry:Otlp:Endpoint"] = Telemetry is BenchTelemetry.Traces ? "http://127.0.0.1:9" : null;
 
         // The benchmark's own seams: on the link, which the slow-link and cut phases delay and sever; and, with
         // replication off, on the outbox.

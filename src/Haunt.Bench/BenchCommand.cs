@@ -42,7 +42,7 @@ public static class BenchCommand
                 r.AddError($"--delay: '{bad}' is not \"a,b=ms\".");
             }
         });
-        var telemetry = new Option<bool>("--telemetry") { Description = "Run every silo with its telemetry exported (Prometheus endpoint on, traces over OTLP), to measure what it costs." };
+        var telemetry = new Option<BenchTelemetry>("--telemetry") { Description = "Run every silo with its telemetry exported, to measure what it costs: Metrics (a Prometheus endpoint) or Traces (metrics, and every trace over OTLP); default None." };
         var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.")
         {
             json, cut, seconds, only, writers, lagRate, postgres, window, entities, regions, delays, telemetry,

@@ -15,8 +15,8 @@ public sealed class BenchResults
     /// <summary>The engine of the Haunt regions' stores (the baseline always runs on SQLite).</summary>
     public string Store { get; set; } = "SQLite";
 
-    /// <summary>Whether the silos exported their telemetry (bench --telemetry).</summary>
-    public bool Telemetry { get; set; }
+    /// <summary>What the silos exported (bench --telemetry).</summary>
+    public BenchTelemetry Telemetry { get; set; }
     public double BaselineWritesPerSecond { get; set; }
     public double UnreplicatedChangesPerSecond { get; set; }
     public double ReplicatedChangesPerSecond { get; set; }
@@ -65,7 +65,7 @@ public sealed class BenchResults
     public void Print(bool json)
     {
         var f = CultureInfo.InvariantCulture;
-        Console.WriteLine($"Haunt benchmark — {Machine}; regional stores on {Store}{(Telemetry ? "; telemetry exported" : "")}");
+        Console.WriteLine($"Haunt benchmark — {Machine}; regional stores on {Store}{(Telemetry == BenchTelemetry.None ? "" : $"; telemetry exported: {Telemetry}")}");
         Console.WriteLine(string.Create(f, $"| figure | value |"));
         Console.WriteLine("|---|---|");
         Row("plain Orleans baseline (ADO.NET storage on SQLite)", $"{BaselineWritesPerSecond:0} writes/s");
