@@ -14,7 +14,10 @@ public interface ISyncLedger
 
     Task ClearNeedsSnapshotAsync(string peer);
 
-    /// <summary>(id, vector, deleted) of every row of a type, in id order: the input of reconciliation.</summary>
+    /// <summary>
+    /// (id, vector, deleted) of every row of a type, in id order, parsed: for checks that want the versions themselves.
+    /// Reconciliation no longer reads it (<see cref="BucketSumsAsync"/> and <see cref="StampsInAsync"/> are what it reads).
+    /// </summary>
     Task<IReadOnlyList<VersionStamp>> VersionsAsync(EntityType type, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -33,11 +33,13 @@ public sealed record OutboxRow(long Seq, string ItemJson, int Bytes)
 {
     public ChangeItem Item => StateJson.Deserialize<ChangeItem>(ItemJson);
 
-    /// <summary>The wire form of a change, assembled from its outbox columns (property names as StateJson writes them).</summary>
+    /// <summary>
+    /// The wire form of a change, assembled from its outbox columns (property names as StateJson writes them). A change
+    /// made outside a trace has no traceParent at all: no bytes on the wire for it.
+    /// </summary>
     public static string ItemJsonOf(long seq, SyncOperation operation, string stateJson, long committedAtMs, string? traceParent = null) =>
-        traceParent is null
-            ? $"{{\"seq\":{seq},\"operation\":\"{operation}\",\"state\":{stateJson},\"committedAtMs\":{committedAtMs}}}"
-            : $"{{\"seq\":{seq},\"operation\":\"{operation}\",\"state\":{stateJson},\"committedAtMs\":{committedAtMs},\"traceParent\":{System.Text.Json.JsonSerializer.Serialize(traceParent)}}}";
+        $"{{\"seq\":{seq},\"operation\":\"{operation}\",\"state\":{stateJson},\"committedAtMs\":{committedAtMs}" +
+        (traceParent is null ? "}" : $",\"traceParent\":{System.Text.Json.JsonSerializer.Serialize(traceParent)}}}");
 }
 
 /// <summary>A peer's backlog in this region's outbox; LastSeq = outbox rows ever written here (local writes).</summary>
