@@ -87,7 +87,8 @@ public sealed record DigestResponse(
 /// asker's (empty when none: that request also tells the asker its round is done). A request with <see cref="Ids"/>
 /// is answered with exactly those states. With neither, the peer sends every state it holds in the buckets. The
 /// peer's answer sets <see cref="More"/> when it had more states for the asker than one response may carry: the
-/// round then caught the asker up only in part.
+/// round then caught the asker up only in part. <see cref="LeaveInFlight"/> (a routine round, set by the asker and
+/// echoed by the peer): each side leaves out its states young enough to be still in flight on the live path.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.RepairRequest")]
 public sealed record RepairRequest(
@@ -98,7 +99,8 @@ public sealed record RepairRequest(
     [property: Id(2)] int BucketCount,
     [property: Id(3)] IReadOnlyDictionary<Entities.EntityType, IReadOnlyDictionary<string, long>>? Held = null,
     [property: Id(4)] IReadOnlyDictionary<Entities.EntityType, string[]>? Ids = null,
-    [property: Id(5)] bool More = false) : SyncMessage(From, To);
+    [property: Id(5)] bool More = false,
+    [property: Id(6)] bool LeaveInFlight = false) : SyncMessage(From, To);
 
 /// <summary>Full states asked for by a <see cref="RepairRequest"/>, as a signed, compressed batch applied like live changes.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.RepairResponse")]

@@ -20,6 +20,9 @@ public sealed partial class SyncEngine
 
     private (long Round, DateTimeOffset At)? _requested;
 
+    /// <summary>Per peer, the last routine round (periodic or an operator's) started with it: those leave changes in flight out.</summary>
+    private readonly Dictionary<string, long> _routine = new(StringComparer.Ordinal);
+
     /// <summary>A round an operator asked for: a new one, or the one asked for less than <see cref="SyncOptions.MinReconcileInterval"/> ago (Coalesced).</summary>
     public async Task<(long Round, bool Coalesced)> StartRequestedRoundAsync()
     {
@@ -33,11 +36,13 @@ public sealed partial class SyncEngine
         return (round, false);
     }
 
+    /// <summary>A round with every peer (routine: the periodic one, an operator's), or a catch-up, snapshot or join round with <paramref name="onlyPeer"/>.</summary>
     public async Task<long> StartRoundAsync(string? onlyPeer = null)
     {
         var round = ++_roundId;
         foreach (var peer in _peers.Keys.Where(p => onlyPeer is null || p == onlyPeer))
         {
+            _routine[peer] = onlyPeer is null ? round : 0;
             await SendSealedAsync(new DigestRequest(Region, peer, round, Options.ReconcileBuckets));
         }
 
@@ -94,7 +99,51 @@ public sealed partial class SyncEngine
             _partial[response.From] = response.RoundId;
         }
 
-        await SendSealedAsync(new RepairRequest(Region, response.From, response.RoundId, asked, Options.ReconcileBuckets, Held: held));
+        await SendSealedAsync(new RepairRequest(Region, response.From, response.RoundId, asked, Options.ReconcileBuckets, Held: held,
+            LeaveInFlight: await LeavesInFlightAsync(response.From, response.RoundId)));
+    }
+
+    /// <summary>
+    /// Whether our round <paramref name="round"/> with <paramref name="peer"/> leaves changes in flight out: a routine
+    /// round, the grace on, and neither the peer waiting for a snapshot from us nor this region joining.
+    /// </summary>
+    private async Task<bool> LeavesInFlightAsync(string peer, long round) =>
+        _routine.GetValueOrDefault(peer) == round && _join is null && await MayLeaveInFlightAsync(peer);
+
+    private async Task<bool> MayLeaveInFlightAsync(string peer) =>
+        Options.InFlightGrace > TimeSpan.Zero && !(await _store.PeerStateAsync(peer)).NeedsSnapshot;
+
+    /// <summary>
+    /// When leaving changes in flight out, the wall time (ms) a state must be written before to be sent: the grace
+    /// before now, or before the oldest change of ours still waiting for <paramref name="peer"/>'s ack if there is one
+    /// (the outbox delivers it and everything after it). Younger states are left to the live path, or, if it really
+    /// lost one, to the first routine round after it is that old. Null: send everything.
+    /// </summary>
+    private async Task<long?> InFlightCutoffAsync(string peer, bool leaveInFlight)
+    {
+        if (!leaveInFlight)
+        {
+            return null;
+        }
+
+        var now = Now.ToUnixTimeMilliseconds();
+        var waitingSince = Math.Min(now, (await _store.BacklogAsync(peer)).OldestCommittedAtMs ?? now);
+        return waitingSince - (long)Options.InFlightGrace.TotalMilliseconds;
+    }
+
+    /// <summary>The states written before <paramref name="cutoff"/> (all of them without one); the rest are counted as left in flight.</summary>
+    private async IAsyncEnumerable<ChangeItem> Settled(IAsyncEnumerable<ChangeItem> items, long? cutoff)
+    {
+        await foreach (var item in items)
+        {
+            if (item.State.ModifiedAt.WallMilliseconds > cutoff)
+            {
+                Interlocked.Increment(ref _metrics.RepairsLeftInFlight);
+                continue;
+            }
+
+            yield return item;
+        }
     }
 
     private async Task OnRepairRequestAsync(RepairRequest request)
@@ -108,9 +157,11 @@ public sealed partial class SyncEngine
                 _partial[request.From] = request.RoundId;
             }
 
+            var answerBefore = await InFlightCutoffAsync(request.From, await LeavesInFlightAsync(request.From, request.RoundId));
             foreach (var (type, wanted) in ids)
             {
-                await SendStatesAsync(request.From, request.RoundId, _reconciler.StatesAsync(type, (wanted ?? []).Take(Reconciler.MaxIdsPerRequest)));
+                var states = _reconciler.StatesAsync(type, (wanted ?? []).Take(Reconciler.MaxIdsPerRequest));
+                await SendStatesAsync(request.From, request.RoundId, Settled(states, answerBefore));
             }
 
             await RoundDoneAsync(request.From, request.RoundId);
@@ -125,13 +176,16 @@ public sealed partial class SyncEngine
         var bucketCount = Math.Clamp(request.BucketCount, 1, 4096);
         var want = new Dictionary<EntityType, string[]>();
         var (more, budget) = (false, Options.RepairStatesPerRound);
+        var leaveInFlight = request.LeaveInFlight && await MayLeaveInFlightAsync(request.From);
+        var settledBefore = await InFlightCutoffAsync(request.From, leaveInFlight);
         foreach (var (type, buckets) in request.Buckets)
         {
             var theirs = request.Held?.GetValueOrDefault(type) ?? NothingHeld;
             var (send, wanted) = await _reconciler.CompareAsync(type, buckets ?? [], bucketCount, theirs);
             // What is over this round's budget waits for the next round (the asker learns it from More).
             more |= send.Count > budget;
-            await SendStatesAsync(request.From, request.RoundId, _reconciler.StatesAsync(type, send.Take(budget)));
+            var states = _reconciler.StatesAsync(type, send.Take(budget));
+            await SendStatesAsync(request.From, request.RoundId, Settled(states, settledBefore));
             budget -= Math.Min(budget, send.Count);
             if (wanted.Count > 0)
             {
@@ -140,7 +194,8 @@ public sealed partial class SyncEngine
         }
 
         // Sent even when empty: it tells the asker that its round is done.
-        await SendSealedAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want, More: more));
+        await SendSealedAsync(new RepairRequest(Region, request.From, request.RoundId, new Dictionary<EntityType, int[]>(), bucketCount, Ids: want, More: more,
+            LeaveInFlight: leaveInFlight));
     }
 
     /// <summary>The states in responses of at most <see cref="Reconciler.MaxStatesPerResponse"/> states and <see cref="Reconciler.MaxStateBytesPerResponse"/> bytes of JSON.</summary>

@@ -26,6 +26,7 @@ public sealed partial class SyncMetrics
             ("haunt.sync.messages_refused", () => Interlocked.Read(ref MessagesRefused)),
             ("haunt.sync.conflict_notices_received", () => Interlocked.Read(ref ConflictNoticesReceived)),
             ("haunt.sync.changes_repaired", () => Interlocked.Read(ref ChangesRepaired)),
+            ("haunt.sync.repairs_left_in_flight", () => Interlocked.Read(ref RepairsLeftInFlight)),
             ("haunt.sync.reconcile_rounds", () => Interlocked.Read(ref ReconcileRounds)),
             ("haunt.sync.backlogs_released", () => Interlocked.Read(ref BacklogsReleased)),
             ("haunt.sync.refreshes_lost", () => Interlocked.Read(ref RefreshesLost)),

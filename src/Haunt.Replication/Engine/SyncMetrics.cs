@@ -49,6 +49,8 @@ public sealed partial class SyncMetrics
     public long Conflicts;
     public long ConflictNoticesReceived;
     public long ChangesRepaired;
+    /// <summary>States a routine round found different but left to the live path: written too recently to tell from changes in flight.</summary>
+    public long RepairsLeftInFlight;
     public long ReconcileRounds;
     public long BacklogsReleased;
     /// <summary>Refresh messages to another silo of the region that failed (its grains re-read within the cache age).</summary>

@@ -74,6 +74,16 @@ public sealed class SyncOptions
     /// </summary>
     public TimeSpan JoinSilence { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Routine rounds (the periodic one and those operators ask for) leave out states written less than this before the
+    /// round, plus the age of the oldest change still waiting for that peer's ack: the live path is delivering them.
+    /// Under load every bucket differs by the changes in flight, and repairing them as well doubled the work exactly
+    /// when replication was behind (docs/benchmarks.md). A state the live path really lost is repaired by the first
+    /// round after it is that old. Catch-up, snapshot and join rounds ship everything. Zero: routine rounds ship
+    /// everything too.
+    /// </summary>
+    public TimeSpan InFlightGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Hash buckets per entity type in reconciliation digests.</summary>
     public int ReconcileBuckets { get; set; } = 64;
 

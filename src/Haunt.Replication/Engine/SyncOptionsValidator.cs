@@ -31,6 +31,11 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             yield return "Haunt:Sync:DigestMaxAge must not be negative (zero: scan for every digest read).";
         }
 
+        if (o.InFlightGrace < TimeSpan.Zero)
+        {
+            yield return "Haunt:Sync:InFlightGrace must not be negative (zero: routine rounds repair changes in flight too).";
+        }
+
         foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval), ("StatusInterval", o.StatusInterval),
             ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MinReconcileInterval", o.MinReconcileInterval), ("MetricsRetention", o.MetricsRetention),
             ("MaxClockDrift", o.MaxClockDrift), ("MaxMessageAge", o.MaxMessageAge), ("JoinSilence", o.JoinSilence),

@@ -21,6 +21,9 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
     public const string DataDirectoryKey = "Haunt:Test:DataDirectory";
     public const string StorePostgresKey = "Haunt:Test:StorePostgres";
     public const string JoinKey = "Haunt:Test:Join";
+    /// <summary>Haunt:Sync:InFlightGrace in the test silos.</summary>
+    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(1);
+
     public const string ClusterKey = "aGF1bnQtdGVzdC1jbHVzdGVyLWtleS0zMi1ieXRlcy1sb25nISE=";
 
     public static string PeerKey(string peer) => $"Haunt:Test:Peers:{peer}";
@@ -49,6 +52,9 @@ public sealed class HauntSiloConfigurator : ISiloConfigurator
                 s.MinReconcileInterval = TimeSpan.FromMilliseconds(200);
                 // ...and digests of the state they just made (the API tests keep the default cache age).
                 s.DigestMaxAge = TimeSpan.Zero;
+                // A round leaves states this young to the live path; on loopback a second tells them apart, and a test
+                // that breaks a store behind the protocol's back waits this long before its round (ReconciliationTests).
+                s.InFlightGrace = InFlightGrace;
             },
             p =>
             {

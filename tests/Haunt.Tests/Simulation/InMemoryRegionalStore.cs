@@ -44,6 +44,9 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
 
     public event Action? OutboxAppended;
 
+    /// <summary>Puts <paramref name="state"/> back as the stored row, behind the protocol's back (a store restored from an older backup).</summary>
+    public void Restore(EntityState state) => _rows[(state.Type, state.Id)] = state;
+
     public Task InitializeAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<CommitResult> CommitLocalAsync(IReadOnlyList<LocalWrite> writes) => Run(() =>

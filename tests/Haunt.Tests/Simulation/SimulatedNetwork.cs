@@ -53,6 +53,9 @@ public sealed class SimulatedNetwork(ManualTime time, Random random, RegionSet r
     /// <summary>Drops every message that matches, from now on (a scripted loss that <see cref="HealAll"/> does not heal).</summary>
     public void DropAlways(Func<SyncMessage, bool> match) => _dropAlways.Add(match);
 
+    /// <summary>Ends every scripted loss of <see cref="DropAlways"/>.</summary>
+    public void StopDropping() => _dropAlways.Clear();
+
     /// <summary>Cuts a region off from every peer, both ways.</summary>
     public void Isolate(string region)
     {
