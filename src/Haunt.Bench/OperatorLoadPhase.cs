@@ -57,10 +57,18 @@ public static class OperatorLoadPhase
                 }
             }
         }))).ToList();
+        var (repaired, leftInFlight) = Repairs(cluster);
         var hammeredRate = await BenchCommand.ReplicatedThroughputAsync(cluster, writers, phase);
         var (hammeredLag, hammeredAtHalf) = (await BenchCommand.LagAtAsync(cluster, lag, lagRate, phase), await BenchCommand.LagAtAsync(cluster, lag, halfRate, phase));
         await stop.CancelAsync();
         await Task.WhenAll(hammers);
+        var (repairedAfter, leftAfter) = Repairs(cluster);
+        BenchCommand.Log($"  hammered: {hammeredRate:N0} changes/s; the operators' rounds repaired {repairedAfter - repaired:N0} states and left {leftAfter - leftInFlight:N0} in flight");
         return new OperatorLoad(entities, quietRate, hammeredRate, quietLag, hammeredLag, served, limited, halfRate, quietAtHalf, hammeredAtHalf);
     }
+
+    /// <summary>States repaired and states left to the live path by reconciliation rounds so far, over every region.</summary>
+    private static (long Repaired, long LeftInFlight) Repairs(BenchCluster cluster) =>
+        (cluster.Regions.Sum(r => Interlocked.Read(ref cluster.Metrics(r).ChangesRepaired)),
+         cluster.Regions.Sum(r => Interlocked.Read(ref cluster.Metrics(r).RepairsLeftInFlight)));
 }
