@@ -77,8 +77,8 @@ public static partial class RegionalSilo
             silo.AddDashboard();
             if (host.Telemetry.Otlp.Endpoint is not null)
             {
-                // The trace of a request goes on into the grains it calls, so a write's change carries it to the peers.
-                silo.AddActivityPropagation();
+                // The trace of a sampled request goes on into the grains it calls, so a write's change carries it to the peers.
+                silo.AddSampledTracePropagation();
             }
 
             silo.AddHaunt(
@@ -126,6 +126,11 @@ public static partial class RegionalSilo
         app.UseHauntSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (host.Telemetry.Otlp.Endpoint is not null)
+        {
+            app.UseSampledTraceContext();
+        }
+
         app.UseHauntAuthentication();
         app.UseRateLimiter();
         app.UseServingGate();

@@ -15,9 +15,6 @@ public static class HauntTelemetry
     /// <summary>The meter Orleans publishes its runtime's instruments on.</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
-    /// <summary>The activity source of Orleans' grain calls (with AddActivityPropagation).</summary>
-    public const string OrleansApplicationSource = "Microsoft.Orleans.Application";
-
     /// <summary>Npgsql's own meter (the driver publishes it; no instrumentation package needed).</summary>
     public const string NpgsqlMeter = "Npgsql";
 
@@ -56,9 +53,9 @@ public static class HauntTelemetry
         });
         if (settings.Otlp.Endpoint is { } traces)
         {
-            // A trader's request, its grain calls (Orleans' activity propagation, on with OTLP) and the apply of its
-            // changes in every other region (Haunt.Sync's spans, linked to the request's trace through the change).
-            otel.WithTracing(tracing => tracing.AddSource(SyncTracing.SourceName, OrleansApplicationSource)
+            // A trader's request, its grain calls (GrainCallTracing, on with OTLP) and the apply of its changes in every
+            // other region (Haunt.Sync's spans, linked to the request's trace through the change).
+            otel.WithTracing(tracing => tracing.AddSource(SyncTracing.SourceName, GrainCallTracing.SourceName)
                 .AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddOtlpExporter(o => o.Endpoint = traces));
         }
 

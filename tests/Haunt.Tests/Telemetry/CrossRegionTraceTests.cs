@@ -44,7 +44,26 @@ public sealed class CrossRegionTraceTests(TracedApiHost host)
         Assert.Empty(AppliesLinkedTo(trace, home)); // a region does not apply its own write
         // The request was traced in its home region too: the server span and the grain call that wrote the change.
         Assert.Contains(host.Spans, s => s.TraceId == trace && s.Kind == ActivityKind.Server);
-        Assert.Contains(host.Spans, s => s.TraceId == trace && s.Source.Name == Haunt.Silo.Telemetry.HauntTelemetry.OrleansApplicationSource);
+        Assert.Contains(host.Spans, s => s.TraceId == trace && s.Source.Name == Haunt.Silo.Telemetry.GrainCallTracing.SourceName);
+    }
+
+    // Only sampled traces travel (GrainCallTracing): a request whose trace is not sampled makes no grain span, and its
+    // change carries no trace context to the peers.
+    [Fact]
+    public async Task A_write_in_a_trace_that_is_not_sampled_carries_no_trace_context()
+    {
+        var trace = ActivityTraceId.CreateRandom();
+        using (new Activity("trader").SetParentId(trace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.None).Start())
+        {
+            var created = await host.Http[KnownRegions.Osaka].PostAsJsonAsync("/api/portfolios", new { startingCash = 1_000m });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (await created.JsonAsync()).GetProperty("id").GetString()!;
+            await Eventually.WaitUntilAsync(async () => await host.Store(KnownRegions.Seoul).ReadAsync(Haunt.Abstractions.Entities.EntityType.Portfolio, id) is not null,
+                $"portfolio {id} applied in seoul");
+        }
+
+        Assert.DoesNotContain(host.Spans, s => s.TraceId == trace);
+        Assert.DoesNotContain(host.Spans, s => s.Links.Any(l => l.Context.TraceId == trace));
     }
 
     private IEnumerable<Activity> AppliesLinkedTo(ActivityTraceId trace, string region) =>
