@@ -3,11 +3,14 @@ using System.Globalization;
 
 namespace Haunt.Storage.Sql;
 
-// Digests from the stamp hashes every row is stored with (007_stamp_hashes): the database counts and sums them over
-// each table's covering index, so neither an operator's convergence read nor a reconciliation round reads, parses
-// and hashes every row in the silo.
+// Digests from the stamp hashes every row is stored with (007_stamp_hashes): the database keeps their sums per fine
+// bucket as rows change (009_stamp_sums), so neither an operator's convergence read nor a reconciliation round reads,
+// parses and hashes every row in the silo, nor sums every index entry.
 public sealed partial class SqlRegionalStore
 {
+    /// <summary>The fine buckets (id_hash modulo this) the database keeps sums of (009_stamp_sums).</summary>
+    public const int SumBuckets = 1024;
+
     /// <summary>Rows whose hashes are checked per read when the store opens (<see cref="CheckStampsAsync"/>).</summary>
     private const int CheckChunk = 2000;
 
@@ -50,11 +53,26 @@ public sealed partial class SqlRegionalStore
             return stamps;
         }, cancellationToken);
 
+    /// <summary>
+    /// The sums per bucket: for a bucket count that divides <see cref="SumBuckets"/>, from the sums the database keeps
+    /// as rows change (009_stamp_sums: at most that many rows read per type, whatever the data's size); otherwise
+    /// over the table's covering index.
+    /// </summary>
     private static async Task<IReadOnlyDictionary<int, StampSum>> SumsAsync(DbConnection connection, EntityType type, int buckets, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id_hash % @buckets, COUNT(*), SUM(1 - deleted), SUM(stamp_hash & {StampHash.LowMask}), SUM(stamp_hash >> 31) " +
-            $"FROM {type.Info().Table} GROUP BY id_hash % @buckets";
+        if (SumBuckets % buckets == 0)
+        {
+            command.CommandText = "SELECT bucket % @buckets, SUM(rows), SUM(live), SUM(low), SUM(high) FROM stamp_sums WHERE entity_type = @type " +
+                "GROUP BY bucket % @buckets HAVING SUM(rows) <> 0";
+            EntityRows.Add(command, "@type", (long)type);
+        }
+        else
+        {
+            command.CommandText = $"SELECT id_hash % @buckets, COUNT(*), SUM(1 - deleted), SUM(stamp_hash & {StampHash.LowMask}), SUM(stamp_hash >> 31) " +
+                $"FROM {type.Info().Table} GROUP BY id_hash % @buckets";
+        }
+
         EntityRows.Add(command, "@buckets", (long)buckets);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var sums = new Dictionary<int, StampSum>();
