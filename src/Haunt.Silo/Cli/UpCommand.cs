@@ -83,12 +83,14 @@ public static class UpCommand
         Console.WriteLine($"Trading: GrandmaBot, CryptoBroBot, QuantBot and ScalperBot in every region over its API, plus {rate} background writes/s of every entity type run by each region's first silo.");
         var view = new LiveView();
         var clock = Stopwatch.StartNew();
+        IReadOnlyList<RegionSnapshot>? lastSeen = null;
         while (!cancel.IsCancellationRequested && (seconds is null || clock.Elapsed < TimeSpan.FromSeconds(seconds.Value)))
         {
             await Task.Delay(1000, cancel).ContinueWith(_ => { }, TaskScheduler.Default);
             if (!json && !cancel.IsCancellationRequested)
             {
-                view.Print(await SnapshotAsync(apis, regionSet), clock.Elapsed);
+                lastSeen = await SnapshotAsync(apis, regionSet);
+                view.Print(lastSeen, clock.Elapsed);
             }
         }
 
@@ -97,6 +99,9 @@ public static class UpCommand
         // Ctrl+C: report where things stand and stop at once; --for: give replication a minute to drain (the silos'
         // own load stopped by then: it runs for --for seconds from each region's start, and the clock above began after the last).
         var snapshots = await WaitForConvergenceAsync(apis, regionSet, cancel.IsCancellationRequested ? TimeSpan.Zero : TimeSpan.FromSeconds(60));
+        // Ctrl+C in a terminal stops the silo processes too (one process group): then the last look before it says more.
+        var stoppedWithSilos = cancel.IsCancellationRequested && lastSeen is not null && snapshots.All(s => !s.Up);
+        snapshots = stoppedWithSilos ? lastSeen! : snapshots;
         var converged = Converged(snapshots);
         if (!json)
         {
@@ -109,7 +114,8 @@ public static class UpCommand
         PrintSummary(snapshots, converged, json, bots.Bots.Sum(b => b.Orders), bots.Bots.Sum(b => b.Refused));
         if (cancel.IsCancellationRequested)
         {
-            Console.WriteLine("Stopped by Ctrl+C: changes still in flight stay in the outboxes and replicate on the next start.");
+            Console.WriteLine((stoppedWithSilos ? "Figures as of the last second before Ctrl+C. " : "") +
+                "Stopped by Ctrl+C: changes still in flight stay in the outboxes and replicate on the next start.");
             return 0;
         }
 
