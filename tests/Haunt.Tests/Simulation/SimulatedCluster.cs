@@ -116,15 +116,6 @@ public sealed partial class SimulatedCluster : IDisposable
     /// <summary>When <paramref name="region"/>'s sync loop last took a verified message from <paramref name="peer"/>.</summary>
     public DateTimeOffset? LastHeard(string region, string peer) => _nodes[region].Engine.LastHeardFrom(peer);
 
-    /// <summary>Sets how far a region's wall clock reads from the simulated time (its hybrid clock and its sync loop read it).</summary>
-    public void SkewClock(string region, TimeSpan skew) => ((SkewedTime)_nodes[region].Clock.Time).Skew = skew;
-
-    /// <summary>Starts a routine round of <paramref name="region"/> with every peer, as the periodic timer or an operator does.</summary>
-    public void StartRound(string region) => Wait(_nodes[region].Engine.StartRoundAsync());
-
-    /// <summary>Lets <paramref name="time"/> of simulated time pass with nothing happening.</summary>
-    public void Pass(TimeSpan time) => Advance((int)time.TotalMilliseconds);
-
     /// <summary>Small timeouts in simulated time, small batches and a small backlog bound, so every path runs.</summary>
     public static SyncOptions DefaultOptions() => new()
     {
