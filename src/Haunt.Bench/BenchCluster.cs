@@ -20,6 +20,7 @@ public sealed class BenchCluster : IAsyncDisposable
     private string _key = "";
     private string? _store;
     private int? _window;
+    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
 
     private BenchCluster()
     {
@@ -31,11 +32,12 @@ public sealed class BenchCluster : IAsyncDisposable
     public IReadOnlyList<string> Regions => _set.All;
 
     /// <param name="replicate">False: the write path alone (<see cref="UnsentOutbox"/>), for the "replication off" phase.</param>
+    /// <param name="settings">Settings of every silo on top of the bench's own (e.g. Haunt:Sync:DeltaMinBytes).</param>
     public static async Task<BenchCluster> StartAsync(string folder, IEnumerable<string> regions, bool replicate, int portOffset, string? postgres = null,
-        int? window = null, int silosPerRegion = 1)
+        int? window = null, int silosPerRegion = 1, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var set = new RegionSet([.. regions]);
-        var cluster = new BenchCluster { _adminPostgres = postgres, _set = set };
+        var cluster = new BenchCluster { _adminPostgres = postgres, _set = set, _settings = settings ?? new Dictionary<string, string?>() };
         Directory.CreateDirectory(folder);
         string? store = null;
         if (postgres is not null)
@@ -100,6 +102,10 @@ public sealed class BenchCluster : IAsyncDisposable
         // traces OTLP (metrics and every trace, to a port that answers nothing: the cost measured is the SDK's).
         settings["Haunt:Telemetry:Prometheus:Enabled"] = Telemetry is BenchTelemetry.Metrics or BenchTelemetry.Traces ? "true" : null;
         settings["Haunt:Telemetry:Otlp:Endpoint"] = Telemetry is BenchTelemetry.Traces ? "http://127.0.0.1:9" : null;
+        foreach (var (name, value) in _settings)
+        {
+            settings[name] = value;
+        }
 
         // The benchmark's own seams: on the link, which the slow-link and cut phases delay and sever; and, with
         // replication off, on the outbox.

@@ -16,8 +16,9 @@ public static class BenchCommand
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
-        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, join, leave); default all." };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, large, join, leave); default all." };
         var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
+        var largeRate = new Option<int>("--large-rate") { Description = "Strategy writes per second offered (all regions together) while lag is measured in the large phase.", DefaultValueFactory = _ => 500 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
         var window = new Option<int?>("--window") { Description = "Batches in flight per peer (default: the product's, 64); 1 shows what a stop-and-wait link does." };
         var entities = new Option<int>("--entities") { Description = "Entities in the operator-load phase (per region), in the store a region joins (the join phase) or leaves (the leave phase, with a tenth as many portfolios homed in it).", DefaultValueFactory = _ => 100_000 };
@@ -45,7 +46,7 @@ public static class BenchCommand
         var telemetry = new Option<BenchTelemetry>("--telemetry") { Description = "Run every silo with its telemetry exported, to measure what it costs: Metrics (a Prometheus endpoint) or Traces (metrics, and every trace over OTLP); default None." };
         var command = new Command("bench", "Measure throughput, lag, bytes per change, catch-up and memory.")
         {
-            json, cut, seconds, only, writers, lagRate, postgres, window, entities, regions, delays, telemetry,
+            json, cut, seconds, only, writers, lagRate, largeRate, postgres, window, entities, regions, delays, telemetry,
         };
         command.SetAction((parse, _) =>
         {
@@ -53,13 +54,13 @@ public static class BenchCommand
             var set = parse.GetValue(regions) is { } list ? new RegionSet(list.Split(',', StringSplitOptions.TrimEntries)) : RegionSet.Default;
             return RunAsync(parse.GetValue(json), parse.GetValue(cut), parse.GetValue(seconds),
                 parse.GetValue(only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(), parse.GetValue(writers),
-                parse.GetValue(lagRate), parse.GetValue(postgres), parse.GetValue(window), parse.GetValue(entities),
+                parse.GetValue(lagRate), parse.GetValue(largeRate), parse.GetValue(postgres), parse.GetValue(window), parse.GetValue(entities),
                 set, SlowLinkPhase.DelaysFor(set.All, parse.GetValue(delays) ?? SlowLinkPhase.DefaultDelays));
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, string? postgres, int? window,
+    private static async Task<int> RunAsync(bool json, int cutSeconds, int phaseSeconds, HashSet<string>? only, int writers, int lagRate, int largeRate, string? postgres, int? window,
         int entities, RegionSet regions, IReadOnlyDictionary<(string A, string B), TimeSpan> delays)
     {
         bool Runs(string phaseName) => only is null || only.Contains(phaseName);
@@ -143,6 +144,12 @@ public static class BenchCommand
                 results.LagRate = lagRate;
                 await using var big = await BenchCluster.StartAsync(Path.Combine(folder, "operators"), regions.All, replicate: true, portOffset: 50, postgres, window);
                 results.OperatorLoad = await OperatorLoadPhase.MeasureAsync(big, lag, writers, lagRate, phase, entities);
+            }
+
+            if (Runs("large"))
+            {
+                Log($"large: 1,024 strategies of ~8 KB per region changed a tick at a time; throughput, wire bytes per change and lag at {largeRate:N0} writes/s, sent whole (Haunt:Sync:DeltaMinBytes 0), then with deltas");
+                results.LargeEntities = await LargeEntityPhase.MeasureAsync(folder, regions.All, lag, writers, largeRate, phase, postgres, window);
             }
 
             if (Runs("join"))

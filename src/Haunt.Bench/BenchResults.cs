@@ -50,6 +50,9 @@ public sealed class BenchResults
     /// <summary>Replication with and without operators hammering the sync API (issue 20, item 4).</summary>
     public OperatorLoad? OperatorLoad { get; set; }
 
+    /// <summary>Strategies of some 8 KB replicated whole and with deltas (the large phase, issue 22).</summary>
+    public LargeEntities? LargeEntities { get; set; }
+
     /// <summary>A region added to the running deployment (the join phase).</summary>
     public JoinFigures? Join { get; set; }
 
@@ -102,6 +105,15 @@ public sealed class BenchResults
             Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at half the quiet capacity ({ops.HalfRate:N0} writes/s) quiet / hammered"),
                 $"{Lag(ops.QuietAtHalf)} / {Lag(ops.HammeredAtHalf)}");
             Row("operator requests answered / refused with 429", string.Create(f, $"{ops.RequestsServed:N0} / {ops.RequestsLimited:N0}"));
+        }
+
+        if (LargeEntities is { } large)
+        {
+            Row(string.Create(f, $"{large.StrategiesPerRegion:N0} strategies per region (~{large.Whole.StateBytesPerChange / 1024:0.0} KB of state per change): wire bytes per change whole / deltas"),
+                string.Create(f, $"{large.Whole.WireBytesPerChange:0} / {large.Deltas.WireBytesPerChange:0} B ({large.WireBytesRatio:0.000})"));
+            Row("strategies: replicated whole / deltas", string.Create(f, $"{large.Whole.ChangesPerSecond:0} / {large.Deltas.ChangesPerSecond:0} changes/s ({large.ThroughputRatio:0.00})"));
+            Row(string.Create(f, $"strategies: lag at {large.LagRate:N0} writes/s whole / deltas"), $"{Lag(large.Whole.Lag)} / {Lag(large.Deltas.Lag)}");
+            Row("strategies: deltas sent / refused / resent whole", string.Create(f, $"{large.Deltas.DeltasSent:N0} / {large.Deltas.DeltasRefused:N0} / {large.Deltas.DeltaFallbacks:N0}"));
         }
 
         if (Join is { } join)

@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace Haunt.Bench;
 
 /// <summary>
-/// Writes for the benchmark: profile updates over a fixed pool of ids per region (one grain call = one
-/// change), either closed-loop (N writers as fast as they go) or open-loop at a fixed offered rate.
+/// Writes for the benchmark: profile updates (or, given <paramref name="strategies"/>, strategy updates) over a fixed
+/// pool of ids per region (one grain call = one change), either closed-loop (N writers as fast as they go) or open-loop
+/// at a fixed offered rate.
 /// </summary>
-public sealed class LoadDriver(BenchCluster cluster, int idsPerRegion = 4096)
+public sealed class LoadDriver(BenchCluster cluster, int idsPerRegion = 4096, StrategyWrites? strategies = null)
 {
     private long _written;
 
@@ -95,6 +96,13 @@ public sealed class LoadDriver(BenchCluster cluster, int idsPerRegion = 4096)
 
     private async Task WriteAsync(string region, int n)
     {
+        if (strategies is not null)
+        {
+            await strategies.WriteAsync(region, n % idsPerRegion);
+            Interlocked.Increment(ref _written);
+            return;
+        }
+
         var id = IdOf(region, n % idsPerRegion);
         await cluster.Grains(region).GetGrain<IProfileGrain>(EntityKey.Of(region, id))
             .PutAsync(new Profile(id, $"bench trader {n}", $"trader{n % idsPerRegion}@haunt.example", n % 10));

@@ -8,3 +8,4 @@ global using Haunt.Replication.Links;
 global using Haunt.Replication.Protocol;
 global using Haunt.Replication.Reconciliation;
 global using Haunt.Storage;
+global using Haunt.Replication.Deltas;

@@ -15,13 +15,15 @@ public sealed record OptionsPosition(
     [property: Id(6)] int Contracts,
     [property: Id(7)] decimal Premium) : IPortfolioOwned;
 
+/// <summary>A strategy of a portfolio: its name, free-form parameters and, for one that runs, its document (<see cref="StrategyDocument"/>).</summary>
 [GenerateSerializer, Immutable, Alias("haunt.Strategy")]
 public sealed record Strategy(
     [property: Id(0)] string Id,
     [property: Id(1)] string PortfolioId,
     [property: Id(2)] string Name,
     [property: Id(3)] string Parameters,
-    [property: Id(4)] bool Enabled) : IPortfolioOwned;
+    [property: Id(4)] bool Enabled,
+    [property: Id(5)] StrategyDocument? Document = null) : IPortfolioOwned;
 
 [GenerateSerializer, Immutable, Alias("haunt.FundingPayment")]
 public sealed record FundingPayment(

@@ -27,7 +27,9 @@ public sealed record EntityState(
 /// <summary>
 /// A change as it leaves the origin's outbox: the new state, the operation and where it stands. TraceParent is the
 /// W3C trace context the write was made in (when it was made in a trace), so that its apply in every other region can
-/// be followed from the request that made it.
+/// be followed from the request that made it. On the wire a large update may carry <see cref="Delta"/> instead of the
+/// state's payload (<see cref="AsDelta"/>); the receiver makes it whole again (<see cref="WithPayload"/>) before
+/// anything compares or stores it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.ChangeItem")]
 public sealed record ChangeItem(
@@ -35,8 +37,19 @@ public sealed record ChangeItem(
     [property: Id(1)] SyncOperation Operation,
     [property: Id(2)] EntityState State,
     [property: Id(3)] long CommittedAtMs,
-    [property: Id(4)] string? TraceParent = null)
+    [property: Id(4)] string? TraceParent = null,
+    [property: Id(5)] StateDelta? Delta = null)
 {
     [JsonIgnore]
     public int Priority => State.Type.Info().Priority;
+
+    /// <summary>
+    /// This change with its payload replaced by <paramref name="delta"/>. The state goes without a payload on purpose:
+    /// a region of a release before deltas refuses such a batch as malformed (it requires every payload), so it gets
+    /// the change whole instead of a state it would store empty.
+    /// </summary>
+    public ChangeItem AsDelta(StateDelta delta) => this with { State = State with { Payload = null! }, Delta = delta };
+
+    /// <summary>This change made whole: <paramref name="payload"/> as its state's payload, no delta.</summary>
+    public ChangeItem WithPayload(string payload) => this with { State = State with { Payload = payload }, Delta = null };
 }

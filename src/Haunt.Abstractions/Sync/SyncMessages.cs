@@ -32,7 +32,9 @@ public sealed record ChangeBatch(
 
 /// <summary>
 /// A batch was applied (or all of it was already there). <see cref="EchoSentAt"/> is the applied copy's
-/// <see cref="ChangeBatch.SentAt"/>. Sealed: a forged ack would make the sender delete outbox rows the peer never got.
+/// <see cref="ChangeBatch.SentAt"/>. <see cref="Refused"/>: the seqs of changes sent as deltas that the receiver could
+/// not apply (it did not hold their base); they stay in the sender's outbox and go again whole. Sealed: a forged ack
+/// would make the sender delete outbox rows the peer never got.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.BatchAck")]
 public sealed record BatchAck(
@@ -41,7 +43,8 @@ public sealed record BatchAck(
     [property: Id(0)] long BatchId,
     [property: Id(1)] int Applied,
     [property: Id(2)] int Conflicts,
-    [property: Id(3)] long EchoSentAt = 0) : SyncMessage(From, To);
+    [property: Id(3)] long EchoSentAt = 0,
+    [property: Id(4)] long[]? Refused = null) : SyncMessage(From, To);
 
 /// <summary>A batch failed verification (checksum, signature or format) and applied nothing; resend it.</summary>
 [GenerateSerializer, Immutable, Alias("haunt.BatchReject")]

@@ -1,6 +1,9 @@
 namespace Haunt.Abstractions.Sync;
 
-/// <summary>A region's replication status: per peer, and its apply and lag figures; SyncLoopSilo is the silo its sync loop ran on when it published this (Orleans' parsable address).</summary>
+/// <summary>
+/// A region's replication status: per peer, and its apply, lag and delta figures; SyncLoopSilo is the silo its sync
+/// loop ran on when it published this (Orleans' parsable address).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.SyncStatus")]
 public sealed record SyncStatus(
     [property: Id(0)] string Region,
@@ -11,4 +14,5 @@ public sealed record SyncStatus(
     [property: Id(5)] double LagP99Ms,
     [property: Id(6)] long Conflicts = 0,
     [property: Id(7)] long LocalWrites = 0,
-    [property: Id(8)] string? SyncLoopSilo = null);
+    [property: Id(8)] string? SyncLoopSilo = null,
+    [property: Id(9)] DeltaCounts? Deltas = null);

@@ -27,6 +27,12 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     public DateTimeOffset BoundCheckedAt { get; private set; }
     public long ChangesSent { get; private set; }
 
+    /// <summary>The versions of large entities this peer is expected to hold: what deltas to it are computed from.</summary>
+    public DeltaWindow Bases { get; } = new(options.DeltaWindowBytes);
+
+    /// <summary>Until when no deltas go to this peer: it refused a batch that carried some (a region of an older release).</summary>
+    public DateTimeOffset DeltasPausedUntil { get; set; }
+
     public bool CanSend => _inFlight.Count == 0
         || (_inFlight.Count < options.MaxBatchesInFlight && _changesInFlight < options.MaxChangesInFlight);
 
@@ -65,11 +71,14 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     public void BoundChecked(DateTimeOffset now) => BoundCheckedAt = now;
 
-    /// <summary>Takes a new batch into the window; returns the copy to send (stamped with its send time).</summary>
-    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now)
+    /// <summary>
+    /// Takes a new batch into the window; returns the copy to send (stamped with its send time). <paramref name="deltas"/>:
+    /// the entity of each change in it sent as a delta, by seq.
+    /// </summary>
+    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now, IReadOnlyDictionary<long, EntityRef>? deltas = null)
     {
         var copy = batch with { SentAt = now.UtcTicks };
-        _inFlight.Add(new InFlightBatch(copy, seqs) { Attempts = 1, FirstSentAt = now, LastSentAt = now.UtcTicks, ResendAt = now + RetransmitTimeout });
+        _inFlight.Add(new InFlightBatch(copy, seqs, deltas ?? s_noDeltas) { Attempts = 1, FirstSentAt = now, LastSentAt = now.UtcTicks, ResendAt = now + RetransmitTimeout });
         _changesInFlight += seqs.Count;
         return copy;
     }
@@ -98,6 +107,27 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         return copies;
     }
 
+    /// <summary>
+    /// Takes a batch out of the window unacked: its changes are pending again and go in a new batch. Returns the
+    /// entities it carried as deltas, or null if it was not in flight.
+    /// </summary>
+    public IReadOnlyDictionary<long, EntityRef>? Withdraw(long batchId)
+    {
+        var index = _inFlight.FindIndex(b => b.Batch.BatchId == batchId);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var batch = _inFlight[index];
+        _inFlight.RemoveAt(index);
+        _changesInFlight -= batch.Seqs.Count;
+        return batch.Deltas;
+    }
+
+    /// <summary>Whether the batch in flight with this id carries deltas.</summary>
+    public bool CarriesDeltas(long batchId) => _inFlight.Find(b => b.Batch.BatchId == batchId) is { Deltas.Count: > 0 };
+
     /// <summary>The peer refused a batch (corrupt in transit): resend it soon, backing off if it keeps happening.</summary>
     public void Rejected(long batchId, DateTimeOffset now)
     {
@@ -109,11 +139,11 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     }
 
     /// <summary>
-    /// The seqs the ack covers, or null for a duplicate or an unknown batch. <paramref name="echoSentAt"/> (the
+    /// The batch the ack covers, or null for a duplicate or an unknown batch. <paramref name="echoSentAt"/> (the
     /// acked copy's send time, 0 from a peer that does not echo) measures the round trip and marks every batch
     /// whose last copy left before that one as lost.
     /// </summary>
-    public IReadOnlyList<long>? Acked(long batchId, long echoSentAt, DateTimeOffset now)
+    public AckedBatch? Acked(long batchId, long echoSentAt, DateTimeOffset now)
     {
         var index = _inFlight.FindIndex(b => b.Batch.BatchId == batchId);
         if (index < 0)
@@ -137,7 +167,7 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
         ChangesSent += batch.Batch.Count;
         LastAckAt = now;
-        return batch.Seqs;
+        return new AckedBatch(batch.Seqs, batch.Deltas);
     }
 
     /// <summary>The backlog was released: nothing in flight needs an ack any more.</summary>
@@ -199,10 +229,13 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         return capped * (0.5 + random.NextDouble() * 0.5);
     }
 
-    private sealed class InFlightBatch(ChangeBatch batch, IReadOnlyList<long> seqs)
+    private static readonly IReadOnlyDictionary<long, EntityRef> s_noDeltas = new Dictionary<long, EntityRef>();
+
+    private sealed class InFlightBatch(ChangeBatch batch, IReadOnlyList<long> seqs, IReadOnlyDictionary<long, EntityRef> deltas)
     {
         public ChangeBatch Batch { get; set; } = batch;
         public IReadOnlyList<long> Seqs { get; } = seqs;
+        public IReadOnlyDictionary<long, EntityRef> Deltas { get; } = deltas;
         public int Attempts { get; set; }
         public DateTimeOffset FirstSentAt { get; init; }
 

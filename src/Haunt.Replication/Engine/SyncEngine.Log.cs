@@ -48,4 +48,10 @@ public sealed partial class SyncEngine
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Region}: Haunt:Regions lists {Configured}, but the agreed membership is {Agreed}; the agreed one holds (add or remove regions through the membership, not the configuration)")]
     private static partial void LogConfiguredSetIgnored(ILogger logger, string region, string configured, string agreed);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a delta of {Type} '{Id}' from {Origin}: its base is {Base}, this region holds {Held}; it comes again whole")]
+    private static partial void LogDeltaRefused(ILogger logger, EntityType type, string id, string origin, string @base, string held);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Peer} refused a batch carrying deltas as malformed (a release before deltas?): its changes go again whole, and it gets no deltas for {Pause}")]
+    private static partial void LogDeltasPaused(ILogger logger, string peer, TimeSpan pause);
 }

@@ -36,6 +36,7 @@ public sealed partial class SyncEngine
             batchesRejected = Interlocked.Read(ref _metrics.BatchesRejected),
             messagesNotSent = Interlocked.Read(ref _metrics.MessagesNotSent),
             batchesResent = Interlocked.Read(ref _metrics.BatchesResent),
+            deltas = _metrics.Deltas,
             lagP50Ms = _metrics.LagPercentile(50),
             lagP99Ms = _metrics.LagPercentile(99),
         };

@@ -8,14 +8,15 @@ public sealed partial class SyncEngine
 {
     private async Task ReceiveBatchAsync(ChangeBatch batch)
     {
-        if (await VerifyAsync(batch) is not { } items)
+        if (await VerifyAsync(batch) is not { } received)
         {
             return;
         }
 
+        var (items, refused) = await MakeWholeAsync(batch.From, received);
         var result = await ApplyAsync(batch.From, items, recordLag: true);
         Interlocked.Add(ref _metrics.Link(batch.From).BytesApplied, batch.Body.Length);
-        await SendSealedAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count, batch.SentAt));
+        await SendSealedAsync(new BatchAck(Region, batch.From, batch.BatchId, result.Stored.Count, result.Conflicts.Count, batch.SentAt, refused));
     }
 
     /// <summary>The batch's changes, or null if it was refused (counted, logged, and answered with BatchReject).</summary>
@@ -53,9 +54,17 @@ public sealed partial class SyncEngine
             : decoded;
     }
 
-    /// <summary>The one apply path, for live changes and reconciliation repairs alike.</summary>
+    /// <summary>
+    /// The one apply path, for live changes and reconciliation repairs alike. Only whole states get here: a delta in a
+    /// repair response (which never carries them) is dropped, and the next round ships that state.
+    /// </summary>
     private async Task<ApplyResult> ApplyAsync(string origin, IReadOnlyList<ChangeItem> items, bool recordLag)
     {
+        if (items.Any(i => i.Delta is not null))
+        {
+            items = [.. items.Where(i => i.Delta is null)];
+        }
+
         foreach (var item in items)
         {
             _clock.Observe(item.State.ModifiedAt);
@@ -80,6 +89,7 @@ public sealed partial class SyncEngine
         Interlocked.Add(ref _metrics.Conflicts, result.Conflicts.Count);
         Interlocked.Add(ref link.ChangesApplied, result.Stored.Count);
         Interlocked.Add(ref link.ChangesIgnored, result.Ignored);
+        ExpectStored(result.Stored);
         await _onStored(result.Stored);
         foreach (var conflict in result.Conflicts)
         {

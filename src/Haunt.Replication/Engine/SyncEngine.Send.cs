@@ -59,8 +59,9 @@ public sealed partial class SyncEngine
                 return;
             }
 
-            var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, rows.Select(r => r.ItemJson).ToList());
-            var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now);
+            var deltas = new Dictionary<long, EntityRef>();
+            var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, WireItems(peer, rows, deltas));
+            var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now, deltas);
             Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
             Interlocked.Add(ref link.BytesSent, batch.Body.Length);
             Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
@@ -74,11 +75,12 @@ public sealed partial class SyncEngine
 
     private async Task OnAckAsync(BatchAck ack)
     {
-        if (!_peers.TryGetValue(ack.From, out var peer) || peer.Acked(ack.BatchId, ack.EchoSentAt, Now) is not { } seqs)
+        if (!_peers.TryGetValue(ack.From, out var peer) || peer.Acked(ack.BatchId, ack.EchoSentAt, Now) is not { } acked)
         {
             return; // a duplicate, or an ack for a batch of an earlier activation
         }
 
+        var seqs = DeliveredOf(peer, acked, ack.Refused);
         await _store.AckAsync(peer.Peer, seqs);
         Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
         Interlocked.Add(ref _metrics.Link(peer.Peer).ChangesSent, seqs.Count);
@@ -93,7 +95,7 @@ public sealed partial class SyncEngine
     private Task OnRejectAsync(BatchReject reject)
     {
         LogOurBatchRejected(_log, reject.From, reject.BatchId, Region, reject.Reason);
-        if (_peers.TryGetValue(reject.From, out var peer))
+        if (_peers.TryGetValue(reject.From, out var peer) && !WithdrawnForDeltas(peer, reject))
         {
             peer.Rejected(reject.BatchId, Now);
         }

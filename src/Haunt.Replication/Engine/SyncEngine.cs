@@ -141,7 +141,7 @@ public sealed partial class SyncEngine
     /// <summary>What only this loop knows (each link's state, last ack, window; the apply counters and lag), store figures left at 0.</summary>
     public SyncStatus LinkStatus() => new(Region,
         [.. _peers.Values.Select(p => new PeerStatus(p.Peer, p.State, 0, 0, 0, p.LastAckAt, p.ChangesSent, p.Attempts, 0, false))],
-        _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99));
+        _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99), Deltas: _metrics.Deltas);
 
     /// <summary>The whole status: <see cref="LinkStatus"/> with the store's figures read now.</summary>
     public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => StoredStatus.ReadIntoAsync(LinkStatus(), _store, Now, cancellationToken);

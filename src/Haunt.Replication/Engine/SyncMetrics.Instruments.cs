@@ -30,6 +30,11 @@ public sealed partial class SyncMetrics
             ("haunt.sync.reconcile_rounds", () => Interlocked.Read(ref ReconcileRounds)),
             ("haunt.sync.backlogs_released", () => Interlocked.Read(ref BacklogsReleased)),
             ("haunt.sync.refreshes_lost", () => Interlocked.Read(ref RefreshesLost)),
+            ("haunt.sync.deltas_sent", () => Interlocked.Read(ref DeltasSent)),
+            ("haunt.sync.delta_bytes_saved", () => Interlocked.Read(ref DeltaBytesSaved)),
+            ("haunt.sync.deltas_applied", () => Interlocked.Read(ref DeltasApplied)),
+            ("haunt.sync.deltas_refused", () => Interlocked.Read(ref DeltasRefused)),
+            ("haunt.sync.delta_fallbacks", () => Interlocked.Read(ref DeltaFallbacks)),
         })
         {
             _meter.CreateObservableCounter(name, () => new Measurement<long>(read(), tags));

@@ -59,6 +59,20 @@ public sealed partial class SyncMetrics
     public long MessagesNotSent;
     /// <summary>Copies of batches sent again (lost, refused, or as a probe of a peer that has not acked in time).</summary>
     public long BatchesResent;
+    /// <summary>Large updates sent as a delta against the version the peer was expected to hold.</summary>
+    public long DeltasSent;
+    /// <summary>Bytes of state JSON the deltas sent left out (state minus patch, before compression).</summary>
+    public long DeltaBytesSaved;
+    /// <summary>Deltas received and made whole against the state held here.</summary>
+    public long DeltasApplied;
+    /// <summary>Deltas received whose base this region did not hold (or whose result did not hash as sent): refused in the ack.</summary>
+    public long DeltasRefused;
+    /// <summary>Changes sent as deltas that went again whole: refused by the peer, or in a batch a peer of an older release refused.</summary>
+    public long DeltaFallbacks;
+
+    /// <summary>The delta counters as the status and health report them.</summary>
+    public DeltaCounts Deltas => new(Interlocked.Read(ref DeltasSent), Interlocked.Read(ref DeltasApplied), Interlocked.Read(ref DeltasRefused),
+        Interlocked.Read(ref DeltaFallbacks), Interlocked.Read(ref DeltaBytesSaved));
 
     /// <summary>How far back the lag percentiles look.</summary>
     public static TimeSpan LagWindow { get; } = TimeSpan.FromSeconds(10);

@@ -129,6 +129,23 @@ public sealed class SyncOptions
     /// </summary>
     public TimeSpan MaxMessageAge { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Updates whose state JSON is at least this many bytes go to a peer as a JSON Patch against the version the peer is
+    /// expected to hold, when the patch is smaller than the state after compression; smaller states always go whole
+    /// (their patch would save a few bytes for the CPU of a diff). 0 turns deltas off: every change goes whole.
+    /// Inserts, deletes, repairs and catch-up always go whole.
+    /// </summary>
+    public int DeltaMinBytes { get; set; } = 1024;
+
+    /// <summary>Most bytes of bases (the versions deltas are computed from) kept in memory per peer; least recently used go first.</summary>
+    public long DeltaWindowBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// A peer that refused a batch carrying deltas as malformed (a region of a release before deltas, during a rolling
+    /// upgrade) gets whole states only, for this long; then deltas are tried again.
+    /// </summary>
+    public TimeSpan DeltaRetryAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Largest decompressed batch a region accepts.</summary>
     public int MaxBatchBytes { get; set; } = 64 * 1024 * 1024;
 }

@@ -36,10 +36,15 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             yield return "Haunt:Sync:InFlightGrace must not be negative (zero: routine rounds repair changes in flight too).";
         }
 
+        if (o.DeltaMinBytes < 0)
+        {
+            yield return "Haunt:Sync:DeltaMinBytes must not be negative (zero: no deltas, every change goes whole).";
+        }
+
         foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval), ("StatusInterval", o.StatusInterval),
             ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MinReconcileInterval", o.MinReconcileInterval), ("MetricsRetention", o.MetricsRetention),
             ("MaxClockDrift", o.MaxClockDrift), ("MaxMessageAge", o.MaxMessageAge), ("JoinSilence", o.JoinSilence),
-            ("ConflictRetention", o.ConflictRetention) })
+            ("ConflictRetention", o.ConflictRetention), ("DeltaRetryAfter", o.DeltaRetryAfter) })
         {
             if (value <= TimeSpan.Zero)
             {
@@ -53,7 +58,8 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         }
 
         foreach (var (setting, value) in new[] { ("BatchSize", (long)o.BatchSize), ("MaxBatchesInFlight", o.MaxBatchesInFlight), ("MaxChangesInFlight", o.MaxChangesInFlight),
-            ("ReconcileBuckets", o.ReconcileBuckets), ("RepairStatesPerRound", o.RepairStatesPerRound), ("MaxBacklogRows", o.MaxBacklogRows), ("MaxBacklogBytes", o.MaxBacklogBytes), ("MaxBatchBytes", o.MaxBatchBytes) })
+            ("ReconcileBuckets", o.ReconcileBuckets), ("RepairStatesPerRound", o.RepairStatesPerRound), ("MaxBacklogRows", o.MaxBacklogRows), ("MaxBacklogBytes", o.MaxBacklogBytes), ("MaxBatchBytes", o.MaxBatchBytes),
+            ("DeltaWindowBytes", o.DeltaWindowBytes) })
         {
             if (value < 1)
             {

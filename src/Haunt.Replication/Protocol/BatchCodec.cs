@@ -115,7 +115,8 @@ public sealed partial class BatchCodec
             }
 
             if (string.IsNullOrEmpty(s.Id) || s.Id.Length > MaxIdLength || !regions.Knows(s.ModifiedBy)
-                || !regions.Knows(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical || s.Payload is null)
+                || !regions.Knows(s.HomeRegion) || s.Vector.IsZero || !s.Vector.IsCanonical || (s.Payload is null) == (item.Delta is null)
+                || (item.Delta is { } delta && !IsWellFormed(item, delta)))
             {
                 return $"invalid {s.Type} '{s.Id}'";
             }
@@ -123,6 +124,12 @@ public sealed partial class BatchCodec
 
         return null;
     }
+
+    /// <summary>A delta stands for the payload of an update only, from a base older than the state it makes.</summary>
+    private static bool IsWellFormed(ChangeItem item, StateDelta delta) =>
+        item.Operation == SyncOperation.Update && !item.State.Deleted && !string.IsNullOrEmpty(delta.Patch)
+        && !string.IsNullOrEmpty(delta.BaseHash) && !string.IsNullOrEmpty(delta.ResultHash)
+        && !delta.BaseVector.IsZero && delta.BaseVector.IsCanonical && item.State.Vector.Compare(delta.BaseVector) == VectorOrder.Newer;
 
     private static byte[] Sign(byte[] key, string from, string to, long batchId, int count, byte[] checksum)
     {

@@ -22,6 +22,16 @@ internal static class SealedContent
             {
                 case BatchAck ack:
                     w.Write(ack.BatchId); w.Write(ack.Applied); w.Write(ack.Conflicts); w.Write(ack.EchoSentAt);
+                    if (ack.Refused is { Length: > 0 } refused)
+                    {
+                        // Only when there are any: an ack without refusals seals as it did before deltas existed.
+                        w.Write(refused.Length);
+                        foreach (var seq in refused)
+                        {
+                            w.Write(seq);
+                        }
+                    }
+
                     break;
                 case BatchReject reject:
                     w.Write(reject.BatchId); w.Write(reject.Reason ?? "");

@@ -21,11 +21,12 @@ public sealed record SiloHealth(string Name, string? Address, string Status);
 /// deployment's CA (null when TLS is off). Door: what this silo's door admitted and refused. SyncLoopSilo: where
 /// the region's sync loop runs (operators only). LocalWrites: changes committed in this region since its loop started.
 /// Status is "joining" while the region is being added (Join: its progress), "leaving" while it is being removed
-/// (Leave: its progress) and "removed" once it left; MembershipVersion the agreed membership it holds.
+/// (Leave: its progress) and "removed" once it left; MembershipVersion the agreed membership it holds. Deltas: large
+/// updates sent and received as deltas, refused, resent whole, and the bytes they saved.
 /// </summary>
 public sealed record SyncHealth(string Region, string Cluster, string Status, IReadOnlyList<SiloHealth> Silos, double LagP50Ms, double LagP99Ms,
     long ChangesApplied, long BatchesRejected, long Conflicts, long LocalWrites, IReadOnlyList<PeerHealth> Peers, long? TlsRefused, DoorHealth Door,
-    string? SyncLoopSilo, long MembershipVersion, JoinProgress? Join, LeaveProgress? Leave);
+    string? SyncLoopSilo, long MembershipVersion, JoinProgress? Join, LeaveProgress? Leave, DeltaCounts? Deltas);
 
 /// <summary>
 /// This silo's door: connections admitted, connections refused by reason (NoProof, WrongKey, WrongRole, NotAllowed,

@@ -13,6 +13,7 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
 {
     private readonly Random _random = new(seed);
     private readonly List<(string Id, string Owner)> _portfolios = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StrategyDocument> _strategies = new();
 
     private long _writes;
     private long _failures;
@@ -90,7 +91,7 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
         {
             < 12 => () => portfolio.PlaceOrderAsync(new PlaceOrder(symbol, _random.Next(3) == 0 ? OrderSide.Sell : OrderSide.Buy, OrderKind.Market, 1)),
             12 => () => Put<IProfileGrain, Profile>(portfolioId, new Profile(portfolioId, $"trader {portfolioId[^4..]}", null, _random.Next(1, 10))),
-            13 => () => Put<IStrategyGrain, Strategy>(portfolioId, new Strategy(portfolioId, portfolioId, "momentum", $"{{\"window\":{_random.Next(5, 50)}}}", true)),
+            13 => () => PutStrategyAsync(portfolio, portfolioId, symbol),
             14 => () => Put<IPortfolioSnapshotGrain, PortfolioSnapshot>(id, new PortfolioSnapshot(id, portfolioId, 0, 0, now)),
             15 => () => Put<IMarginHistoryGrain, MarginHistory>(id, new MarginHistory(id, portfolioId, _random.Next(1000), 1_000_000m, now)),
             16 => () => Put<IFundingPaymentGrain, FundingPayment>(id, new FundingPayment(id, portfolioId, symbol, 1.25m, 0.0001m, now)),
@@ -98,6 +99,20 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
             18 => () => Put<IOptionsPositionGrain, OptionsPosition>(id, new OptionsPosition(id, portfolioId, symbol, OptionKind.Call, 100m, DateOnly.FromDateTime(now.AddDays(30).UtcDateTime), 1, 2.5m)),
             _ => () => Put<ILiquidationGrain, Liquidation>(id, new Liquidation(id, portfolioId, symbol, 0, 0, "drill", now)),
         };
+    }
+
+    /// <summary>
+    /// The portfolio's strategy one tick further: its document (settings, price window, signals, model; some 8 KB)
+    /// moves by the symbol's price, as a running strategy's state does.
+    /// </summary>
+    private async Task PutStrategyAsync(IPortfolioGrain portfolio, string portfolioId, string symbol)
+    {
+        var price = Math.Round(MarketFeed.StartingPrices[symbol] * (0.95m + (decimal)_random.NextDouble() / 10), 2);
+        var document = _strategies.TryGetValue(portfolioId, out var last)
+            ? last.Observe(price, DateTimeOffset.UtcNow, _random)
+            : StrategyDocument.Start(symbol, price, _random);
+        await Put<IStrategyGrain, Strategy>(portfolioId, new Strategy(portfolioId, portfolioId, "mean reversion", "{}", true, document));
+        _strategies[portfolioId] = document;
     }
 
     private Task Put<TGrain, T>(string id, T value) where TGrain : IWritableEntityGrain<T> where T : class, IEntity =>

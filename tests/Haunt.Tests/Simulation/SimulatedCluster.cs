@@ -200,7 +200,7 @@ public sealed partial class SimulatedCluster : IDisposable
             _nodes.Values.Sum(n => n.Store.VersionsChecked), _network.Sent, _network.Dropped, _network.Duplicated, _network.Corrupted,
             _faults, _restarts, metrics.Sum(m => m.BatchesRejected), metrics.Sum(m => m.BacklogsReleased), metrics.Sum(m => m.ChangesRepaired),
             _nodes.Values.Sum(n => Wait(n.Store.ConflictCountAsync())), FinalDigest(), violations,
-            _periodicRounds, metrics.Sum(m => m.ReconcileRounds));
+            _periodicRounds, metrics.Sum(m => m.ReconcileRounds), metrics.Sum(m => m.DeltasSent), metrics.Sum(m => m.DeltasRefused));
     }
 
     private void Step(bool faults)
@@ -391,4 +391,4 @@ public sealed partial class SimulatedCluster : IDisposable
 public sealed record ScheduleResult(
     int Seed, int Writes, int Deletes, int Mismatches, int Lost, long VersionsChecked, long Messages, long Dropped, long Duplicated,
     long Corrupted, int Faults, int Restarts, long Rejected, long Released, long Repaired, long Conflicts, string Digest, List<string> Violations,
-    int PeriodicRounds, long Rounds);
+    int PeriodicRounds, long Rounds, long DeltasSent = 0, long DeltasRefused = 0);

@@ -43,6 +43,12 @@ public sealed class SimulatedNetwork(ManualTime time, Random random, RegionSet r
 
     public IReplicationLink LinkFor(string region) => new Link(this, region);
 
+    /// <summary>
+    /// A stand-in for a receiver: a message it answers (non-null) is not delivered, and the answer is sent in its place
+    /// (a region of another release, scripted by a test).
+    /// </summary>
+    public Func<SyncMessage, SyncMessage?>? Answer { get; set; }
+
     public void Set(string from, string to, LinkFault fault) => _faults[(from, to)] = fault;
 
     public void HealAll() => _faults.Clear();
@@ -99,6 +105,12 @@ public sealed class SimulatedNetwork(ManualTime time, Random random, RegionSet r
             Dropped++;
             Trace?.Add($"{time.Now:HH:mm:ss.fff} DROP (scripted, always) {Describe(message)}");
             return;
+        }
+
+        if (Answer?.Invoke(message) is { } answer)
+        {
+            Trace?.Add($"{time.Now:HH:mm:ss.fff} ANSWERED {Describe(message)} with {Describe(answer)}");
+            message = answer;
         }
 
         var fault = _faults.GetValueOrDefault((message.From, message.To));

@@ -79,7 +79,7 @@ public sealed partial class SimulatedCluster
             }
 
             var delete = current is { Deleted: false } && type is EntityType.Profile or EntityType.Strategy && _random.Next(4) == 0;
-            var write = node.States.Next(current, Value(type, id), delete, strong ? home : region);
+            var write = node.States.Next(current, Value(type, id, current), delete, strong ? home : region);
             var result = Wait(node.Store.CommitLocalAsync([write]));
             if (result.Status == CommitStatus.Committed)
             {
@@ -144,10 +144,17 @@ public sealed partial class SimulatedCluster
 
     private (EntityType, string, string) PortfolioIn(int n) => (EntityType.Portfolio, $"portfolio-{n}", Regions.All[n % Regions.Count]);
 
-    private IEntity Value(EntityType type, string id) => type switch
+    /// <summary>
+    /// The next value of an entity. A strategy is large (its document, some KB) and moves a tick from the version the
+    /// writing region holds, as a running strategy's does: replication sends most of its updates as deltas.
+    /// </summary>
+    private IEntity Value(EntityType type, string id, EntityState? current = null) => type switch
     {
         EntityType.Profile => new Profile(id, $"name {_random.Next(1000)}", null, _random.Next(10)),
-        EntityType.Strategy => new Strategy(id, "portfolio-0", $"s {_random.Next(1000)}", "{}", _random.Next(2) == 0),
+        EntityType.Strategy => new Strategy(id, "portfolio-0", $"s {_random.Next(3)}", "{}", _random.Next(4) != 0,
+            current is { Deleted: false } && StateJson.Deserialize<Strategy>(current.Payload).Document is { } document
+                ? document.Observe(3000 + _random.Next(100), _time.Now, _random)
+                : StrategyDocument.Start("ETH", 3000, _random)),
         EntityType.Trade => new Trade(id, "portfolio-0", "o-1", "BTC", OrderSide.Buy, _random.Next(1, 9), 100, _time.Now),
         EntityType.Portfolio => new Portfolio(id, "owner", _random.Next(1000, 10_000), 10_000, _time.Now),
         _ => new Order(id, "portfolio-0", "ETH", OrderSide.Sell, OrderKind.Limit, _random.Next(1, 5), 3000, OrderStatus.Open, null, _time.Now),

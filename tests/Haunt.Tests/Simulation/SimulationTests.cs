@@ -32,7 +32,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
         output.WriteLine($"network: {results.Sum(r => r.Messages)} messages, {results.Sum(r => r.Dropped)} dropped, {results.Sum(r => r.Duplicated)} duplicated, " +
             $"{results.Sum(r => r.Corrupted)} corrupted; {results.Sum(r => r.Faults)} link faults set, {results.Sum(r => r.Restarts)} sync-loop restarts");
         output.WriteLine($"sync: {results.Sum(r => r.Rejected)} batches rejected, {results.Sum(r => r.Released)} backlogs released, " +
-            $"{results.Sum(r => r.Repaired)} changes repaired by anti-entropy, {results.Sum(r => r.Conflicts)} conflict rows");
+            $"{results.Sum(r => r.Repaired)} changes repaired by anti-entropy, {results.Sum(r => r.Conflicts)} conflict rows; " +
+            $"{results.Sum(r => r.DeltasSent)} strategy updates sent as deltas, {results.Sum(r => r.DeltasRefused)} refused for a base not held");
         foreach (var failure in failed.Take(5))
         {
             output.WriteLine($"FAILED seed {failure.Seed}: {string.Join("; ", failure.Violations.Take(5))}");
@@ -42,6 +43,9 @@ public sealed class SimulationTests(ITestOutputHelper output)
         {
             // Each final digest lists one digest per region: every size from two to five regions was run.
             Assert.Equal([2, 3, 4, 5], results.Select(r => r.Digest.Split(',').Length).Distinct().Order());
+
+            // Large entities travel as deltas through the same faults, and the refusal path runs too.
+            Assert.True(results.Sum(r => r.DeltasSent) > 0 && results.Sum(r => r.DeltasRefused) > 0, "deltas sent and refused in the schedules");
         }
 
         Assert.True(failed.Count == 0, $"{failed.Count} schedules failed; seeds {string.Join(", ", failed.Take(10).Select(f => f.Seed))}; first: " +
