@@ -17,7 +17,7 @@ public sealed class StrategyWrites(BenchCluster cluster)
         var price = Math.Round(3000m + (decimal)Random.Shared.NextDouble() * 50m, 2);
         var document = _documents.TryGetValue(id, out var last)
             ? last.Observe(price, DateTimeOffset.UtcNow, Random.Shared)
-            : StrategyDocument.Start("ETH", price, Random.Shared);
+            : StrategyDocument.Start("ETH", price, DateTimeOffset.UtcNow, Random.Shared);
         await cluster.Grains(region).GetGrain<IStrategyGrain>(EntityKey.Of(region, id))
             .PutAsync(new Strategy(id, $"{region}-bench-portfolio", "mean reversion", "{}", true, document));
         _documents[id] = document;

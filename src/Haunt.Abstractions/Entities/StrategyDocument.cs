@@ -19,10 +19,14 @@ public sealed record StrategyDocument(
 {
     public const int WindowLength = 128;
     public const int SignalsKept = 24;
-    public const int ModelWeights = 256;
+    public const int ModelWeights = 384;
 
-    /// <summary>A strategy on <paramref name="symbol"/> that has seen one price, its model's weights drawn from <paramref name="random"/>.</summary>
-    public static StrategyDocument Start(string symbol, decimal price, Random random)
+    /// <summary>
+    /// A strategy on <paramref name="symbol"/> started at <paramref name="at"/>, warmed up as a running one is: a full
+    /// window of prices walking to <paramref name="price"/>, the signals it would have taken on them, its model's weights
+    /// drawn from <paramref name="random"/>. Some 8 KB of JSON.
+    /// </summary>
+    public static StrategyDocument Start(string symbol, decimal price, DateTimeOffset at, Random random)
     {
         var settings = new Dictionary<string, decimal>
         {
@@ -31,7 +35,11 @@ public sealed record StrategyDocument(
             ["learningRate"] = 0.0125m, ["l2Penalty"] = 0.0001m, ["minConfidence"] = 0.55m, ["maxDrawdownPct"] = 12m,
         };
         var model = Enumerable.Range(0, ModelWeights).Select(_ => Weight(random)).ToList();
-        return new StrategyDocument(symbol, settings, [price], [], model, 1);
+        var window = Enumerable.Range(0, WindowLength).Select(i => Math.Round(price * (1 + (decimal)(random.NextDouble() - 0.5) / 50), 2)).ToList();
+        window[^1] = price;
+        var signals = Enumerable.Range(0, SignalsKept).Select(i => new StrategySignal(at.AddMinutes(i - SignalsKept), random.Next(2) == 0 ? OrderSide.Buy : OrderSide.Sell,
+            window[i * (WindowLength / SignalsKept)], Math.Round((decimal)random.NextDouble(), 4))).ToList();
+        return new StrategyDocument(symbol, settings, window, signals, model, 1);
     }
 
     /// <summary>

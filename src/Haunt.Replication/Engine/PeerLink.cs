@@ -38,8 +38,8 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     public bool HasInFlight => _inFlight.Count > 0;
 
-    /// <summary>Whether a batch of fewer than <paramref name="batchSize"/> changes waits for its ack.</summary>
-    public bool HasShortBatchInFlight(int batchSize) => _inFlight.Exists(b => b.Seqs.Count < batchSize);
+    /// <summary>Whether a batch that was not full (in changes or in bytes) when it left waits for its ack.</summary>
+    public bool HasShortBatchInFlight => _inFlight.Exists(b => !b.Full);
 
     /// <summary>Highest number of sends of any batch still in flight (1 = no resend yet).</summary>
     public int Attempts => _inFlight.Count == 0 ? 0 : _inFlight.Max(b => b.Attempts);
@@ -72,13 +72,17 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     public void BoundChecked(DateTimeOffset now) => BoundCheckedAt = now;
 
     /// <summary>
-    /// Takes a new batch into the window; returns the copy to send (stamped with its send time). <paramref name="deltas"/>:
-    /// the entity of each change in it sent as a delta, by seq.
+    /// Takes a new batch into the window; returns the copy to send (stamped with its send time). <paramref name="full"/>:
+    /// it left at the most changes or bytes a batch may carry. <paramref name="deltas"/>: the entity of each change in
+    /// it sent as a delta, by seq.
     /// </summary>
-    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now, IReadOnlyDictionary<long, EntityRef>? deltas = null)
+    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now, bool full, IReadOnlyDictionary<long, EntityRef>? deltas = null)
     {
         var copy = batch with { SentAt = now.UtcTicks };
-        _inFlight.Add(new InFlightBatch(copy, seqs, deltas ?? s_noDeltas) { Attempts = 1, FirstSentAt = now, LastSentAt = now.UtcTicks, ResendAt = now + RetransmitTimeout });
+        _inFlight.Add(new InFlightBatch(copy, seqs, deltas ?? s_noDeltas)
+        {
+            Attempts = 1, Full = full, FirstSentAt = now, LastSentAt = now.UtcTicks, ResendAt = now + RetransmitTimeout,
+        });
         _changesInFlight += seqs.Count;
         return copy;
     }
@@ -237,6 +241,7 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
         public IReadOnlyList<long> Seqs { get; } = seqs;
         public IReadOnlyDictionary<long, EntityRef> Deltas { get; } = deltas;
         public int Attempts { get; set; }
+        public bool Full { get; init; }
         public DateTimeOffset FirstSentAt { get; init; }
 
         /// <summary>UTC ticks of the last copy's send.</summary>

@@ -10,6 +10,8 @@ namespace Haunt.Replication.Engine;
 // Everything after (conflict detection, policies, storage, the conflict log) sees whole states only.
 public sealed partial class SyncEngine
 {
+    private readonly RecentChanges _recent = new(4096);
+
     /// <summary>
     /// The wire form of <paramref name="rows"/> for <paramref name="peer"/>: large updates as deltas where that pays,
     /// everything else as the outbox wrote it. <paramref name="deltas"/> gets the entity of each change sent as a delta.
@@ -26,10 +28,11 @@ public sealed partial class SyncEngine
                 continue;
             }
 
-            var item = row.Item;
+            var (item, next) = _recent.Of(row);
             var entity = EntityRef.Of(item.State);
-            var next = item.State.Deleted ? null : new DeltaBase(item.State.Vector, item.State.Payload);
-            var delta = next is not null && item.Operation == SyncOperation.Update ? DeltaTo(peer.Bases.Find(entity), next) : null;
+            var delta = next is not null && item.Operation == SyncOperation.Update && peer.Bases.Find(entity) is { } known
+                ? next.DeltaFrom(known, DeltaTo)
+                : null;
             if (delta is null)
             {
                 items.Add(row.ItemJson);
@@ -49,9 +52,9 @@ public sealed partial class SyncEngine
     }
 
     /// <summary>The delta from <paramref name="from"/> to <paramref name="to"/>, or null when the state should go whole.</summary>
-    private static StateDelta? DeltaTo(DeltaBase? from, DeltaBase to)
+    private static StateDelta? DeltaTo(DeltaBase from, DeltaBase to)
     {
-        if (from is null || to.Vector.Compare(from.Vector) != VectorOrder.Newer || JsonDelta.Between(from.Payload, to.Payload) is not { } patch
+        if (to.Vector.Compare(from.Vector) != VectorOrder.Newer || JsonDelta.Between(from.Payload, to.Payload) is not { } patch
             || patch.Length >= to.Payload.Length || CompressedLength(patch) >= CompressedLength(to.Payload))
         {
             return null;

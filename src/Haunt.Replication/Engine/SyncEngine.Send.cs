@@ -45,32 +45,53 @@ public sealed partial class SyncEngine
 
         while (peer.CanSend)
         {
-            var rows = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize, peer.InFlightSeqs);
-            if (rows.Count == 0)
+            var pending = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize, peer.InFlightSeqs);
+            if (pending.Count == 0)
             {
                 return;
             }
 
+            // A batch is full at BatchSize changes or at BatchCodec.MaxStateBytes of state JSON, whichever comes first:
+            // a thousand 8 KB states made a 2 MB message, which the stream's cache refused for ever (the link stalled).
+            var rows = UpToStateBytes(pending);
+            var full = rows.Count < pending.Count || rows.Count == Options.BatchSize;
+
             // Nagle: while a short batch waits for its ack, new rows wait to go with the next batch, sent when that
             // ack comes (or once a full batch is ready). A slow peer so gets fewer, fuller batches instead of one per
             // commit, each an apply and an ack of its own, and the link clocks itself to what the peer can take.
-            if (rows.Count < Options.BatchSize && peer.HasShortBatchInFlight(Options.BatchSize))
+            if (!full && peer.HasShortBatchInFlight)
             {
                 return;
             }
 
             var deltas = new Dictionary<long, EntityRef>();
             var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, WireItems(peer, rows, deltas));
-            var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now, deltas);
+            var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now, full, deltas);
             Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
             Interlocked.Add(ref link.BytesSent, batch.Body.Length);
             Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
             await _link.SendAsync(copy);
-            if (rows.Count < Options.BatchSize)
+            if (!full)
             {
                 return; // the outbox is drained for now
             }
         }
+    }
+
+    /// <summary>The first rows whose state JSON adds up to at most <see cref="BatchCodec.MaxStateBytes"/> (always one at least).</summary>
+    private static IReadOnlyList<OutboxRow> UpToStateBytes(IReadOnlyList<OutboxRow> rows)
+    {
+        long bytes = 0;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            bytes += rows[i].Bytes;
+            if (bytes > BatchCodec.MaxStateBytes && i > 0)
+            {
+                return rows.Take(i).ToList();
+            }
+        }
+
+        return rows;
     }
 
     private async Task OnAckAsync(BatchAck ack)

@@ -24,6 +24,12 @@ public sealed record DecodedBatch(BatchFault Fault, string Reason, IReadOnlyList
 /// </summary>
 public sealed partial class BatchCodec
 {
+    /// <summary>
+    /// The most state JSON one batch carries (live or repair), beyond one state: compressed, well under the 1 MB a
+    /// stream message may have (the memory stream's cache refuses a larger one, and the link would retry it for ever).
+    /// </summary>
+    public const int MaxStateBytes = 512 * 1024;
+
     private const int MaxIdLength = 256;
     private readonly int _maxBytes;
     private volatile KeyRing _keys;

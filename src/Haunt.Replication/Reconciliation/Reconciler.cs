@@ -16,8 +16,8 @@ public sealed class Reconciler(IRegionalStore store)
     /// <summary>The most ids one repair request may name per type; more are ignored (the next round finds them).</summary>
     public const int MaxIdsPerRequest = MaxHeldPerRequest;
 
-    /// <summary>The raw JSON bytes of states one repair response carries at most (compressed, well under the 1 MB a message may have).</summary>
-    public const int MaxStateBytesPerResponse = 512 * 1024;
+    /// <summary>The raw JSON bytes of states one repair response carries at most: as many as a live batch.</summary>
+    public const int MaxStateBytesPerResponse = BatchCodec.MaxStateBytes;
 
     /// <summary>Per type that has rows, the sums of each of its <paramref name="buckets"/> buckets: kept ready by the store, no row read here.</summary>
     public async Task<Dictionary<EntityType, StampSum[]>> SumsAsync(int buckets)

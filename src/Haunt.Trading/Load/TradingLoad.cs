@@ -110,7 +110,7 @@ public sealed class TradingLoad(IGrainFactory grains, string region, int seed)
         var price = Math.Round(MarketFeed.StartingPrices[symbol] * (0.95m + (decimal)_random.NextDouble() / 10), 2);
         var document = _strategies.TryGetValue(portfolioId, out var last)
             ? last.Observe(price, DateTimeOffset.UtcNow, _random)
-            : StrategyDocument.Start(symbol, price, _random);
+            : StrategyDocument.Start(symbol, price, DateTimeOffset.UtcNow, _random);
         await Put<IStrategyGrain, Strategy>(portfolioId, new Strategy(portfolioId, portfolioId, "mean reversion", "{}", true, document));
         _strategies[portfolioId] = document;
     }

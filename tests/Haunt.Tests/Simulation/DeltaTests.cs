@@ -41,11 +41,8 @@ public sealed class DeltaTests(ITestOutputHelper output)
     public void A_region_that_does_not_hold_the_base_refuses_the_delta_and_gets_the_whole_state()
     {
         using var cluster = Quiet(42);
-        for (var tick = 0; tick <= StrategyDocument.WindowLength; tick++)
-        {
-            cluster.PutStrategy(KnownRegions.Osaka, Id); // until the price window is full and moves by one each tick
-        }
-
+        cluster.PutStrategy(KnownRegions.Osaka, Id);
+        cluster.PutStrategy(KnownRegions.Osaka, Id);
         Converged(cluster);
         var older = cluster.StoreOf(KnownRegions.Seoul).Rows[(EntityType.Strategy, Id)];
         var @base = cluster.PutStrategy(KnownRegions.Osaka, Id);

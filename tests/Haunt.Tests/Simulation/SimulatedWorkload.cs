@@ -154,7 +154,7 @@ public sealed partial class SimulatedCluster
         EntityType.Strategy => new Strategy(id, "portfolio-0", $"s {_random.Next(3)}", "{}", _random.Next(4) != 0,
             current is { Deleted: false } && StateJson.Deserialize<Strategy>(current.Payload).Document is { } document
                 ? document.Observe(3000 + _random.Next(100), _time.Now, _random)
-                : StrategyDocument.Start("ETH", 3000, _random)),
+                : StrategyDocument.Start("ETH", 3000, _time.Now, _random)),
         EntityType.Trade => new Trade(id, "portfolio-0", "o-1", "BTC", OrderSide.Buy, _random.Next(1, 9), 100, _time.Now),
         EntityType.Portfolio => new Portfolio(id, "owner", _random.Next(1000, 10_000), 10_000, _time.Now),
         _ => new Order(id, "portfolio-0", "ETH", OrderSide.Sell, OrderKind.Limit, _random.Next(1, 5), 3000, OrderStatus.Open, null, _time.Now),
