@@ -6,7 +6,8 @@ namespace Haunt.Abstractions.Sync;
 
 /// <summary>
 /// One region's copy of one entity: the record as JSON plus what replication needs. Replication is
-/// state-based: a change carries the whole new state, so applying it twice or late is harmless.
+/// state-based: a change carries the whole new state (a large one may travel as a delta, made whole again before it
+/// is applied), so applying it twice or late is harmless.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.EntityState")]
 public sealed record EntityState(

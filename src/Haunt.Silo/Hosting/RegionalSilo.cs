@@ -145,6 +145,7 @@ public static partial class RegionalSilo
         app.MapHealthProbes();
         app.MapSyncApi();
         app.MapTradingApi();
+        app.MapStrategyApi();
         return app;
     }
 

@@ -24,6 +24,11 @@ public sealed class BotAccount(HttpClient http) : IDisposable
 
     public Task<Order> PlaceAsync(PlaceOrder order) => SendAsync<Order>(HttpMethod.Post, $"/api/portfolios/{PortfolioId}/orders", order);
 
+    /// <summary>Writes the bot's strategy (its document included) to its portfolio, as any user's client would.</summary>
+    public Task<Strategy> SaveStrategyAsync(Strategy strategy) =>
+        SendAsync<Strategy>(HttpMethod.Put, $"/api/portfolios/{PortfolioId}/strategies/{strategy.Id}",
+            new { strategy.Name, strategy.Parameters, strategy.Enabled, strategy.Document });
+
     public Task<Order> CancelAsync(string orderId) => SendAsync<Order>(HttpMethod.Post, $"/api/portfolios/{PortfolioId}/orders/{orderId}/cancel", null);
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body)

@@ -4,12 +4,17 @@ using Haunt.Abstractions.Trading;
 
 namespace Haunt.Trading.Bots;
 
-/// <summary>Mean reversion over a rolling window of 20 prices: buys 1.5 σ below the mean, sells 1.5 σ above.</summary>
+/// <summary>
+/// Mean reversion over a rolling window of 20 prices: buys 1.5 σ below the mean, sells 1.5 σ above. It keeps its
+/// strategy's document (settings, a longer price window, signals, model; ~8 KB) in its portfolio and writes it every
+/// tick: the large, often-updated entity that replication sends as deltas.
+/// </summary>
 public sealed class QuantBot(Func<string, HttpClient> connect, string region, MarketFeed market, int seed) : TradingBot(connect, region, market, seed)
 {
     private const int Window = 20;
     private readonly Queue<decimal> _prices = new();
     private decimal _held;
+    private StrategyDocument? _document;
 
     public override string Name => "QuantBot";
     protected override TimeSpan Every => TimeSpan.FromMilliseconds(300);
@@ -18,6 +23,7 @@ public sealed class QuantBot(Func<string, HttpClient> connect, string region, Ma
     protected override async Task TickAsync()
     {
         var price = Market.PriceOf("ETH");
+        await SaveStrategyAsync(price);
         _prices.Enqueue(price);
         if (_prices.Count > Window)
         {
@@ -43,5 +49,13 @@ public sealed class QuantBot(Func<string, HttpClient> connect, string region, Ma
         {
             _held -= 1m;
         }
+    }
+
+    /// <summary>The strategy one tick further, saved to the bot's portfolio (named after it: one strategy per portfolio).</summary>
+    private async Task SaveStrategyAsync(decimal price)
+    {
+        var next = _document?.Observe(price, DateTimeOffset.UtcNow, Random) ?? StrategyDocument.Start("ETH", price, DateTimeOffset.UtcNow, Random);
+        await Account.SaveStrategyAsync(new Strategy($"{PortfolioId}-quant", PortfolioId, "mean reversion", "{\"window\":20,\"sigma\":1.5}", true, next));
+        _document = next;
     }
 }
