@@ -23,6 +23,7 @@ public abstract class StrategyApiTests(ApiHostFixture host) : ApiTestsBase(host.
         var portfolio = await alice.CreatePortfolioAsync();
         var strategyId = Guid.CreateVersion7().ToString("N");
         var random = new Random(3);
+        var deltasBefore = await DeltasSentAsync(KnownRegions.Osaka);
         var document = StrategyDocument.Start("ETH", 3000m, DateTimeOffset.UtcNow, random);
         for (var tick = 0; tick < 3; tick++)
         {
@@ -38,7 +39,13 @@ public abstract class StrategyApiTests(ApiHostFixture host) : ApiTestsBase(host.
         Assert.Equal(portfolio, written.PortfolioId);
         await Eventually.WaitUntilAsync(async () => await host.Store(KnownRegions.Nyc).ReadAsync(EntityType.Strategy, strategyId) is { } there && there.Payload == written.Payload,
             "nyc holds the strategy's bytes");
+
+        // The two updates went to both peers as deltas, and health says so.
+        await Eventually.WaitUntilAsync(async () => await DeltasSentAsync(KnownRegions.Osaka) >= deltasBefore + 4, "osaka's health counts the deltas it sent");
     }
+
+    private async Task<long> DeltasSentAsync(string region) =>
+        (await host.Http[region].GetJsonAsync("/api/sync/health")).GetProperty("deltas").GetProperty("sent").GetInt64();
 
     [SkippableFact]
     public async Task Another_user_neither_reads_nor_overwrites_a_strategy()
