@@ -145,6 +145,7 @@ public sealed partial class SyncEngine
             if (current is not null && current.Vector.Compare(item.State.Vector) is VectorOrder.Equal or VectorOrder.Newer)
             {
                 Interlocked.Increment(ref _metrics.ChangesIgnored); // a copy of a change applied before
+                Interlocked.Increment(ref _metrics.Link(origin).ChangesIgnored);
                 continue;
             }
 
@@ -210,7 +211,7 @@ public sealed partial class SyncEngine
     /// </summary>
     private bool WithdrawnForDeltas(PeerLink peer, BatchReject reject)
     {
-        if (!reject.Reason.StartsWith(nameof(BatchFault.Malformed), StringComparison.Ordinal) || !peer.CarriesDeltas(reject.BatchId)
+        if (reject.Reason?.StartsWith(nameof(BatchFault.Malformed), StringComparison.Ordinal) != true || !peer.CarriesDeltas(reject.BatchId)
             || peer.Withdraw(reject.BatchId) is not { } deltas)
         {
             return false;
