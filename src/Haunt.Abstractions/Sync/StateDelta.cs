@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Haunt.Abstractions.Versioning;
 
@@ -15,18 +14,5 @@ namespace Haunt.Abstractions.Sync;
 public sealed record StateDelta(
     [property: Id(0)] VersionVector BaseVector,
     [property: Id(1)] string BaseHash,
-    [property: Id(2), JsonConverter(typeof(StateDelta.RawJson))] string Patch,
-    [property: Id(3)] string ResultHash)
-{
-    /// <summary>Writes a string that holds JSON as that JSON, and reads any JSON value back as its text.</summary>
-    public sealed class RawJson : JsonConverter<string>
-    {
-        public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            using var document = JsonDocument.ParseValue(ref reader);
-            return document.RootElement.GetRawText();
-        }
-
-        public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteRawValue(value);
-    }
-}
+    [property: Id(2), JsonConverter(typeof(RawJsonConverter))] string Patch,
+    [property: Id(3)] string ResultHash);

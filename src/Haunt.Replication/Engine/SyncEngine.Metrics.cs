@@ -44,6 +44,7 @@ public sealed partial class SyncEngine
         var nowMs = now.ToUnixTimeMilliseconds();
         await _store.AppendMetricsAsync(nowMs, JsonSerializer.Serialize(row), nowMs - (long)Options.MetricsRetention.TotalMilliseconds);
         await _store.PruneConflictsAsync(nowMs - (long)Options.ConflictRetention.TotalMilliseconds);
+        await _store.PruneFeedAsync(nowMs - (long)Options.FeedRetention.TotalMilliseconds);
     }
 
     /// <summary>The outbox for <paramref name="peer"/> as just read, for the backlog gauges (read on the ticks that read it anyway: no query of its own).</summary>

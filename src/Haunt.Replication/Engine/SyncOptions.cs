@@ -111,6 +111,12 @@ public sealed class SyncOptions
     /// <summary>How long conflict log rows are kept (pruned by detection time every metrics interval).</summary>
     public TimeSpan ConflictRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long the change feed keeps a change (pruned by the time this region committed it, every metrics interval). A
+    /// consumer whose token is older gets 410 Gone and restarts from now or from a snapshot.
+    /// </summary>
+    public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>How long node_metrics rows are kept.</summary>
     public TimeSpan MetricsRetention { get; set; } = TimeSpan.FromHours(24);
 

@@ -146,6 +146,7 @@ public static partial class RegionalSilo
         app.MapSyncApi();
         app.MapTradingApi();
         app.MapStrategyApi();
+        app.MapChangeFeedApi();
         return app;
     }
 

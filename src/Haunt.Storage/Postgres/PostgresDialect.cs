@@ -81,6 +81,10 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Greatest => "GREATEST";
 
+    // A transaction-scoped advisory lock on a fixed key (ASCII "hauntfed"): two silos' transactions draw feed seqs
+    // one after the other, so no committed change can turn up later below a seq a reader has already passed.
+    public override string? FeedLock => "SELECT pg_advisory_xact_lock(7521421969945159012)";
+
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private static bool IsPlainName(string name) =>

@@ -55,6 +55,12 @@ public abstract class SqlDialect : IAsyncDisposable
     /// <summary>A scalar subquery: the last outbox seq handed out (0 if none), surviving the rows' deletion.</summary>
     public abstract string LastOutboxSeq { get; }
 
+    /// <summary>
+    /// A statement run before a transaction draws change-feed seqs, held until it commits, so that seq order is commit
+    /// order when several writers share the store (null: the engine lets one writer commit at a time anyway).
+    /// </summary>
+    public virtual string? FeedLock => null;
+
     /// <summary>The two-argument maximum function (SQLite MAX, PostgreSQL GREATEST).</summary>
     public abstract string Greatest { get; }
 

@@ -66,11 +66,12 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         {
             return await Writer.RunAsync(w =>
             {
-                // Each write goes with its outbox row and that row's one pending row per peer; all of them travel in
-                // one round trip where the engine pipelines. A write that found another version rolls the whole job
+                // Each write goes with its outbox row, that row's one pending row per peer and its change-feed row; all of
+                // them travel in one round trip where the engine pipelines. A write that found another version rolls the whole job
                 // back, outbox rows included.
                 var now = NowMs;
-                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) }).ToList();
+                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) })
+                    .Concat(AppendFeed(prepared.Select(p => (p.Write.State, p.Write.Operation, p.Json)), now)).ToList();
                 var affected = w.ExecuteAll(statements);
                 for (var i = 0; i < prepared.Length; i++)
                 {
@@ -133,7 +134,8 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
         // The whole batch's writes and its applied-seq record go in one round trip where the engine pipelines.
         // Each write replaces only the version read above: one that finds another undoes the job, to be resolved again.
-        var affected = w.ExecuteAll([.. stored.Select(WriteIfUnchanged), RecordApplied(origin, items, stored.Count)]);
+        var affected = w.ExecuteAll([.. stored.Select(WriteIfUnchanged), RecordApplied(origin, items, stored.Count),
+            .. AppendFeed(stored.Select(s => (s.State, s.Operation, StateJson.Serialize(s.State))), NowMs)]);
         if (affected.Take(stored.Count).Any(n => n != 1))
         {
             throw new VersionMovedException(null);

@@ -64,6 +64,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             var json = StateJson.Serialize(write.State);
             var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now, TraceContext.Current()), json.Length);
             _outbox[seq] = (write.State.Type.Info().Priority, row, _peers.Keys.ToHashSet(), now);
+            AppendFeed(write, now);
         }
 
         RaiseOutboxAppended();
@@ -138,6 +139,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             foreach (var write in writes)
             {
                 Store(write.State);
+                AppendFeed(write, nowMs());
             }
 
             var conflicts = decisions.Where(d => d.Resolution.Outcome == ApplyOutcome.Conflict && d.Local is not null && Stores(d.Resolution))

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Haunt.Silo.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Haunt.Silo.Api;
+
+/// <summary>
+/// The change feed of this region (issue 23): every change it stored, its own writes and those applied from peers, in
+/// its commit order, deletes included, each with its whole state and a token to resume after it. A user reads the
+/// changes of their own portfolios (a portfolio and everything that belongs to it); an operator reads all. Changes
+/// older than Haunt:Sync:FeedRetention are pruned: a token from before that gets 410 Gone.
+/// </summary>
+public static class ChangeFeedEndpoints
+{
+    public const int MaxLimit = 1000;
+    private const int DefaultLimit = 100;
+
+    public static IEndpointRouteBuilder MapChangeFeedApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/changes").WithTags("Change feed").ProducesDomainProblems(StatusCodes.Status404NotFound)
+            .MapGet("", ChangesAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status410Gone)
+            .WithSummary("Changes after `since` (a token; `now`: from the latest; none: from the oldest kept) in this region's commit order, " +
+                "at most `limit` (1–1000, default 100), of `types` (comma-separated) and `portfolio` if given; `next` is the token to read on from.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<FeedResponse>, ValidationProblem, ProblemHttpResult>> ChangesAsync(string? since, string? types, string? portfolio, int? limit,
+        ClaimsPrincipal user, IRegionalStore store, SiloRegion region, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ApiErrors.BadQuery("limit", $"limit must be 1–{MaxLimit}.");
+        }
+
+        if (ParseTypes(types) is not { } typeList)
+        {
+            return ApiErrors.BadQuery("types", $"types is a comma-separated list of {string.Join(", ", EntityTypes.All.Select(t => t.Type))}.");
+        }
+
+        var bounds = await store.FeedBoundsAsync(cancellationToken);
+        long after;
+        if (since is null)
+        {
+            after = bounds.PrunedThrough;
+        }
+        else if (since == "now")
+        {
+            after = bounds.LatestSeq;
+        }
+        else if (!FeedToken.TryParse(since, out var token, out var problem))
+        {
+            return ApiErrors.BadQuery("since", problem);
+        }
+        else if (token.Region != region.Name)
+        {
+            return ApiErrors.BadQuery("since", $"The token is {token.Region}'s; this is {region.Name}, whose feed has an order of its own. Read {token.Region}'s feed, or start here from since=now.");
+        }
+        else if (token.Seq < bounds.PrunedThrough)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "The token is older than the feed keeps",
+                detail: $"Changes up to {new FeedToken(region.Name, bounds.PrunedThrough)} were pruned (Haunt:Sync:FeedRetention), so some after your token are gone. " +
+                    "Start again from now (since=now), or read the current state first and then the changes after it.");
+        }
+        else
+        {
+            after = token.Seq;
+        }
+
+        var owner = user.IsInRole(HauntPolicies.OperatorRole) ? null : user.FindFirst(HauntPolicies.UserClaim)?.Value ?? "";
+        if (portfolio is not null && owner is not null && !await OwnsAsync(store, portfolio, owner, cancellationToken))
+        {
+            throw new EntityNotFoundException(nameof(EntityType.Portfolio), portfolio);
+        }
+
+        var page = await store.ChangesAsync(new FeedQuery(after, limit ?? DefaultLimit, typeList, portfolio, owner), cancellationToken);
+        return TypedResults.Ok(new FeedResponse([.. page.Changes.Select(c => FeedEntry.Of(region.Name, c))], new FeedToken(region.Name, page.LastSeq).ToString()));
+    }
+
+    /// <summary>The types named (an empty list for none), or null when one is not a type.</summary>
+    private static List<EntityType>? ParseTypes(string? types)
+    {
+        var list = new List<EntityType>();
+        foreach (var name in (types ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<EntityType>(name, ignoreCase: true, out var type) || !Enum.IsDefined(type) || int.TryParse(name, out _))
+            {
+                return null;
+            }
+
+            list.Add(type);
+        }
+
+        return list;
+    }
+
+    private static async Task<bool> OwnsAsync(IRegionalStore store, string portfolioId, string owner, CancellationToken cancellationToken) =>
+        EntityIds.IsWellFormed(portfolioId)
+        && await store.ReadAsync(EntityType.Portfolio, portfolioId, cancellationToken) is { } stored
+        && StateJson.Deserialize<Portfolio>(stored.Payload).Owner == owner;
+}

@@ -1,0 +1,95 @@
+namespace Haunt.Storage.Sql;
+
+// The change feed (010_change_feed): a row per stored change, written in the transaction that stores it (a local
+// commit or an applied batch), read by seq, pruned by age.
+public sealed partial class SqlRegionalStore
+{
+    private const string FeedColumns = "seq, operation, origin_region, committed_at_ms, state";
+
+    public Task<FeedPage> ChangesAsync(FeedQuery query, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    {
+        // The bound first: every change up to it is committed (one writer at a time, or the feed lock), so a read
+        // that found fewer than its limit has seen everything up to the bound, and the next one starts there.
+        await using var latest = connection.CreateCommand();
+        latest.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM change_feed";
+        var bound = Convert.ToInt64(await latest.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var command = connection.CreateCommand();
+        var filters = new List<string> { "seq > @after", "seq <= @bound" };
+        if (query.Types is { Count: > 0 } types)
+        {
+            filters.Add(dialect.InList("entity_type", "@types"));
+            EntityRows.Add(command, "@types", dialect.ListValue(types.Select(t => (long)t).ToArray()));
+        }
+
+        if (query.PortfolioId is { } portfolio)
+        {
+            filters.Add("portfolio_id = @portfolio");
+            EntityRows.Add(command, "@portfolio", portfolio);
+        }
+
+        if (query.Owner is { } owner)
+        {
+            filters.Add($"portfolio_id IN (SELECT id FROM {EntityType.Portfolio.Info().Table} WHERE owner = @owner)");
+            EntityRows.Add(command, "@owner", owner);
+        }
+
+        command.CommandText = $"SELECT {FeedColumns} FROM change_feed WHERE {string.Join(" AND ", filters)} ORDER BY seq LIMIT @limit";
+        EntityRows.Add(command, "@after", query.AfterSeq);
+        EntityRows.Add(command, "@bound", bound);
+        EntityRows.Add(command, "@limit", (long)query.Limit);
+        var changes = new List<FeedChange>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            changes.Add(new FeedChange(reader.GetInt64(0), (SyncOperation)reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3),
+                StateJson.Deserialize<EntityState>(reader.GetString(4))));
+        }
+
+        return new FeedPage(changes, changes.Count == query.Limit ? changes[^1].Seq : Math.Max(bound, query.AfterSeq));
+    }, cancellationToken);
+
+    public Task<FeedBounds> FeedBoundsAsync(CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE((SELECT through_seq FROM change_feed_pruned WHERE id = 1), 0), COALESCE((SELECT MAX(seq) FROM change_feed), 0)";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var pruned = reader.GetInt64(0);
+        return new FeedBounds(pruned, Math.Max(pruned, reader.GetInt64(1))); // pruned empty, the latest is the last pruned
+    }, cancellationToken);
+
+    // By seq: the last change committed before the cutoff and everything before it, so that what stays is every change
+    // after one seq (a clock step back could otherwise leave an older change behind a pruned one).
+    public Task<long> PruneFeedAsync(long committedBeforeMs) => Writer.RunAsync(w =>
+    {
+        if (w.Scalar(new SqlStatement("SELECT MAX(seq) FROM change_feed WHERE committed_at_ms < @before").Add("@before", committedBeforeMs)) is not long through)
+        {
+            return 0L;
+        }
+
+        var removed = w.ExecuteAll([
+            new SqlStatement("DELETE FROM change_feed WHERE seq <= @through").Add("@through", through),
+            new SqlStatement("INSERT INTO change_feed_pruned (id, through_seq) VALUES (1, @through) " +
+                $"ON CONFLICT (id) DO UPDATE SET through_seq = {dialect.Greatest}(change_feed_pruned.through_seq, excluded.through_seq)").Add("@through", through),
+        ]);
+        return (long)removed[0];
+    });
+
+    /// <summary>The feed rows of stored states, after the feed lock where the engine needs one.</summary>
+    private IEnumerable<SqlStatement> AppendFeed(IEnumerable<(EntityState State, SyncOperation Operation, string Json)> changes, long now)
+    {
+        var rows = changes.Select(c => new SqlStatement(
+                "INSERT INTO change_feed (entity_type, entity_id, portfolio_id, operation, version_vector, origin_region, committed_at_ms, state) " +
+                "VALUES (@type, @id, @portfolio, @op, @vector, @origin, @now, @state)")
+            .Add("@type", (int)c.State.Type)
+            .Add("@id", c.State.Id)
+            .Add("@portfolio", c.State.PortfolioId ?? (c.State.Type == EntityType.Portfolio ? c.State.Id : null))
+            .Add("@op", (int)c.Operation)
+            .Add("@vector", c.State.Vector.ToString())
+            .Add("@origin", c.State.ModifiedBy)
+            .Add("@now", now)
+            .Add("@state", c.Json)).ToList();
+        return rows.Count > 0 && dialect.FeedLock is { } feedLock ? [new SqlStatement(feedLock), .. rows] : rows;
+    }
+}

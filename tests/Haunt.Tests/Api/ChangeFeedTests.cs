@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Haunt.Silo.Security;
+using Haunt.Tests.Cluster;
+
+namespace Haunt.Tests.Api;
+
+[Collection(SqliteApiCollection.Name)]
+public sealed class SqliteChangeFeedTests(SqliteApiHost host) : ChangeFeedTests(host);
+
+[Collection(PostgresApiCollection.Name)]
+public sealed class PostgresChangeFeedTests(PostgresApiHost host) : ChangeFeedTests(host);
+
+/// <summary>GET /api/changes over real HTTP in every region: what the API's flows wrote, in per-entity order, to whom, and bad tokens.</summary>
+public abstract class ChangeFeedTests(ApiHostFixture host) : ApiTestsBase(host.Kind)
+{
+    /// <summary>Every change the client may see in a region, read page by page from the oldest kept.</summary>
+    private static async Task<List<JsonElement>> ReadAllAsync(HttpClient http, string query = "", int limit = 1000)
+    {
+        var all = new List<JsonElement>();
+        string? token = null;
+        while (true)
+        {
+            var since = token is null ? "" : $"&since={Uri.EscapeDataString(token)}";
+            var page = await http.GetJsonAsync($"/api/changes?limit={limit}{since}{query}");
+            var changes = page.GetProperty("changes").EnumerateArray().ToList();
+            all.AddRange(changes);
+            token = page.GetProperty("next").GetString();
+            if (changes.Count < limit)
+            {
+                return all;
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task Every_write_of_the_trading_flows_is_in_every_regions_feed_in_per_entity_order_deletes_included()
+    {
+        using var alice = host.Client(KnownRegions.Osaka, TestTokens.For("feed-alice"));
+        var portfolio = await alice.CreatePortfolioAsync();
+        Assert.Equal(HttpStatusCode.Created, (await alice.PostAsJsonAsync($"/api/portfolios/{portfolio}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1 })).StatusCode);
+        var limit = await (await alice.PostAsJsonAsync($"/api/portfolios/{portfolio}/orders", new { symbol = "ETH", side = "Buy", kind = "Limit", quantity = 1, limitPrice = 1 })).JsonAsync();
+        var orderId = limit.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await alice.DeleteAsync($"/api/portfolios/{portfolio}/orders/{orderId}")).StatusCode);
+        var strategyId = Guid.CreateVersion7().ToString("N");
+        Assert.Equal(HttpStatusCode.OK, (await alice.PutAsJsonAsync($"/api/portfolios/{portfolio}/strategies/{strategyId}", new { name = "s", enabled = true })).StatusCode);
+        await host.GrainsOf(KnownRegions.Osaka).GetGrain<IStrategyGrain>(EntityKey.Of(KnownRegions.Osaka, strategyId)).DeleteAsync();
+
+        // What osaka stored for the portfolio: every version of every entity, in osaka's feed.
+        var written = (await ReadAllAsync(alice, $"&portfolio={portfolio}")).Select(Version).ToList();
+        Assert.Contains(written, c => c.Type == "Order" && c.Id == orderId && c.Operation == "Insert");
+        Assert.Contains(written, c => c.Type == "Trade");
+        Assert.Contains(written, c => c.Type == "Position");
+        Assert.Contains(written, c => c.Type == "Strategy" && c.Operation == "Delete" && c.Deleted);
+        Assert.True(written.Count(c => c.Type == "Order" && c.Id == orderId) >= 2, "the order placed, then cancelled");
+
+        foreach (var region in KnownRegions.All)
+        {
+            using var reader = host.Client(region, TestTokens.For("feed-alice"));
+            await Eventually.WaitUntilAsync(async () =>
+            {
+                var seen = (await ReadAllAsync(reader, $"&portfolio={portfolio}")).Select(Version).ToList();
+                return written.All(w => seen.Exists(s => s.Type == w.Type && s.Id == w.Id && s.Vector == w.Vector));
+            }, $"{region}'s feed holds every change osaka made");
+
+            var feed = (await ReadAllAsync(reader, $"&portfolio={portfolio}")).Select(Version).ToList();
+            foreach (var entity in feed.GroupBy(c => (c.Type, c.Id)))
+            {
+                var vectors = entity.Select(c => VersionVector.Parse(c.Vector)).ToList();
+                Assert.True(vectors.Zip(vectors.Skip(1)).All(p => p.Second.Compare(p.First) == VectorOrder.Newer),
+                    $"{region}: {entity.Key} in per-entity order: {string.Join(" → ", vectors)}");
+            }
+
+            if (region != KnownRegions.Osaka)
+            {
+                Assert.All(feed, c => Assert.Equal(KnownRegions.Osaka, c.Origin)); // applied here, written there
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_user_sees_only_their_own_portfolios_changes_and_an_operator_sees_all()
+    {
+        using var carol = host.Client(KnownRegions.Seoul, TestTokens.For("feed-carol"));
+        using var dave = host.Client(KnownRegions.Seoul, TestTokens.For("feed-dave"));
+        var carols = await carol.CreatePortfolioAsync();
+        var daves = await dave.CreatePortfolioAsync();
+        Assert.Equal(HttpStatusCode.Created, (await carol.PostAsJsonAsync($"/api/portfolios/{carols}/orders", new { symbol = "SOL", side = "Buy", kind = "Market", quantity = 1 })).StatusCode);
+
+        foreach (var region in KnownRegions.All)
+        {
+            using var asDave = host.Client(region, TestTokens.For("feed-dave"));
+            using var asOperator = host.Client(region, TestTokens.For("feed-operator", HauntPolicies.OperatorRole));
+            await Eventually.WaitUntilAsync(async () => (await ReadAllAsync(asOperator)).Exists(c => c.GetProperty("portfolioId").GetString() == carols)
+                && (await ReadAllAsync(asOperator)).Exists(c => c.GetProperty("portfolioId").GetString() == daves), $"{region} has both portfolios' changes");
+
+            var davesFeed = await ReadAllAsync(asDave);
+            Assert.NotEmpty(davesFeed);
+            Assert.All(davesFeed, c => Assert.Equal(daves, c.GetProperty("portfolioId").GetString()));
+            Assert.Equal(HttpStatusCode.NotFound, (await asDave.GetAsync($"/api/changes?portfolio={carols}")).StatusCode);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_feed_read_in_pages_has_no_gap_and_no_repeat()
+    {
+        using var erin = host.Client(KnownRegions.Nyc, TestTokens.For("feed-erin"));
+        var portfolio = await erin.CreatePortfolioAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await erin.PostAsJsonAsync($"/api/portfolios/{portfolio}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1 })).StatusCode);
+        }
+
+        var whole = (await ReadAllAsync(erin)).Select(c => c.GetProperty("token").GetString()).ToList();
+        var paged = (await ReadAllAsync(erin, limit: 2)).Select(c => c.GetProperty("token").GetString()).ToList();
+        Assert.True(whole.Count >= 10, $"the portfolio, 5 orders and their fills ({whole.Count})");
+        Assert.Equal(whole, paged);
+    }
+
+    [SkippableTheory]
+    [InlineData("since=yesterday", HttpStatusCode.BadRequest)]
+    [InlineData("since=osaka.-4", HttpStatusCode.BadRequest)]
+    [InlineData("since=seoul.12", HttpStatusCode.BadRequest)] // seoul's token read in osaka
+    [InlineData("limit=0", HttpStatusCode.BadRequest)]
+    [InlineData("limit=1001", HttpStatusCode.BadRequest)]
+    [InlineData("types=Order,Nope", HttpStatusCode.BadRequest)]
+    [InlineData("types=7", HttpStatusCode.BadRequest)]
+    public async Task A_bad_query_gets_problem_details(string query, HttpStatusCode expected)
+    {
+        var answer = await host.Http[KnownRegions.Osaka].GetAsync($"/api/changes?{query}");
+        Assert.Equal(expected, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+    }
+
+    [SkippableFact]
+    public async Task A_token_older_than_the_feed_keeps_gets_410_and_since_now_starts_again()
+    {
+        var osaka = host.Http[KnownRegions.Osaka];
+        await osaka.CreatePortfolioAsync();
+        var old = (await osaka.GetJsonAsync("/api/changes?since=now")).GetProperty("next").GetString()!;
+        await osaka.CreatePortfolioAsync();
+        var store = host.Store(KnownRegions.Osaka);
+        Assert.True(await store.PruneFeedAsync(DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeMilliseconds()) > 0);
+
+        var gone = await osaka.GetAsync($"/api/changes?since={old}");
+        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
+        Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("since=now", (await gone.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var fresh = await osaka.GetJsonAsync("/api/changes?since=now");
+        Assert.Empty(fresh.GetProperty("changes").EnumerateArray());
+        await osaka.CreatePortfolioAsync();
+        Assert.NotEmpty((await osaka.GetJsonAsync($"/api/changes?since={fresh.GetProperty("next").GetString()}")).GetProperty("changes").EnumerateArray());
+    }
+
+    private static (string Type, string Id, string Operation, string Vector, string Origin, bool Deleted) Version(JsonElement change) => (
+        change.GetProperty("entityType").GetString()!, change.GetProperty("entityId").GetString()!, change.GetProperty("operation").GetString()!,
+        change.GetProperty("vector").GetString()!, change.GetProperty("origin").GetString()!, change.GetProperty("deleted").GetBoolean());
+}

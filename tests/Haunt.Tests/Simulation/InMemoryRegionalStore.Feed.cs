@@ -1,0 +1,42 @@
+namespace Haunt.Tests.Simulation;
+
+// The change feed, as the SQL store keeps it: a row per stored change in commit order, read by seq, pruned by age.
+public sealed partial class InMemoryRegionalStore
+{
+    private readonly List<FeedChange> _feed = [];
+    private long _feedSeq;
+    private long _feedPrunedThrough;
+
+    public Task<FeedPage> ChangesAsync(FeedQuery query, CancellationToken cancellationToken = default) => Run(() =>
+    {
+        var bound = _feedSeq;
+        var owned = query.Owner is { } owner
+            ? _rows.Values.Where(r => r.Type == EntityType.Portfolio && StateJson.Deserialize<Portfolio>(r.Payload).Owner == owner).Select(r => r.Id).ToHashSet()
+            : null;
+        var changes = _feed.Where(c => c.Seq > query.AfterSeq
+                && (query.Types is not { Count: > 0 } types || types.Contains(c.State.Type))
+                && (query.PortfolioId is null || PortfolioOf(c.State) == query.PortfolioId)
+                && (owned is null || (PortfolioOf(c.State) is { } p && owned.Contains(p))))
+            .Take(query.Limit).ToList();
+        return new FeedPage(changes, changes.Count == query.Limit ? changes[^1].Seq : Math.Max(bound, query.AfterSeq));
+    });
+
+    public Task<FeedBounds> FeedBoundsAsync(CancellationToken cancellationToken = default) => Task.FromResult(new FeedBounds(_feedPrunedThrough, _feedSeq)); // seqs are never reused: the latest is at least the last pruned
+
+    public Task<long> PruneFeedAsync(long committedBeforeMs) => Run(() =>
+    {
+        if (_feed.FindLastIndex(c => c.CommittedAtMs < committedBeforeMs) is var last and >= 0)
+        {
+            _feedPrunedThrough = Math.Max(_feedPrunedThrough, _feed[last].Seq);
+            _feed.RemoveRange(0, last + 1);
+            return (long)(last + 1);
+        }
+
+        return 0L;
+    });
+
+    private void AppendFeed(LocalWrite write, long now) =>
+        _feed.Add(new FeedChange(++_feedSeq, write.Operation, write.State.ModifiedBy, now, write.State));
+
+    private static string? PortfolioOf(EntityState state) => state.PortfolioId ?? (state.Type == EntityType.Portfolio ? state.Id : null);
+}

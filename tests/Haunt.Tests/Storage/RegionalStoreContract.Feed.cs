@@ -1,0 +1,77 @@
+namespace Haunt.Tests.Storage;
+
+// The change feed (010_change_feed): what a region stored, its own writes and applied changes, in its commit order.
+public abstract partial class RegionalStoreContract
+{
+    [SkippableFact]
+    public async Task The_feed_holds_local_writes_applied_changes_and_deletes_in_commit_order_with_their_states()
+    {
+        var first = Profile("p-1");
+        await CommittedAsync(Insert(first));
+        var second = Profile("p-1", osaka: 2);
+        await CommittedAsync(Update(second, 1));
+        var fromSeoul = Profile("p-2", osaka: 0, seoul: 1, by: KnownRegions.Seoul);
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(1, fromSeoul)], ConflictResolver.Instance);
+        await Store.ApplyRemoteAsync(KnownRegions.Seoul, [Change(1, fromSeoul)], ConflictResolver.Instance); // a duplicate: nothing stored, nothing fed
+        var deleted = State(EntityType.Profile, "p-1", V(3, 0, 0), deleted: true);
+        await CommittedAsync(new LocalWrite(deleted, SyncOperation.Delete, 2));
+
+        var page = await Store.ChangesAsync(new FeedQuery(0, 100));
+
+        Assert.Equal([first, second, fromSeoul, deleted], page.Changes.Select(c => c.State));
+        Assert.Equal([SyncOperation.Insert, SyncOperation.Update, SyncOperation.Update, SyncOperation.Delete], page.Changes.Select(c => c.Operation));
+        Assert.Equal([KnownRegions.Osaka, KnownRegions.Osaka, KnownRegions.Seoul, KnownRegions.Osaka], page.Changes.Select(c => c.OriginRegion));
+        Assert.Equal(page.Changes.Select(c => c.Seq).Order(), page.Changes.Select(c => c.Seq));
+        Assert.Equal(page.Changes[^1].Seq, page.LastSeq);
+        Assert.Empty((await Store.ChangesAsync(new FeedQuery(page.LastSeq, 100))).Changes);
+        Assert.Equal(new FeedBounds(0, page.LastSeq), await Store.FeedBoundsAsync()); // nothing pruned yet
+    }
+
+    [SkippableFact]
+    public async Task Feed_reads_filter_by_type_portfolio_and_owner_and_the_next_read_starts_past_what_they_skipped()
+    {
+        var portfolio = new EntityState(EntityType.Portfolio, "pf-1", KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_767_600_000_001, 0), KnownRegions.Osaka,
+            false, null, StateJson.Serialize(new Portfolio("pf-1", "alice", 100m, 100m, Clock.Now)));
+        await CommittedAsync(Insert(portfolio));
+        await CommittedAsync(Insert(State(EntityType.Order, "o-1", V(1, 0, 0), portfolio: "pf-1")));
+        await CommittedAsync(Insert(Profile("p-1")));
+        var all = await Store.ChangesAsync(new FeedQuery(0, 100));
+        Assert.Equal(3, all.Changes.Count);
+
+        Assert.Equal(["pf-1", "o-1"], (await Store.ChangesAsync(new FeedQuery(0, 100, Owner: "alice"))).Changes.Select(c => c.State.Id));
+        Assert.Equal(["pf-1", "o-1"], (await Store.ChangesAsync(new FeedQuery(0, 100, PortfolioId: "pf-1"))).Changes.Select(c => c.State.Id));
+        Assert.Equal(["o-1"], (await Store.ChangesAsync(new FeedQuery(0, 100, Types: [EntityType.Order]))).Changes.Select(c => c.State.Id));
+        var nothing = await Store.ChangesAsync(new FeedQuery(0, 100, Owner: "bob"));
+        Assert.Empty(nothing.Changes);
+        Assert.Equal(all.LastSeq, nothing.LastSeq); // past every change the filter skipped
+
+        var one = await Store.ChangesAsync(new FeedQuery(0, 1, Owner: "alice"));
+        Assert.Equal(["pf-1"], one.Changes.Select(c => c.State.Id));
+        Assert.Equal(one.Changes[0].Seq, one.LastSeq); // a full page: the next read starts right after it
+        Assert.Equal(["o-1"], (await Store.ChangesAsync(new FeedQuery(one.LastSeq, 1, Owner: "alice"))).Changes.Select(c => c.State.Id));
+    }
+
+    [SkippableFact]
+    public async Task Pruning_removes_changes_committed_before_the_cutoff_and_the_bounds_move()
+    {
+        await CommittedAsync(Insert(Profile("old")));
+        var cutoff = NowMs + 1;
+        Clock.Now += TimeSpan.FromHours(1);
+        await CommittedAsync(Insert(Profile("new")));
+
+        var before = await Store.ChangesAsync(new FeedQuery(0, 100));
+
+        Assert.Equal(1, await Store.PruneFeedAsync(cutoff));
+        Assert.Equal(0, await Store.PruneFeedAsync(cutoff)); // nothing more before it
+
+        var page = await Store.ChangesAsync(new FeedQuery(0, 100));
+        Assert.Equal(["new"], page.Changes.Select(c => c.State.Id));
+        Assert.Equal(new FeedBounds(before.Changes[0].Seq, page.Changes[0].Seq), await Store.FeedBoundsAsync());
+
+        // Pruned empty, the feed still knows where it stands: a reader from now starts after the last seq handed out.
+        Assert.Equal(1, await Store.PruneFeedAsync(NowMs + 1));
+        Assert.Equal(new FeedBounds(page.Changes[0].Seq, page.Changes[0].Seq), await Store.FeedBoundsAsync());
+        await CommittedAsync(Insert(Profile("newer")));
+        Assert.True((await Store.ChangesAsync(new FeedQuery(page.Changes[0].Seq, 10))).Changes.Single().Seq > page.Changes[0].Seq);
+    }
+}
