@@ -6,6 +6,9 @@ namespace Haunt.Storage;
 /// </summary>
 public interface IChangeFeedStore
 {
+    /// <summary>Raised after a commit that added changes to the feed (a local write or an applied batch), on this silo's store only.</summary>
+    event Action? FeedAppended;
+
     /// <summary>
     /// The changes after <see cref="FeedQuery.AfterSeq"/> that match the query, in seq order, at most its limit.
     /// <see cref="FeedPage.LastSeq"/> is where the next read starts: past the changes the filters skipped too.

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Haunt.Silo.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Haunt.Silo.Api;
 
@@ -13,23 +12,45 @@ namespace Haunt.Silo.Api;
 public static class ChangeFeedEndpoints
 {
     public const int MaxLimit = 1000;
+    public const int MaxWaitSeconds = 30;
     private const int DefaultLimit = 100;
+
+    /// <summary>How often a waiting reader reads the store again without a signal (changes committed by the region's other silos).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a server-sent event stream stays silent at most: a heartbeat event then tells the client it is alive.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     public static IEndpointRouteBuilder MapChangeFeedApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/changes").WithTags("Change feed").ProducesDomainProblems(StatusCodes.Status404NotFound)
-            .MapGet("", ChangesAsync).ProducesValidationProblem().ProducesProblem(StatusCodes.Status410Gone)
+            .MapGet("", ChangesAsync).Produces<FeedResponse>().Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status410Gone)
             .WithSummary("Changes after `since` (a token; `now`: from the latest; none: from the oldest kept) in this region's commit order, " +
-                "at most `limit` (1–1000, default 100), of `types` (comma-separated) and `portfolio` if given; `next` is the token to read on from.");
+                "at most `limit` (1–1000, default 100), of `types` (comma-separated) and `portfolio` if given; `next` is the token to read on from. " +
+                "`wait` (0–30 s): when there is nothing yet, answer as soon as there is or when the wait ends (long-poll). With `Accept: text/event-stream` " +
+                "the answer is a stream of server-sent events, one `change` per change with its token as the event id (resume with `Last-Event-ID`), " +
+                "and a `heartbeat` after 15 s of silence.");
         return app;
     }
 
-    private static async Task<Results<Ok<FeedResponse>, ValidationProblem, ProblemHttpResult>> ChangesAsync(string? since, string? types, string? portfolio, int? limit,
-        ClaimsPrincipal user, IRegionalStore store, SiloRegion region, CancellationToken cancellationToken)
+    private static async Task<IResult> ChangesAsync(string? since, string? types, string? portfolio, int? limit, int? wait, HttpContext http,
+        ClaimsPrincipal user, IRegionalStore store, SiloRegion region, FeedSignal signal, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > MaxLimit)
         {
             return ApiErrors.BadQuery("limit", $"limit must be 1–{MaxLimit}.");
+        }
+
+        if (wait is < 0 or > MaxWaitSeconds)
+        {
+            return ApiErrors.BadQuery("wait", $"wait must be 0–{MaxWaitSeconds} seconds.");
+        }
+
+        var streaming = http.Request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
+        if (streaming && http.Request.Headers["Last-Event-ID"] is [{ Length: > 0 } lastEventId])
+        {
+            since = lastEventId; // a reconnecting event source resumes after the last event it received
         }
 
         if (ParseTypes(types) is not { } typeList)
@@ -72,7 +93,14 @@ public static class ChangeFeedEndpoints
             throw new EntityNotFoundException(nameof(EntityType.Portfolio), portfolio);
         }
 
-        var page = await store.ChangesAsync(new FeedQuery(after, limit ?? DefaultLimit, typeList, portfolio, owner), cancellationToken);
+        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var reader = new FeedReader(store, signal, region.Name, new FeedQuery(after, limit ?? DefaultLimit, typeList, portfolio, owner), json);
+        if (streaming)
+        {
+            return TypedResults.ServerSentEvents(reader.StreamAsync(HeartbeatInterval, cancellationToken));
+        }
+
+        var page = await reader.NextPageAsync(TimeSpan.FromSeconds(wait ?? 0), cancellationToken);
         return TypedResults.Ok(new FeedResponse([.. page.Changes.Select(c => FeedEntry.Of(region.Name, c))], new FeedToken(region.Name, page.LastSeq).ToString()));
     }
 

@@ -109,6 +109,7 @@ public static partial class RegionalSilo
         builder.Services.AddHauntRateLimits(host.RateLimits);
         builder.Services.AddHauntHealthProbes();
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<FeedSignal>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddHauntOpenApi();
         // Enums by name only: a number ("side": 7) would bind to a value nobody defined, or to one the caller did not mean.

@@ -28,6 +28,8 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
 
     public event Action? OutboxAppended;
 
+    public event Action? FeedAppended;
+
     private StoreWriter Writer => _writer ?? (_closed
         ? throw new ObjectDisposedException(nameof(SqlRegionalStore), $"The {Region} store is closed.")
         : throw new InvalidOperationException("The regional store is not initialized."));
@@ -46,9 +48,15 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         _writer = new StoreWriter(dialect, logger ?? NullLogger.Instance);
         _writer.Committed += results =>
         {
-            if (results.Any(r => r is CommitResult { Status: CommitStatus.Committed }))
+            var committed = results.Any(r => r is CommitResult { Status: CommitStatus.Committed });
+            if (committed)
             {
                 OutboxAppended?.Invoke();
+            }
+
+            if (committed || results.Any(r => r is ApplyResult { Stored.Count: > 0 }))
+            {
+                FeedAppended?.Invoke();
             }
         };
         await Writer.RunAsync(w => w.ExecuteAll(Regions.PeersOf(Region).Select(peer =>

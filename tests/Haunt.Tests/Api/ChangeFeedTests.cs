@@ -154,6 +154,76 @@ public abstract class ChangeFeedTests(ApiHostFixture host) : ApiTestsBase(host.K
         Assert.NotEmpty((await osaka.GetJsonAsync($"/api/changes?since={fresh.GetProperty("next").GetString()}")).GetProperty("changes").EnumerateArray());
     }
 
+    [SkippableFact]
+    public async Task A_long_poll_waits_for_the_next_change_and_answers_with_it()
+    {
+        using var frank = host.Client(KnownRegions.Osaka, TestTokens.For("feed-frank"));
+        var now = (await frank.GetJsonAsync("/api/changes?since=now")).GetProperty("next").GetString();
+
+        // Nothing of frank's happens: the wait runs out and the answer is empty, with the token unchanged.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var idle = await frank.GetJsonAsync($"/api/changes?since={now}&wait=1");
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"it waited ({clock.Elapsed})");
+        Assert.Empty(idle.GetProperty("changes").EnumerateArray());
+        Assert.Equal(now, idle.GetProperty("next").GetString());
+
+        var waiting = frank.GetJsonAsync($"/api/changes?since={now}&wait=30");
+        var portfolio = await frank.CreatePortfolioAsync();
+        var answer = await waiting;
+        Assert.Equal(portfolio, answer.GetProperty("changes").EnumerateArray().First().GetProperty("entityId").GetString());
+    }
+
+    [SkippableFact]
+    public async Task Server_sent_events_resume_after_the_last_event_id()
+    {
+        using var grace = host.Client(KnownRegions.Seoul, TestTokens.For("feed-grace"));
+        var portfolio = await grace.CreatePortfolioAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await grace.PostAsJsonAsync($"/api/portfolios/{portfolio}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1 })).StatusCode);
+        }
+
+        var first = await EventsAsync(grace, null, 4);
+        Assert.All(first, e => Assert.Equal("change", e.EventType));
+        Assert.Equal(portfolio, JsonDocument.Parse(first[0].Data).RootElement.GetProperty("entityId").GetString());
+        Assert.Equal(first.Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("token").GetString()), first.Select(e => e.EventId));
+
+        // A client that lost the stream after the second event reconnects with its id: the stream goes on from the third.
+        var resumed = await EventsAsync(grace, first[1].EventId, 2);
+        Assert.Equal(first.Skip(2).Select(e => e.EventId), resumed.Select(e => e.EventId));
+    }
+
+    /// <summary>The first <paramref name="count"/> change events of a server-sent event stream of the feed.</summary>
+    private static async Task<List<System.Net.ServerSentEvents.SseItem<string>>> EventsAsync(HttpClient http, string? lastEventId, int count)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/changes");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+        var events = new List<System.Net.ServerSentEvents.SseItem<string>>();
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(timeout.Token))
+        {
+            if (item.EventType == "change")
+            {
+                events.Add(item);
+            }
+
+            if (events.Count == count)
+            {
+                break;
+            }
+        }
+
+        return events;
+    }
+
     private static (string Type, string Id, string Operation, string Vector, string Origin, bool Deleted) Version(JsonElement change) => (
         change.GetProperty("entityType").GetString()!, change.GetProperty("entityId").GetString()!, change.GetProperty("operation").GetString()!,
         change.GetProperty("vector").GetString()!, change.GetProperty("origin").GetString()!, change.GetProperty("deleted").GetBoolean());

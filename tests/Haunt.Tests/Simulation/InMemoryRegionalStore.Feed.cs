@@ -4,6 +4,9 @@ namespace Haunt.Tests.Simulation;
 public sealed partial class InMemoryRegionalStore
 {
     private readonly List<FeedChange> _feed = [];
+
+    /// <summary>Not raised: the simulation's readers of the feed read it when they like.</summary>
+    public event Action? FeedAppended { add { } remove { } }
     private long _feedSeq;
     private long _feedPrunedThrough;
 
