@@ -17,3 +17,9 @@ public sealed record FeedPage(IReadOnlyList<FeedChange> Changes, long LastSeq);
 /// (0 when none was): a reader that last saw a seq below that one has missed changes.
 /// </summary>
 public sealed record FeedBounds(long PrunedThrough, long LatestSeq);
+
+/// <summary>Where a consumer group stands: the last seq it processed, stored at <see cref="UpdatedAtMs"/>.</summary>
+public sealed record FeedCheckpoint(string Group, long Seq, long UpdatedAtMs);
+
+/// <summary>A reader's distance from the head of the feed: changes after it, and the commit time of the oldest of them (null: none).</summary>
+public sealed record FeedLag(long Changes, long? OldestCommittedAtMs);

@@ -18,6 +18,18 @@ public interface IChangeFeedStore
     /// <summary>The highest seq pruning removed and the latest handed out (0 when none).</summary>
     Task<FeedBounds> FeedBoundsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Stores where a consumer group stands (the last seq it processed), replacing what it stored before.</summary>
+    Task SaveCheckpointAsync(string group, long seq, CancellationToken cancellationToken = default);
+
+    /// <summary>A consumer group's checkpoint, or null if it stored none.</summary>
+    Task<FeedCheckpoint?> CheckpointAsync(string group, CancellationToken cancellationToken = default);
+
+    /// <summary>The checkpoints stored, by group name, at most <paramref name="limit"/> of those whose name starts with <paramref name="prefix"/>.</summary>
+    Task<IReadOnlyList<FeedCheckpoint>> CheckpointsAsync(string prefix, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How far behind a reader at <paramref name="seq"/> is: the changes after it, and when the first of them was committed.</summary>
+    Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the changes committed before <paramref name="committedBeforeMs"/> (and, to keep the feed a prefix, any before them); returns how many.</summary>
     Task<long> PruneFeedAsync(long committedBeforeMs);
 }

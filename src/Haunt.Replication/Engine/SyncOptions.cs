@@ -117,6 +117,9 @@ public sealed class SyncOptions
     /// </summary>
     public TimeSpan FeedRetention { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>A consumer group of the change feed that is behind and has not stored a checkpoint for this long is reported as stuck.</summary>
+    public TimeSpan FeedStuckAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long node_metrics rows are kept.</summary>
     public TimeSpan MetricsRetention { get; set; } = TimeSpan.FromHours(24);
 

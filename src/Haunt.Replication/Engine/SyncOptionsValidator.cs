@@ -44,7 +44,8 @@ public sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         foreach (var (setting, value) in new[] { ("FlushInterval", o.FlushInterval), ("AckTimeout", o.AckTimeout), ("HeartbeatInterval", o.HeartbeatInterval), ("StatusInterval", o.StatusInterval),
             ("MetricsInterval", o.MetricsInterval), ("ReconcileInterval", o.ReconcileInterval), ("MinReconcileInterval", o.MinReconcileInterval), ("MetricsRetention", o.MetricsRetention),
             ("MaxClockDrift", o.MaxClockDrift), ("MaxMessageAge", o.MaxMessageAge), ("JoinSilence", o.JoinSilence),
-            ("ConflictRetention", o.ConflictRetention), ("DeltaRetryAfter", o.DeltaRetryAfter), ("FeedRetention", o.FeedRetention) })
+            ("ConflictRetention", o.ConflictRetention), ("DeltaRetryAfter", o.DeltaRetryAfter), ("FeedRetention", o.FeedRetention),
+            ("FeedStuckAfter", o.FeedStuckAfter) })
         {
             if (value <= TimeSpan.Zero)
             {

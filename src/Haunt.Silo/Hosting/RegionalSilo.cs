@@ -148,6 +148,7 @@ public static partial class RegionalSilo
         app.MapTradingApi();
         app.MapStrategyApi();
         app.MapChangeFeedApi();
+        app.MapFeedCheckpointApi();
         return app;
     }
 

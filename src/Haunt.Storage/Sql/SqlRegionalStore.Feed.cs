@@ -76,6 +76,45 @@ public sealed partial class SqlRegionalStore
         return (long)removed[0];
     });
 
+    public Task SaveCheckpointAsync(string group, long seq, CancellationToken cancellationToken = default) => Writer.RunAsync(w =>
+        w.Execute(new SqlStatement("INSERT INTO change_checkpoints (consumer_group, seq, updated_at_ms) VALUES (@group, @seq, @now) " +
+                "ON CONFLICT (consumer_group) DO UPDATE SET seq = excluded.seq, updated_at_ms = excluded.updated_at_ms")
+            .Add("@group", group).Add("@seq", seq).Add("@now", NowMs)));
+
+    public async Task<FeedCheckpoint?> CheckpointAsync(string group, CancellationToken cancellationToken = default) =>
+        (await CheckpointRowsAsync("consumer_group = @group", group, 1, cancellationToken)).SingleOrDefault();
+
+    public Task<IReadOnlyList<FeedCheckpoint>> CheckpointsAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
+        CheckpointRowsAsync("consumer_group >= @group AND consumer_group < @end", prefix, limit, cancellationToken);
+
+    public Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(committed_at_ms) FROM change_feed WHERE seq > @seq";
+        EntityRows.Add(command, "@seq", seq);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new FeedLag(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }, cancellationToken);
+
+    private Task<IReadOnlyList<FeedCheckpoint>> CheckpointRowsAsync(string where, string group, int limit, CancellationToken cancellationToken) =>
+        ReadOnlyAsync<IReadOnlyList<FeedCheckpoint>>(async (connection, ct) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT consumer_group, seq, updated_at_ms FROM change_checkpoints WHERE {where} ORDER BY consumer_group LIMIT @limit";
+            EntityRows.Add(command, "@group", group);
+            EntityRows.Add(command, "@end", group + char.MaxValue);
+            EntityRows.Add(command, "@limit", (long)limit);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var rows = new List<FeedCheckpoint>();
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(new FeedCheckpoint(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+            }
+
+            return rows;
+        }, cancellationToken);
+
     /// <summary>The feed rows of stored states, after the feed lock where the engine needs one.</summary>
     private IEnumerable<SqlStatement> AppendFeed(IEnumerable<(EntityState State, SyncOperation Operation, string Json)> changes, long now)
     {

@@ -155,6 +155,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
         var settings = LocalSiloSettings.For(region, _data, endpoints[region], HauntSiloConfigurator.ClusterKey, peers, TestTokens.Settings).WithTls(TlsFilesOf(region));
         // node_metrics rows every second instead of every 10 s, so the metrics endpoint has rows to show.
         settings["Haunt:Sync:MetricsInterval"] = "00:00:01";
+        settings["Haunt:Sync:FeedStuckAfter"] = "00:00:02"; // a consumer group stuck within a test's patience
         settings["Haunt:PeerLink:ReconnectDelay"] = "00:00:00.200";
         settings["Haunt:StorePostgres"] = _database;
         // One test user waits on convergence every 50 ms in many tests: not the traffic the limit is for (LimitsAndRotationTests tests it).

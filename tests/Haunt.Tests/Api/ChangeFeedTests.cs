@@ -193,6 +193,41 @@ public abstract class ChangeFeedTests(ApiHostFixture host) : ApiTestsBase(host.K
         Assert.Equal(first.Skip(2).Select(e => e.EventId), resumed.Select(e => e.EventId));
     }
 
+    [SkippableFact]
+    public async Task A_consumer_group_stores_its_token_reads_it_back_with_how_far_behind_it_is_and_is_reported_stuck()
+    {
+        using var heidi = host.Client(KnownRegions.Nyc, TestTokens.For("feed-heidi"));
+        using var ivan = host.Client(KnownRegions.Nyc, TestTokens.For("feed-ivan"));
+        await heidi.CreatePortfolioAsync();
+        var token = (await heidi.GetJsonAsync("/api/changes")).GetProperty("next").GetString();
+        var stored = await heidi.PutAsJsonAsync("/api/changes/checkpoints/loader", new { token });
+        Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        Assert.Equal(token, (await stored.JsonAsync()).GetProperty("token").GetString());
+
+        await heidi.CreatePortfolioAsync(); // the feed moves on; the group does not
+        var behind = await heidi.GetJsonAsync("/api/changes/checkpoints/loader");
+        Assert.Equal(token, behind.GetProperty("token").GetString());
+        Assert.True(behind.GetProperty("behindChanges").GetInt64() >= 1);
+        await Eventually.WaitUntilAsync(async () => (await heidi.GetJsonAsync("/api/changes/checkpoints/loader")).GetProperty("stuck").GetBoolean(),
+            "a group behind that has not moved for FeedStuckAfter (2 s here) is reported stuck");
+        Assert.Contains((await heidi.GetJsonAsync("/api/changes/checkpoints")).EnumerateArray(), g => g.GetProperty("group").GetString() == "loader");
+
+        // Groups are their user's: another user's group of the same name is another group.
+        Assert.Equal(HttpStatusCode.NotFound, (await ivan.GetAsync("/api/changes/checkpoints/loader")).StatusCode);
+        Assert.Empty((await ivan.GetJsonAsync("/api/changes/checkpoints")).EnumerateArray());
+
+        var latest = (await heidi.GetJsonAsync("/api/changes?since=now")).GetProperty("next").GetString()!;
+        foreach (var bad in new object[] { new { }, new { token = "yesterday" }, new { token = "osaka.1" }, new { token = $"nyc.{Seq(latest) + 1000}" } })
+        {
+            var refused = await heidi.PutAsJsonAsync("/api/changes/checkpoints/loader", bad);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        }
+
+        Assert.Equal(token, (await heidi.GetJsonAsync("/api/changes/checkpoints/loader")).GetProperty("token").GetString()); // nothing of those stored
+        var moved = await heidi.PutAsJsonAsync("/api/changes/checkpoints/loader", new { token = latest });
+        Assert.False((await moved.JsonAsync()).GetProperty("stuck").GetBoolean());
+    }
+
     private static long Seq(string token) => long.Parse(token[(token.LastIndexOf('.') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The first <paramref name="count"/> change events of a server-sent event stream of the feed.</summary>

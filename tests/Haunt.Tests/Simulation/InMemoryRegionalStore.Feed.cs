@@ -38,6 +38,26 @@ public sealed partial class InMemoryRegionalStore
         return 0L;
     });
 
+    private readonly SortedDictionary<string, FeedCheckpoint> _checkpoints = new(StringComparer.Ordinal);
+
+    public Task SaveCheckpointAsync(string group, long seq, CancellationToken cancellationToken = default) => Run(() =>
+    {
+        _checkpoints[group] = new FeedCheckpoint(group, seq, nowMs());
+        return true;
+    });
+
+    public Task<FeedCheckpoint?> CheckpointAsync(string group, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_checkpoints.GetValueOrDefault(group));
+
+    public Task<IReadOnlyList<FeedCheckpoint>> CheckpointsAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<FeedCheckpoint>>(_checkpoints.Values.Where(c => c.Group.StartsWith(prefix, StringComparison.Ordinal)).Take(limit).ToList());
+
+    public Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default)
+    {
+        var after = _feed.Where(c => c.Seq > seq).ToList();
+        return Task.FromResult(new FeedLag(after.Count, after.Count == 0 ? null : after.Min(c => c.CommittedAtMs)));
+    }
+
     private void AppendFeed(LocalWrite write, long now) =>
         _feed.Add(new FeedChange(++_feedSeq, write.Operation, write.State.ModifiedBy, now, write.State));
 

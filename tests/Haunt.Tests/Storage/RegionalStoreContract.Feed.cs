@@ -74,4 +74,25 @@ public abstract partial class RegionalStoreContract
         await CommittedAsync(Insert(Profile("newer")));
         Assert.True((await Store.ChangesAsync(new FeedQuery(page.Changes[0].Seq, 10))).Changes.Single().Seq > page.Changes[0].Seq);
     }
+
+    [SkippableFact]
+    public async Task A_checkpoint_is_stored_replaced_listed_by_prefix_and_measured_against_the_head()
+    {
+        await CommittedAsync(Insert(Profile("a")));
+        var first = (await Store.ChangesAsync(new FeedQuery(0, 10))).LastSeq;
+        await Store.SaveCheckpointAsync("u1/loader", first);
+        Clock.Now += TimeSpan.FromSeconds(5);
+        await CommittedAsync(Insert(Profile("b")));
+        await CommittedAsync(Insert(Profile("c")));
+
+        Assert.Equal(new FeedCheckpoint("u1/loader", first, NowMs - 5000), await Store.CheckpointAsync("u1/loader"));
+        Assert.Equal(new FeedLag(2, NowMs), await Store.LagAfterAsync(first));
+        Assert.Equal(new FeedLag(0, null), await Store.LagAfterAsync(first + 1000));
+
+        await Store.SaveCheckpointAsync("u1/loader", first + 1);
+        await Store.SaveCheckpointAsync("u2/loader", first);
+        Assert.Equal(first + 1, (await Store.CheckpointAsync("u1/loader"))!.Seq);
+        Assert.Equal(["u1/loader"], (await Store.CheckpointsAsync("u1/", 10)).Select(c => c.Group));
+        Assert.Null(await Store.CheckpointAsync("u3/loader"));
+    }
 }
