@@ -7,6 +7,7 @@ var root = new RootCommand("Haunt: a paper-trading backend replicated across osa
     SiloCommand.Create(),
     TokenCommand.Create(),
     RegionCommand.Create(),
+    ChangesCommand.Create(),
 };
 // Ctrl+C cancels the command's token; `up` then stops the bots and its silos and prints where things stand,
 // which takes longer than System.CommandLine's default 2 s before it exits with 130 regardless.

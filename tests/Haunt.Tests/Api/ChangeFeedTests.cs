@@ -228,6 +228,41 @@ public abstract class ChangeFeedTests(ApiHostFixture host) : ApiTestsBase(host.K
         Assert.False((await moved.JsonAsync()).GetProperty("stuck").GetBoolean());
     }
 
+    [SkippableFact]
+    public async Task Haunt_changes_prints_the_feed_and_the_next_run_resumes_after_the_last_change_printed()
+    {
+        using var judy = host.Client(KnownRegions.Seoul, TestTokens.For("feed-judy"));
+        var first = await judy.CreatePortfolioAsync();
+        var state = Path.Combine(Path.GetTempPath(), $"haunt-changes-{Guid.NewGuid():N}.token");
+        try
+        {
+            var (code, printed, error) = await ChangesCommandAsync(state);
+            Assert.True(code == 0, error);
+            Assert.Contains(first, printed, StringComparison.Ordinal);
+            Assert.StartsWith($"{KnownRegions.Seoul}.", await File.ReadAllTextAsync(state), StringComparison.Ordinal);
+
+            var second = await judy.CreatePortfolioAsync();
+            (code, printed, error) = await ChangesCommandAsync(state);
+            Assert.True(code == 0, error);
+            Assert.Contains(second, printed, StringComparison.Ordinal);
+            Assert.DoesNotContain(first, printed, StringComparison.Ordinal); // resumed after what the first run printed
+        }
+        finally
+        {
+            File.Delete(state);
+        }
+    }
+
+    /// <summary>`haunt changes` against seoul as feed-judy, keeping its token in <paramref name="state"/>: exit code, what it printed, its errors.</summary>
+    private async Task<(int Code, string Output, string Error)> ChangesCommandAsync(string state)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var root = new System.CommandLine.RootCommand { Haunt.Silo.Cli.ChangesCommand.Create(output, error) };
+        string[] args = ["changes", "--region", KnownRegions.Seoul, "--api", host.Urls[KnownRegions.Seoul].ToString(), "--token", TestTokens.For("feed-judy"), "--state-file", state];
+        var code = await root.Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
     private static long Seq(string token) => long.Parse(token[(token.LastIndexOf('.') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The first <paramref name="count"/> change events of a server-sent event stream of the feed.</summary>
