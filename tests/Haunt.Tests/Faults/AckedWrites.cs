@@ -74,6 +74,28 @@ public sealed class AckedWrites
         }
     }
 
+    /// <summary>
+    /// Asserts every region's change feed holds every entity's final state, no version twice, each entity's versions in
+    /// order (each newer than the one before), and in each writing region a row for every write it acknowledged.
+    /// </summary>
+    public async Task AssertInEveryFeedAsync(ClusterFixture fixture)
+    {
+        foreach (var region in fixture.Regions.All)
+        {
+            var store = fixture.Store(region);
+            var feed = (await store.ChangesAsync(new FeedQuery(0, int.MaxValue))).Changes.Where(c => Wrote(c.State)).ToList();
+            var byEntity = feed.GroupBy(c => (c.State.Type, c.State.Id)).ToDictionary(g => g.Key, g => g.Select(c => c.State.Vector).ToList());
+            foreach (var ((type, id), writers) in _writes)
+            {
+                var stored = await store.ReadAsync(type, id);
+                Assert.True(byEntity.TryGetValue((type, id), out var vectors) && vectors[^1] == stored!.Vector, $"{region}'s feed ends {type} {id} at the version it stores ({stored?.Vector})");
+                Assert.True(vectors.Zip(vectors.Skip(1)).All(p => p.Second.Compare(p.First) == VectorOrder.Newer), $"{region}: {type} {id} in order: {string.Join(" → ", vectors)}");
+                var own = vectors.Select(v => v.Get(region)).Distinct().Count(n => n > 0);
+                Assert.True(own >= writers.GetValueOrDefault(region), $"{region}'s feed has a row for each of its {writers.GetValueOrDefault(region)} writes of {type} {id} ({own})");
+            }
+        }
+    }
+
     /// <summary>Asserts every acknowledged write is in every region, exactly once.</summary>
     public async Task AssertAllPresentExactlyOnceAsync(ClusterFixture fixture)
     {

@@ -42,6 +42,7 @@ public abstract class FaultTests(ClusterFixture fixture) : ClusterTests(fixture.
 
         await fixture.ConvergedAsync(s_converge);
         await acked.AssertAllPresentExactlyOnceAsync(fixture);
+        await acked.AssertInEveryFeedAsync(fixture); // the change feed of every region, after the partition healed
     }
 
     [SkippableFact]
