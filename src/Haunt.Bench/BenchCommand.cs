@@ -16,7 +16,7 @@ public static class BenchCommand
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
-        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, large, join, leave); default all." };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, large, feed, join, leave); default all." };
         var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
         var largeRate = new Option<int>("--large-rate") { Description = "Strategy writes per second offered (all regions together) while lag is measured in the large phase.", DefaultValueFactory = _ => 500 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
@@ -144,6 +144,12 @@ public static class BenchCommand
                 results.LagRate = lagRate;
                 await using var big = await BenchCluster.StartAsync(Path.Combine(folder, "operators"), regions.All, replicate: true, portOffset: 50, postgres, window);
                 results.OperatorLoad = await OperatorLoadPhase.MeasureAsync(big, lag, writers, lagRate, phase, entities);
+            }
+
+            if (Runs("feed"))
+            {
+                Log($"feed: the replicated load with 0, 1 and 10 server-sent-event consumers of {regions.All[0]}'s change feed");
+                results.Feed = await FeedPhase.MeasureAsync(cluster, writers, phase);
             }
 
             if (Runs("large"))

@@ -53,6 +53,9 @@ public sealed class BenchResults
     /// <summary>Strategies of some 8 KB replicated whole and with deltas (the large phase, issue 22).</summary>
     public LargeEntities? LargeEntities { get; set; }
 
+    /// <summary>The change feed under the replicated load, with 0, 1 and 10 consumers (the feed phase, issue 23).</summary>
+    public FeedFigures? Feed { get; set; }
+
     /// <summary>A region added to the running deployment (the join phase).</summary>
     public JoinFigures? Join { get; set; }
 
@@ -114,6 +117,17 @@ public sealed class BenchResults
             Row("strategies: replicated whole / deltas", string.Create(f, $"{large.Whole.ChangesPerSecond:0} / {large.Deltas.ChangesPerSecond:0} changes/s ({large.ThroughputRatio:0.00})"));
             Row(string.Create(f, $"strategies: lag at {large.LagRate:N0} writes/s whole / deltas"), $"{Lag(large.Whole.Lag)} / {Lag(large.Deltas.Lag)}");
             Row("strategies: deltas sent / refused / resent whole", string.Create(f, $"{large.Deltas.DeltasSent:N0} / {large.Deltas.DeltasRefused:N0} / {large.Deltas.DeltaFallbacks:N0}"));
+        }
+
+        if (Feed is { } feed)
+        {
+            foreach (var run in feed.Runs)
+            {
+                Row(string.Create(f, $"replicated with {run.Consumers} feed consumer(s) (server-sent events, first region)"),
+                    string.Create(f, $"{run.ChangesPerSecond:0} changes/s") + (run.Consumers == 0 ? "" : string.Create(f, $"; each consumer delivered {run.DeliveredPerSecondPerConsumer:0} changes/s of {run.CommittedInFirstRegion:N0} committed")));
+            }
+
+            Row("replicated with 1 / 10 consumers over none", string.Create(f, $"{feed.OneVsNone:0.00} / {feed.TenVsNone:0.00}"));
         }
 
         if (Join is { } join)
