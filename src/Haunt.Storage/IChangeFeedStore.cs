@@ -30,6 +30,13 @@ public interface IChangeFeedStore
     /// <summary>How far behind a reader at <paramref name="seq"/> is: the changes after it, and when the first of them was committed.</summary>
     Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A page of the live (not deleted) states of one type in id order after <paramref name="afterId"/>, of one portfolio
+    /// or of the portfolios one user owns if given (a portfolio counts as its own): what a consumer reads before it follows the feed.
+    /// </summary>
+    Task<IReadOnlyList<EntityState>> LiveStatesAsync(EntityType type, string afterId, int limit, string? portfolioId = null, string? owner = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Deletes the changes committed before <paramref name="committedBeforeMs"/> (and, to keep the feed a prefix, any before them); returns how many.</summary>
     Task<long> PruneFeedAsync(long committedBeforeMs);
 }

@@ -31,6 +31,7 @@ public static class ApiDocument
                 {
                     new() { Name = "Trading", Description = "Portfolios, orders, positions and trades whose home is this region." },
                     new() { Name = "Sync", Description = "Replication between the regions: state, backlog, conflicts, convergence." },
+                    new() { Name = "Change feed", Description = "Every change this region stored, in its commit order, to resume from a token; consumer groups' checkpoints." },
                 };
                 return Task.CompletedTask;
             });

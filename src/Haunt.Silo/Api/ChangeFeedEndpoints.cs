@@ -31,6 +31,10 @@ public static class ChangeFeedEndpoints
                 "`wait` (0–30 s): when there is nothing yet, answer as soon as there is or when the wait ends (long-poll). With `Accept: text/event-stream` " +
                 "the answer is a stream of server-sent events, one `change` per change with its token as the event id (resume with `Last-Event-ID`), " +
                 "and a `heartbeat` after 15 s of silence.");
+        app.MapGroup("/api/changes").WithTags("Change feed").ProducesDomainProblems(StatusCodes.Status404NotFound)
+            .MapGet("/snapshot", SnapshotAsync).Produces<SnapshotResponse>().ProducesValidationProblem()
+            .WithSummary("The current live states the caller may see, a page at a time (`limit`, `cursor` = the previous page's `next`), of `types` and " +
+                "`portfolio` if given; the first page's `token` is where to follow the feed from once every page is read.");
         return app;
     }
 
@@ -102,6 +106,59 @@ public static class ChangeFeedEndpoints
 
         var page = await reader.NextPageAsync(TimeSpan.FromSeconds(wait ?? 0), cancellationToken);
         return TypedResults.Ok(new FeedResponse([.. page.Changes.Select(c => FeedEntry.Of(region.Name, c))], new FeedToken(region.Name, page.LastSeq).ToString()));
+    }
+
+    /// <summary>
+    /// The current live states the caller may see (a page at a time, by type then id), and on the first page the token to
+    /// follow the feed from afterwards: taken before the first state is read, so nothing committed later is missed.
+    /// </summary>
+    private static async Task<IResult> SnapshotAsync(string? types, string? portfolio, string? cursor, int? limit, ClaimsPrincipal user, IRegionalStore store,
+        SiloRegion region, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ApiErrors.BadQuery("limit", $"limit must be 1–{MaxLimit}.");
+        }
+
+        if (ParseTypes(types) is not { } typeList)
+        {
+            return ApiErrors.BadQuery("types", $"types is a comma-separated list of {string.Join(", ", EntityTypes.All.Select(t => t.Type))}.");
+        }
+
+        var (startType, afterId) = (EntityTypes.All.Min(t => t.Type), "");
+        if (cursor is not null && !TryParseCursor(cursor, out startType, out afterId))
+        {
+            return ApiErrors.BadQuery("cursor", "cursor is the `next` of the page before (Type/id).");
+        }
+
+        var owner = user.IsInRole(HauntPolicies.OperatorRole) ? null : user.FindFirst(HauntPolicies.UserClaim)?.Value ?? "";
+        if (portfolio is not null && owner is not null && !await OwnsAsync(store, portfolio, owner, cancellationToken))
+        {
+            throw new EntityNotFoundException(nameof(EntityType.Portfolio), portfolio);
+        }
+
+        var token = cursor is null ? new FeedToken(region.Name, (await store.FeedBoundsAsync(cancellationToken)).LatestSeq).ToString() : null;
+        var size = limit ?? DefaultLimit;
+        var states = new List<EntityState>();
+        foreach (var type in EntityTypes.All.Select(t => t.Type).Where(t => t >= startType && (typeList.Count == 0 || typeList.Contains(t))).Order())
+        {
+            var page = await store.LiveStatesAsync(type, type == startType ? afterId : "", size - states.Count, portfolio, owner, cancellationToken);
+            states.AddRange(page);
+            if (states.Count == size)
+            {
+                return TypedResults.Ok(new SnapshotResponse(token, [.. states.Select(SnapshotEntry.Of)], $"{type}/{page[^1].Id}"));
+            }
+        }
+
+        return TypedResults.Ok(new SnapshotResponse(token, [.. states.Select(SnapshotEntry.Of)], null));
+    }
+
+    private static bool TryParseCursor(string cursor, out EntityType type, out string afterId)
+    {
+        var slash = cursor.IndexOf('/', StringComparison.Ordinal);
+        afterId = slash < 0 ? "" : cursor[(slash + 1)..];
+        return Enum.TryParse(slash < 0 ? "" : cursor[..slash], out type) && Enum.IsDefined(type) && !int.TryParse(cursor[..slash], out _)
+            && (afterId.Length == 0 || EntityIds.IsWellFormed(afterId));
     }
 
     /// <summary>The types named (an empty list for none), or null when one is not a type.</summary>

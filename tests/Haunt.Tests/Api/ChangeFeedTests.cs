@@ -194,6 +194,38 @@ public abstract class ChangeFeedTests(ApiHostFixture host) : ApiTestsBase(host.K
     }
 
     [SkippableFact]
+    public async Task A_snapshot_in_pages_then_the_feed_from_its_token_miss_nothing_and_show_only_the_callers()
+    {
+        using var kim = host.Client(KnownRegions.Osaka, TestTokens.For("feed-kim"));
+        var portfolio = await kim.CreatePortfolioAsync();
+        Assert.Equal(HttpStatusCode.Created, (await kim.PostAsJsonAsync($"/api/portfolios/{portfolio}/orders", new { symbol = "ETH", side = "Buy", kind = "Market", quantity = 1 })).StatusCode);
+
+        var states = new List<JsonElement>();
+        string? token = null, cursor = null;
+        do
+        {
+            var page = await kim.GetJsonAsync("/api/changes/snapshot?limit=2" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            token ??= page.GetProperty("token").GetString();
+            states.AddRange(page.GetProperty("states").EnumerateArray());
+            cursor = page.GetProperty("next").ValueKind == JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(["Order", "Portfolio", "Position", "Trade"], states.Select(s => s.GetProperty("entityType").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(states, s => Assert.Equal(portfolio, s.GetProperty("portfolioId").GetString()));
+        foreach (var state in states)
+        {
+            var stored = await host.Store(KnownRegions.Osaka).ReadAsync(Enum.Parse<EntityType>(state.GetProperty("entityType").GetString()!), state.GetProperty("entityId").GetString()!);
+            Assert.Equal(stored!.Vector.ToString(), state.GetProperty("vector").GetString());
+        }
+
+        var second = await (await kim.PostAsJsonAsync($"/api/portfolios/{portfolio}/orders", new { symbol = "SOL", side = "Buy", kind = "Market", quantity = 1 })).JsonAsync();
+        var after = (await kim.GetJsonAsync($"/api/changes?since={token}")).GetProperty("changes").EnumerateArray();
+        Assert.Contains(after, c => c.GetProperty("entityId").GetString() == second.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await kim.GetAsync("/api/changes/snapshot?cursor=Nope/x")).StatusCode);
+    }
+
+    [SkippableFact]
     public async Task A_consumer_group_stores_its_token_reads_it_back_with_how_far_behind_it_is_and_is_reported_stuck()
     {
         using var heidi = host.Client(KnownRegions.Nyc, TestTokens.For("feed-heidi"));

@@ -23,18 +23,18 @@ public sealed class OpenApiDocumentTests(SqliteApiHost host)
     }
 
     [Fact]
-    public async Task The_document_has_a_title_a_description_and_the_trading_and_sync_tags()
+    public async Task The_document_has_a_title_a_description_and_the_trading_sync_and_change_feed_tags()
     {
         var document = await DocumentAsync();
 
         var info = document.GetProperty("info");
         Assert.Equal("Haunt API", info.GetProperty("title").GetString());
         Assert.False(string.IsNullOrWhiteSpace(info.GetProperty("description").GetString()));
-        Assert.Equal(new[] { "Trading", "Sync" }, document.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
+        Assert.Equal(new[] { "Trading", "Sync", "Change feed" }, document.GetProperty("tags").EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToArray());
     }
 
     [Fact]
-    public async Task Every_operation_is_tagged_trading_or_sync()
+    public async Task Every_operation_is_tagged_trading_sync_or_change_feed()
     {
         var operations = (
             from path in (await DocumentAsync()).GetProperty("paths").EnumerateObject()
@@ -43,7 +43,7 @@ public sealed class OpenApiDocumentTests(SqliteApiHost host)
             select (Name: $"{operation.Name.ToUpperInvariant()} {path.Name}", Tags: Tags(operation.Value))).ToList();
 
         Assert.NotEmpty(operations);
-        Assert.All(operations, o => Assert.True(o.Tags is ["Trading"] or ["Sync"], $"{o.Name} is tagged [{string.Join(", ", o.Tags)}]"));
+        Assert.All(operations, o => Assert.True(o.Tags is ["Trading"] or ["Sync"] or ["Change feed"], $"{o.Name} is tagged [{string.Join(", ", o.Tags)}]"));
     }
 
     private Task<JsonElement> DocumentAsync() => host.Http[KnownRegions.Osaka].GetJsonAsync("/openapi/v1.json");

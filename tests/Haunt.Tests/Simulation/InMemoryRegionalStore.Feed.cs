@@ -58,6 +58,16 @@ public sealed partial class InMemoryRegionalStore
         return Task.FromResult(new FeedLag(after.Count, after.Count == 0 ? null : after.Min(c => c.CommittedAtMs)));
     }
 
+    public Task<IReadOnlyList<EntityState>> LiveStatesAsync(EntityType type, string afterId, int limit, string? portfolioId = null, string? owner = null,
+        CancellationToken cancellationToken = default)
+    {
+        var owned = owner is null ? null : _rows.Values.Where(r => r.Type == EntityType.Portfolio && StateJson.Deserialize<Portfolio>(r.Payload).Owner == owner).Select(r => r.Id).ToHashSet();
+        return Task.FromResult<IReadOnlyList<EntityState>>(_rows.Values
+            .Where(r => r.Type == type && !r.Deleted && string.CompareOrdinal(r.Id, afterId) > 0
+                && (portfolioId is null || PortfolioOf(r) == portfolioId) && (owned is null || (PortfolioOf(r) is { } p && owned.Contains(p))))
+            .OrderBy(r => r.Id, StringComparer.Ordinal).Take(limit).ToList());
+    }
+
     private void AppendFeed(LocalWrite write, long now) =>
         _feed.Add(new FeedChange(++_feedSeq, write.Operation, write.State.ModifiedBy, now, write.State));
 

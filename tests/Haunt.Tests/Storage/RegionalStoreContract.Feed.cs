@@ -30,9 +30,7 @@ public abstract partial class RegionalStoreContract
     [SkippableFact]
     public async Task Feed_reads_filter_by_type_portfolio_and_owner_and_the_next_read_starts_past_what_they_skipped()
     {
-        var portfolio = new EntityState(EntityType.Portfolio, "pf-1", KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_767_600_000_001, 0), KnownRegions.Osaka,
-            false, null, StateJson.Serialize(new Portfolio("pf-1", "alice", 100m, 100m, Clock.Now)));
-        await CommittedAsync(Insert(portfolio));
+        await CommittedAsync(Insert(PortfolioOf("pf-1", "alice")));
         await CommittedAsync(Insert(State(EntityType.Order, "o-1", V(1, 0, 0), portfolio: "pf-1")));
         await CommittedAsync(Insert(Profile("p-1")));
         var all = await Store.ChangesAsync(new FeedQuery(0, 100));
@@ -95,4 +93,27 @@ public abstract partial class RegionalStoreContract
         Assert.Equal(["u1/loader"], (await Store.CheckpointsAsync("u1/", 10)).Select(c => c.Group));
         Assert.Null(await Store.CheckpointAsync("u3/loader"));
     }
+
+    [SkippableFact]
+    public async Task Live_states_are_read_a_page_at_a_time_in_id_order_of_a_portfolio_or_of_an_owners_portfolios()
+    {
+        await CommittedAsync(Insert(PortfolioOf("pf-1", "alice")));
+        foreach (var (order, portfolio) in new[] { ("o-1", "pf-1"), ("o-2", "pf-1"), ("o-3", "pf-2"), ("o-4", "pf-1") })
+        {
+            await CommittedAsync(Insert(State(EntityType.Order, order, V(1, 0, 0), portfolio: portfolio)));
+        }
+
+        await CommittedAsync(new LocalWrite(State(EntityType.Order, "o-4", V(2, 0, 0), deleted: true, portfolio: "pf-1"), SyncOperation.Delete, 1));
+
+        Assert.Equal(["o-1", "o-2"], (await Store.LiveStatesAsync(EntityType.Order, "", 10, owner: "alice")).Select(s => s.Id)); // o-4 is deleted
+        Assert.Equal(["o-2"], (await Store.LiveStatesAsync(EntityType.Order, "o-1", 10, portfolioId: "pf-1")).Select(s => s.Id));
+        Assert.Equal(["pf-1"], (await Store.LiveStatesAsync(EntityType.Portfolio, "", 10, owner: "alice")).Select(s => s.Id));
+        Assert.Equal(["o-1", "o-2"], (await Store.LiveStatesAsync(EntityType.Order, "", 2)).Select(s => s.Id));
+        Assert.Equal(["o-3"], (await Store.LiveStatesAsync(EntityType.Order, "o-2", 2)).Select(s => s.Id));
+        Assert.Empty(await Store.LiveStatesAsync(EntityType.Order, "", 10, owner: "bob"));
+    }
+
+    private EntityState PortfolioOf(string id, string owner) =>
+        new(EntityType.Portfolio, id, KnownRegions.Osaka, V(1, 0, 0), new HybridTimestamp(1_767_600_000_001, 0), KnownRegions.Osaka,
+            false, null, StateJson.Serialize(new Portfolio(id, owner, 100m, 100m, Clock.Now)));
 }
