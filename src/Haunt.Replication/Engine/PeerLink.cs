@@ -115,19 +115,7 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     /// Takes a batch out of the window unacked: its changes are pending again and go in a new batch. Returns the
     /// entities it carried as deltas, or null if it was not in flight.
     /// </summary>
-    public IReadOnlyDictionary<long, EntityRef>? Withdraw(long batchId)
-    {
-        var index = _inFlight.FindIndex(b => b.Batch.BatchId == batchId);
-        if (index < 0)
-        {
-            return null;
-        }
-
-        var batch = _inFlight[index];
-        _inFlight.RemoveAt(index);
-        _changesInFlight -= batch.Seqs.Count;
-        return batch.Deltas;
-    }
+    public IReadOnlyDictionary<long, EntityRef>? Withdraw(long batchId) => Take(batchId)?.Deltas;
 
     /// <summary>Whether the batch in flight with this id carries deltas.</summary>
     public bool CarriesDeltas(long batchId) => _inFlight.Find(b => b.Batch.BatchId == batchId) is { Deltas.Count: > 0 };
@@ -149,15 +137,11 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     /// </summary>
     public AckedBatch? Acked(long batchId, long echoSentAt, DateTimeOffset now)
     {
-        var index = _inFlight.FindIndex(b => b.Batch.BatchId == batchId);
-        if (index < 0)
+        if (Take(batchId) is not { } batch)
         {
             return null;
         }
 
-        var batch = _inFlight[index];
-        _inFlight.RemoveAt(index);
-        _changesInFlight -= batch.Seqs.Count;
         if (echoSentAt >= batch.FirstSentAt.UtcTicks && echoSentAt <= now.UtcTicks)
         {
             Measured(now - new DateTimeOffset(echoSentAt, TimeSpan.Zero));
@@ -179,6 +163,21 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     {
         _inFlight.Clear();
         _changesInFlight = 0;
+    }
+
+    /// <summary>The batch with this id, taken out of the window (null if it is not in flight).</summary>
+    private InFlightBatch? Take(long batchId)
+    {
+        var index = _inFlight.FindIndex(b => b.Batch.BatchId == batchId);
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var batch = _inFlight[index];
+        _inFlight.RemoveAt(index);
+        _changesInFlight -= batch.Seqs.Count;
+        return batch;
     }
 
     /// <summary>Batches whose last copy left before <paramref name="before"/> were lost: due when their first timeout ends.</summary>

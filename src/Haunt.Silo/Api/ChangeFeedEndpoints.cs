@@ -92,7 +92,7 @@ public static class ChangeFeedEndpoints
         }
 
         var owner = user.IsInRole(HauntPolicies.OperatorRole) ? null : user.FindFirst(HauntPolicies.UserClaim)?.Value ?? "";
-        if (portfolio is not null && owner is not null && !await OwnsAsync(store, portfolio, owner, cancellationToken))
+        if (portfolio is not null && owner is not null && !await TradingServices.Owns(store, portfolio, owner, cancellationToken))
         {
             throw new EntityNotFoundException(nameof(EntityType.Portfolio), portfolio);
         }
@@ -132,7 +132,7 @@ public static class ChangeFeedEndpoints
         }
 
         var owner = user.IsInRole(HauntPolicies.OperatorRole) ? null : user.FindFirst(HauntPolicies.UserClaim)?.Value ?? "";
-        if (portfolio is not null && owner is not null && !await OwnsAsync(store, portfolio, owner, cancellationToken))
+        if (portfolio is not null && owner is not null && !await TradingServices.Owns(store, portfolio, owner, cancellationToken))
         {
             throw new EntityNotFoundException(nameof(EntityType.Portfolio), portfolio);
         }
@@ -177,9 +177,4 @@ public static class ChangeFeedEndpoints
 
         return list;
     }
-
-    private static async Task<bool> OwnsAsync(IRegionalStore store, string portfolioId, string owner, CancellationToken cancellationToken) =>
-        EntityIds.IsWellFormed(portfolioId)
-        && await store.ReadAsync(EntityType.Portfolio, portfolioId, cancellationToken) is { } stored
-        && StateJson.Deserialize<Portfolio>(stored.Payload).Owner == owner;
 }

@@ -125,10 +125,13 @@ public sealed record TradingServices(IGrainFactory Grains, IRegionalStore Store,
     }
 
     /// <summary>Whether the caller owns the portfolio as this region stores it (false if it is not here, or malformed).</summary>
-    public async Task<bool> OwnsAsync(string portfolioId) =>
+    public Task<bool> OwnsAsync(string portfolioId) => Owns(Store, portfolioId, UserId, Aborted);
+
+    /// <summary>Whether <paramref name="user"/> owns the live portfolio as <paramref name="store"/> holds it (false if it is not there, or malformed).</summary>
+    public static async Task<bool> Owns(IRegionalStore store, string portfolioId, string user, CancellationToken cancellationToken) =>
         EntityIds.IsWellFormed(portfolioId)
-        && await Store.ReadAsync(EntityType.Portfolio, portfolioId, Aborted) is { Deleted: false } stored
-        && StateJson.Deserialize<Portfolio>(stored.Payload).Owner == UserId;
+        && await store.ReadAsync(EntityType.Portfolio, portfolioId, cancellationToken) is { Deleted: false } stored
+        && StateJson.Deserialize<Portfolio>(stored.Payload).Owner == user;
 
     /// <summary>The stored row; throws <see cref="EntityNotFoundException"/> unless the id is well formed and a live row exists here.</summary>
     public async Task<EntityState> RequireStoredAsync(EntityType type, string id) =>
