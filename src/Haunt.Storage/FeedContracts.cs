@@ -21,5 +21,11 @@ public sealed record FeedBounds(long PrunedThrough, long LatestSeq);
 /// <summary>Where a consumer group stands: the last seq it processed, stored at <see cref="UpdatedAtMs"/>.</summary>
 public sealed record FeedCheckpoint(string Group, long Seq, long UpdatedAtMs);
 
-/// <summary>A reader's distance from the head of the feed: changes after it, and the commit time of the oldest of them (null: none).</summary>
+/// <summary>
+/// A reader's distance from the head of the feed: the seqs handed out after its own (on PostgreSQL a rolled-back
+/// transaction can leave one unused and counted), and the commit time of the first change after it (null: none).
+/// </summary>
 public sealed record FeedLag(long Changes, long? OldestCommittedAtMs);
+
+/// <summary>The consumer groups as a whole: how many, how many stuck, and how far behind the furthest behind is.</summary>
+public sealed record FeedGroupsLag(long Groups, long Stuck, FeedLag Worst);

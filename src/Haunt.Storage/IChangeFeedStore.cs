@@ -27,8 +27,17 @@ public interface IChangeFeedStore
     /// <summary>The checkpoints stored, by group name, at most <paramref name="limit"/> of those whose name starts with <paramref name="prefix"/>.</summary>
     Task<IReadOnlyList<FeedCheckpoint>> CheckpointsAsync(string prefix, int limit, CancellationToken cancellationToken = default);
 
-    /// <summary>How far behind a reader at <paramref name="seq"/> is: the changes after it, and when the first of them was committed.</summary>
+    /// <summary>
+    /// How far behind a reader at <paramref name="seq"/> is: the changes after it, and when the first of them was
+    /// committed. Two index lookups, however far behind: the sync loop asks this for its metrics.
+    /// </summary>
     Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every consumer group at once: how many stored a checkpoint, how many are behind and stored none since
+    /// <paramref name="stuckBeforeMs"/>, and how far behind the one at the lowest seq is.
+    /// </summary>
+    Task<FeedGroupsLag> FeedGroupsLagAsync(long stuckBeforeMs, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A page of the live (not deleted) states of one type in id order after <paramref name="afterId"/>, of one portfolio

@@ -1,7 +1,7 @@
 namespace Haunt.Abstractions.Sync;
 
 /// <summary>
-/// A region's replication status: per peer, and its apply, lag and delta figures; SyncLoopSilo is the silo its sync
+/// A region's replication status: per peer, and its apply, lag and delta figures, and its feed's consumer groups; SyncLoopSilo is the silo its sync
 /// loop ran on when it published this (Orleans' parsable address).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("haunt.SyncStatus")]
@@ -15,4 +15,5 @@ public sealed record SyncStatus(
     [property: Id(6)] long Conflicts = 0,
     [property: Id(7)] long LocalWrites = 0,
     [property: Id(8)] string? SyncLoopSilo = null,
-    [property: Id(9)] DeltaCounts? Deltas = null);
+    [property: Id(9)] DeltaCounts? Deltas = null,
+    [property: Id(10)] FeedConsumers? Feed = null);

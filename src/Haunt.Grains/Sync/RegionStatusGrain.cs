@@ -14,7 +14,7 @@ public sealed class RegionStatusGrain(SyncStatusBoard board, IRegionalStore stor
     private (SyncStatus Links, SyncStatus Status)? _status;
 
     /// <summary>
-    /// The loop's last published status with the store's figures (backlogs, conflicts) read on top, once per
+    /// The loop's last published status with the store's figures (backlogs, conflicts, feed consumer groups) read on top, once per
     /// publication: reads between two publications (every StatusInterval) share them, so operators polling health and
     /// the overview cost the store a few aggregates a second, however many they are.
     /// </summary>
@@ -30,7 +30,7 @@ public sealed class RegionStatusGrain(SyncStatusBoard board, IRegionalStore stor
             return known.Status;
         }
 
-        var status = await StoredStatus.ReadIntoAsync(links, store, time.GetUtcNow(), cancellationToken);
+        var status = await StoredStatus.ReadIntoAsync(links, store, time.GetUtcNow(), options.CurrentValue.FeedStuckAfter, cancellationToken);
         _status = (links, status);
         return status;
     }

@@ -2,12 +2,13 @@ namespace Haunt.Replication.Engine;
 
 /// <summary>
 /// The part of a region's status that lives in its store (backlog, watermark and last ack, catch-up flag, applied
-/// seq, conflict count), read fresh on top of a status whose link part (state, last ack, window, counters) came from the sync
+/// seq, conflict count, the feed's consumer groups), read fresh on top of a status whose link part (state, last ack, window, counters) came from the sync
 /// loop: by the loop itself, or by whoever answers status reads from the loop's last published status.
 /// </summary>
 public static class StoredStatus
 {
-    public static async Task<SyncStatus> ReadIntoAsync(SyncStatus status, IRegionalStore store, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public static async Task<SyncStatus> ReadIntoAsync(SyncStatus status, IRegionalStore store, DateTimeOffset now, TimeSpan feedStuckAfter,
+        CancellationToken cancellationToken = default)
     {
         var peers = new List<PeerStatus>(status.Peers.Count);
         var localWrites = status.LocalWrites;
@@ -26,6 +27,19 @@ public static class StoredStatus
             });
         }
 
-        return status with { Peers = peers, Conflicts = await store.ConflictCountAsync(cancellationToken), LocalWrites = localWrites };
+        return status with
+        {
+            Peers = peers, Conflicts = await store.ConflictCountAsync(cancellationToken), LocalWrites = localWrites,
+            Feed = await FeedConsumersAsync(store, now, feedStuckAfter, cancellationToken),
+        };
+    }
+
+    /// <summary>The feed's consumer groups as a whole, their lag measured at <paramref name="now"/>.</summary>
+    public static async Task<FeedConsumers> FeedConsumersAsync(IRegionalStore store, DateTimeOffset now, TimeSpan stuckAfter, CancellationToken cancellationToken = default)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var groups = await store.FeedGroupsLagAsync(nowMs - (long)stuckAfter.TotalMilliseconds, cancellationToken);
+        var waited = groups.Worst.OldestCommittedAtMs is { } oldest ? Math.Max(0, nowMs - oldest) / 1000.0 : 0;
+        return new FeedConsumers(groups.Groups, groups.Stuck, groups.Worst.Changes, waited);
     }
 }

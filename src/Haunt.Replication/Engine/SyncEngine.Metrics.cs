@@ -2,7 +2,8 @@ using System.Text.Json;
 
 namespace Haunt.Replication.Engine;
 
-// Every 10 s: one node_metrics row with the region's sync figures (old rows pruned); the backlog gauges per pair.
+// Every 10 s: one node_metrics row with the region's sync figures (old rows pruned); the backlog gauges per pair and
+// the feed's consumer-group gauges.
 public sealed partial class SyncEngine
 {
     private (DateTimeOffset At, long Sent, long Applied)? _lastSample;
@@ -25,6 +26,7 @@ public sealed partial class SyncEngine
             };
         }
 
+        _metrics.FeedConsumers = await StoredStatus.FeedConsumersAsync(_store, now, Options.FeedStuckAfter);
         var row = new
         {
             region = Region,
@@ -37,6 +39,7 @@ public sealed partial class SyncEngine
             messagesNotSent = Interlocked.Read(ref _metrics.MessagesNotSent),
             batchesResent = Interlocked.Read(ref _metrics.BatchesResent),
             deltas = _metrics.Deltas,
+            feed = _metrics.FeedConsumers,
             lagP50Ms = _metrics.LagPercentile(50),
             lagP99Ms = _metrics.LagPercentile(99),
         };

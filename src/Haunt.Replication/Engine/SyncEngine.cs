@@ -144,5 +144,5 @@ public sealed partial class SyncEngine
         _metrics.ChangesApplied, _metrics.BatchesRejected, _metrics.LagPercentile(50), _metrics.LagPercentile(99), Deltas: _metrics.Deltas);
 
     /// <summary>The whole status: <see cref="LinkStatus"/> with the store's figures read now.</summary>
-    public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => StoredStatus.ReadIntoAsync(LinkStatus(), _store, Now, cancellationToken);
+    public Task<SyncStatus> GetStatusAsync(CancellationToken cancellationToken = default) => StoredStatus.ReadIntoAsync(LinkStatus(), _store, Now, Options.FeedStuckAfter, cancellationToken);
 }

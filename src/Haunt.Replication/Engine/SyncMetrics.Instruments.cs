@@ -55,6 +55,14 @@ public sealed partial class SyncMetrics
             "ms", "Age of the oldest change waiting for the destination's ack");
         _meter.CreateObservableGauge("haunt.sync.link.state", () => _links.Values.SelectMany(l => l.StateTags.Select((t, i) => new Measurement<int>(l.State == i ? 1 : 0, t))),
             null, "1 for the link's current state (idle, sending, retrying), 0 for the others");
+        _meter.CreateObservableGauge("haunt.feed.consumer_groups", () => new Measurement<long>(FeedConsumers.Groups, tags), "{group}",
+            "Consumer groups with a checkpoint stored in this region's feed");
+        _meter.CreateObservableGauge("haunt.feed.consumer_groups_stuck", () => new Measurement<long>(FeedConsumers.Stuck, tags), "{group}",
+            "Consumer groups behind the feed's head that stored no checkpoint for Haunt:Sync:FeedStuckAfter");
+        _meter.CreateObservableGauge("haunt.feed.consumer_lag", () => new Measurement<long>(FeedConsumers.MaxBehindChanges, tags), "{change}",
+            "Changes after the checkpoint of the consumer group furthest behind");
+        _meter.CreateObservableGauge("haunt.feed.consumer_lag_age", () => new Measurement<double>(FeedConsumers.MaxBehindSeconds, tags), "s",
+            "How long the first change the furthest-behind consumer group has not processed has waited");
         _rejects = _meter.CreateCounter<long>("haunt.sync.rejects", null, "Messages refused at the destination, by reason");
         _conflicts = _meter.CreateCounter<long>("haunt.sync.conflicts", null, "Concurrent changes resolved at the destination, by entity type and policy");
         return _meter.CreateHistogram("haunt.sync.lag", "ms", "Origin commit to applied at the destination", tags: null,

@@ -70,6 +70,9 @@ public sealed partial class SyncMetrics
     /// <summary>Changes sent as deltas that went again whole: refused by the peer, or in a batch a peer of an older release refused.</summary>
     public long DeltaFallbacks;
 
+    /// <summary>The feed's consumer groups as the metrics loop last read them (every MetricsInterval).</summary>
+    public FeedConsumers FeedConsumers { get; set; } = FeedConsumers.None;
+
     /// <summary>The delta counters as the status and health report them.</summary>
     public DeltaCounts Deltas => new(Interlocked.Read(ref DeltasSent), Interlocked.Read(ref DeltasApplied), Interlocked.Read(ref DeltasRefused),
         Interlocked.Read(ref DeltaFallbacks), Interlocked.Read(ref DeltaBytesSaved));

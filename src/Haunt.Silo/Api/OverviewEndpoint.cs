@@ -3,9 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Haunt.Silo.Api;
 
-/// <summary>One region's replication figures as the overview reports them; Reachable false = it did not answer (no figures).</summary>
+/// <summary>
+/// One region's replication figures as the overview reports them, and its feed's consumer groups (null from a region
+/// of a release before them); Reachable false = it did not answer (no figures).
+/// </summary>
 public sealed record RegionOverview(string Region, bool Reachable, long LocalWrites, long ChangesApplied, double LagP50Ms, double LagP99Ms, long Conflicts,
-    long BatchesRejected, IReadOnlyList<PeerStatus> Peers);
+    long BatchesRejected, IReadOnlyList<PeerStatus> Peers, FeedConsumers? Feed);
 
 /// <summary>
 /// A link between two regions: healthy, degraded (resends, or changes waiting longer than 5 s), needs-snapshot
@@ -33,8 +36,8 @@ public static class OverviewEndpoint
 
         var all = region.Regions.All;
         var regions = all.Select(r => statuses[r] is { } s
-            ? new RegionOverview(r, true, s.LocalWrites, s.ChangesApplied, s.LagP50Ms, s.LagP99Ms, s.Conflicts, s.BatchesRejected, s.Peers)
-            : new RegionOverview(r, false, 0, 0, 0, 0, 0, 0, [])).ToList();
+            ? new RegionOverview(r, true, s.LocalWrites, s.ChangesApplied, s.LagP50Ms, s.LagP99Ms, s.Conflicts, s.BatchesRejected, s.Peers, s.Feed)
+            : new RegionOverview(r, false, 0, 0, 0, 0, 0, 0, [], null)).ToList();
         var links = new List<LinkOverview>();
         foreach (var (a, b) in all.SelectMany((a, i) => all.Skip(i + 1).Select(b => (a, b))))
         {

@@ -73,7 +73,7 @@ public static class SyncEndpoints
         return TypedResults.Ok(new SyncHealth(region.Name, cluster.Value.ClusterId, state, silos, status.LagP50Ms, status.LagP99Ms,
             status.ChangesApplied, status.BatchesRejected, status.Conflicts, status.LocalWrites, health, services.GetService<LinkTls>()?.Refused,
             new DoorHealth(door.Admitted, door.Refused, door.CallsRefused), operatorView ? status.SyncLoopSilo : null, region.Membership.Version,
-            changing?.Join, changing?.Leave, status.Deltas));
+            changing?.Join, changing?.Leave, status.Deltas, status.Feed));
     }
 
     private static async Task<Ok<List<MetricsPoint>>> MetricsAsync(long? since, IRegionalStore store, CancellationToken cancellationToken)

@@ -22,11 +22,12 @@ public sealed record SiloHealth(string Name, string? Address, string Status);
 /// the region's sync loop runs (operators only). LocalWrites: changes committed in this region since its loop started.
 /// Status is "joining" while the region is being added (Join: its progress), "leaving" while it is being removed
 /// (Leave: its progress) and "removed" once it left; MembershipVersion the agreed membership it holds. Deltas: large
-/// updates sent and received as deltas, refused, resent whole, and the bytes they saved.
+/// updates sent and received as deltas, refused, resent whole, and the bytes they saved. Feed: the change feed's
+/// consumer groups in this region, how many are stuck and how far behind the furthest is (no group names).
 /// </summary>
 public sealed record SyncHealth(string Region, string Cluster, string Status, IReadOnlyList<SiloHealth> Silos, double LagP50Ms, double LagP99Ms,
     long ChangesApplied, long BatchesRejected, long Conflicts, long LocalWrites, IReadOnlyList<PeerHealth> Peers, long? TlsRefused, DoorHealth Door,
-    string? SyncLoopSilo, long MembershipVersion, JoinProgress? Join, LeaveProgress? Leave, DeltaCounts? Deltas);
+    string? SyncLoopSilo, long MembershipVersion, JoinProgress? Join, LeaveProgress? Leave, DeltaCounts? Deltas, FeedConsumers? Feed);
 
 /// <summary>
 /// This silo's door: connections admitted, connections refused by reason (NoProof, WrongKey, WrongRole, NotAllowed,

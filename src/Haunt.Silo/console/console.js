@@ -1,6 +1,9 @@
-// The sync console: reads only /api/sync/* of the silo that served it, every 2 s. Plain module, no framework, no CDN.
+// The sync console: reads /api/sync/* of the silo that served it every 2 s, and follows its region's change feed
+// (/api/changes, long-polled). Plain module, no framework, no CDN.
 const WINDOW_MS = 10 * 60 * 1000;
-const state = { token: sessionStorage.getItem('haunt-token'), lag: {}, writes: {}, rate: {}, since: {}, conflicts: [], selected: null, overview: null, entities: null };
+const CHANGES_SHOWN = 30;
+const state = { token: sessionStorage.getItem('haunt-token'), lag: {}, writes: {}, rate: {}, since: {}, conflicts: [], selected: null, overview: null, entities: null,
+  changes: [], feedToken: 'now' };
 
 class AuthError extends Error {}
 
@@ -96,8 +99,40 @@ function drawRegions(overview) {
       ...r.peers.map((p) => el('tr', {}, el('td', {}, p.peer), el('td', {}, fmt(p.backlogRows)), el('td', {}, bytes(p.backlogBytes)), el('td', {}, p.state))));
     return el('section', { class: 'region', 'data-region': r.region, 'data-reachable': String(r.reachable) },
       el('h2', {}, r.region, el('span', { class: 'muted' }, r.reachable ? (r.region === overview.answeredBy ? 'this region' : 'via peer link') : 'not reachable')),
-      figures, peers, chart(state.lag[r.region] ?? [], overview.atMs));
+      figures, feedConsumers(r.feed), peers, chart(state.lag[r.region] ?? [], overview.atMs));
   }));
+}
+
+/** The region's feed consumer groups: how many, how many stuck, how far behind the furthest is. */
+function feedConsumers(feed) {
+  if (!feed) return el('div', { class: 'feed muted' }, 'feed consumer groups: not reported');
+  const behind = feed.groups ? `, furthest ${fmt(feed.maxBehindChanges)} changes / ${fmt(feed.maxBehindSeconds, 1)} s behind` : '';
+  return el('div', { class: 'feed', 'data-groups': String(feed.groups), 'data-stuck': String(feed.stuck) },
+    `feed consumer groups: ${fmt(feed.groups)}, stuck ${fmt(feed.stuck)}${behind}`);
+}
+
+/** Follows this region's feed from when the console opened: the newest changes first, CHANGES_SHOWN of them. */
+async function followChanges() {
+  for (;;) {
+    try {
+      const page = await api(`/api/changes?since=${encodeURIComponent(state.feedToken)}&limit=${CHANGES_SHOWN}&wait=10`);
+      state.feedToken = page.next;
+      state.changes.unshift(...page.changes.reverse());
+      state.changes.splice(CHANGES_SHOWN);
+      drawChanges(page.next.slice(0, page.next.lastIndexOf('.')));
+    } catch (e) {
+      // Signed out, a 410 after a long sleep, or the silo restarting: start again from now a little later.
+      if (!(e instanceof AuthError) && /: 410$/.test(e.message)) state.feedToken = 'now';
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+function drawChanges(region) {
+  document.getElementById('changes-where').textContent = `in ${region}'s commit order, newest first (the last ${CHANGES_SHOWN})`;
+  document.querySelector('#changes tbody').replaceChildren(...state.changes.map((c) =>
+    el('tr', { 'data-change': `${c.entityType}/${c.entityId}`, 'data-operation': c.operation },
+      el('td', {}, clock(c.committedAtMs)), el('td', {}, c.entityType), el('td', {}, c.entityId), el('td', {}, c.operation), el('td', {}, c.origin))));
 }
 
 function drawConflicts(conflicts, region) {
@@ -188,6 +223,7 @@ function start() {
   every(2000, refreshOverview);
   every(5000, refreshConvergence);
   every(3000, refreshConflicts);
+  followChanges();
 }
 
 start();

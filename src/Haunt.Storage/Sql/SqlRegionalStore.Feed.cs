@@ -87,15 +87,37 @@ public sealed partial class SqlRegionalStore
     public Task<IReadOnlyList<FeedCheckpoint>> CheckpointsAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
         CheckpointRowsAsync("consumer_group >= @group AND consumer_group < @end", prefix, limit, cancellationToken);
 
-    public Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    public Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default) =>
+        ReadOnlyAsync((connection, ct) => LagAfterAsync(connection, seq, ct), cancellationToken);
+
+    public Task<FeedGroupsLag> FeedGroupsLagAsync(long stuckBeforeMs, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*), MIN(committed_at_ms) FROM change_feed WHERE seq > @seq";
+        command.CommandText = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN updated_at_ms < @before AND seq < (SELECT COALESCE(MAX(seq), 0) FROM change_feed) THEN 1 ELSE 0 END), 0), " +
+            "MIN(seq) FROM change_checkpoints";
+        EntityRows.Add(command, "@before", stuckBeforeMs);
+        long groups, stuck;
+        long? lowest;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            (groups, stuck, lowest) = (reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2));
+        }
+
+        return new FeedGroupsLag(groups, stuck, lowest is { } seq ? await LagAfterAsync(connection, seq, ct) : new FeedLag(0, null));
+    }, cancellationToken);
+
+    // Seqs after the reader's rather than a COUNT: the feed holds a day of changes, and a group a day behind must not
+    // cost a scan of all of them every time the sync loop records its metrics.
+    private static async Task<FeedLag> LagAfterAsync(System.Data.Common.DbConnection connection, long seq, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(seq), 0), (SELECT committed_at_ms FROM change_feed WHERE seq > @seq ORDER BY seq LIMIT 1) FROM change_feed";
         EntityRows.Add(command, "@seq", seq);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return new FeedLag(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
-    }, cancellationToken);
+        return new FeedLag(Math.Max(0, reader.GetInt64(0) - seq), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
 
     private Task<IReadOnlyList<FeedCheckpoint>> CheckpointRowsAsync(string where, string group, int limit, CancellationToken cancellationToken) =>
         ReadOnlyAsync<IReadOnlyList<FeedCheckpoint>>(async (connection, ct) =>

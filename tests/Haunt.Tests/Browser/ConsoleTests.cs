@@ -8,7 +8,7 @@ namespace Haunt.Tests.Browser;
 /// <summary>
 /// The sync console in a real browser, against the three real regions of the API tests: it loads in each region
 /// without console errors, draws three regions and three links, shows a cut link as cut within 3 s, shows a
-/// conflict with both versions, starts a reconciliation round, and fits a phone's width.
+/// conflict with both versions, starts a reconciliation round, follows its region's change feed, and fits a phone's width.
 /// </summary>
 [Collection(SqliteApiCollection.Name)]
 public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClassFixture<Chromium>
@@ -149,6 +149,29 @@ public sealed class ConsoleTests(SqliteApiHost host, Chromium chromium) : IClass
         Assert.DoesNotContain("access_token", page.Url, StringComparison.Ordinal);
         // The 401s and the 403 were meant; no script failed on them.
         Assert.DoesNotContain(errors, e => !e.StartsWith("Failed to load resource: the server responded with a status of 40", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task A_portfolio_opened_in_seoul_appears_in_osakas_last_changes_and_the_cards_show_the_feeds_consumer_groups()
+    {
+        var (page, errors) = await OpenAsync(KnownRegions.Osaka);
+        await using var _ = page.Context;
+        using var trader = host.Client(KnownRegions.Seoul, TestTokens.For("console-feed-trader"));
+
+        var id = await trader.CreatePortfolioAsync();
+
+        // Replicated to osaka, stored there, and delivered to the page's long-poll of osaka's feed.
+        var row = page.Locator($"#changes tr[data-change='Portfolio/{id}']");
+        await Assertions.Expect(row).ToContainTextAsync(KnownRegions.Seoul, new() { Timeout = 15_000 });
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-operation", "Insert");
+        await Assertions.Expect(page.Locator("#changes-where")).ToContainTextAsync("osaka's commit order");
+        foreach (var region in KnownRegions.All)
+        {
+            var groups = (await host.Http[region].GetJsonAsync("/api/sync/health")).GetProperty("feed").GetProperty("groups").GetInt64();
+            await Assertions.Expect(page.Locator($"section.region[data-region='{region}'] .feed")).ToHaveAttributeAsync("data-groups", groups.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Empty(errors);
     }
 
     [SkippableFact]

@@ -52,10 +52,15 @@ public sealed partial class InMemoryRegionalStore
     public Task<IReadOnlyList<FeedCheckpoint>> CheckpointsAsync(string prefix, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<FeedCheckpoint>>(_checkpoints.Values.Where(c => c.Group.StartsWith(prefix, StringComparison.Ordinal)).Take(limit).ToList());
 
-    public Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default)
+    public Task<FeedLag> LagAfterAsync(long seq, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new FeedLag(Math.Max(0, (_feed.Count == 0 ? 0 : _feed[^1].Seq) - seq), _feed.FirstOrDefault(c => c.Seq > seq)?.CommittedAtMs));
+
+    public async Task<FeedGroupsLag> FeedGroupsLagAsync(long stuckBeforeMs, CancellationToken cancellationToken = default)
     {
-        var after = _feed.Where(c => c.Seq > seq).ToList();
-        return Task.FromResult(new FeedLag(after.Count, after.Count == 0 ? null : after.Min(c => c.CommittedAtMs)));
+        var latest = _feed.Count == 0 ? 0 : _feed[^1].Seq;
+        var groups = _checkpoints.Values.ToList();
+        return new FeedGroupsLag(groups.Count, groups.Count(g => g.UpdatedAtMs < stuckBeforeMs && g.Seq < latest),
+            groups.Count == 0 ? new FeedLag(0, null) : await LagAfterAsync(groups.Min(g => g.Seq), cancellationToken));
     }
 
     public Task<IReadOnlyList<EntityState>> LiveStatesAsync(EntityType type, string afterId, int limit, string? portfolioId = null, string? owner = null,

@@ -95,6 +95,32 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
+    public async Task Consumer_groups_as_a_whole_count_the_stuck_and_measure_the_one_furthest_behind()
+    {
+        Assert.Equal(new FeedGroupsLag(0, 0, new FeedLag(0, null)), await Store.FeedGroupsLagAsync(NowMs));
+        await CommittedAsync(Insert(Profile("a")));
+        var first = (await Store.ChangesAsync(new FeedQuery(0, 10))).LastSeq;
+        var firstAt = NowMs;
+        await Store.SaveCheckpointAsync("u1/slow", first - 1); // before "a": behind by it
+        await Store.SaveCheckpointAsync("u2/done", first);
+        Clock.Now += TimeSpan.FromMinutes(10);
+        await Store.SaveCheckpointAsync("u3/fresh", first - 1); // as far behind, but stored just now
+        await CommittedAsync(Insert(Profile("b")));
+
+        // Stuck: behind the head and stored before the cutoff. u2 is behind now too ("b"), and stored as long ago as u1.
+        var groups = await Store.FeedGroupsLagAsync(NowMs - 60_000);
+        Assert.Equal(new FeedGroupsLag(3, 2, new FeedLag(2, firstAt)), groups);
+        Assert.Equal(0, (await Store.FeedGroupsLagAsync(firstAt - 1)).Stuck); // none stored before that
+
+        // Caught up, a group is not stuck however long it has not stored anything.
+        await Store.SaveCheckpointAsync("u1/slow", first + 1);
+        await Store.SaveCheckpointAsync("u2/done", first + 1);
+        await Store.SaveCheckpointAsync("u3/fresh", first + 1);
+        Clock.Now += TimeSpan.FromHours(1);
+        Assert.Equal(new FeedGroupsLag(3, 0, new FeedLag(0, null)), await Store.FeedGroupsLagAsync(NowMs - 60_000));
+    }
+
+    [SkippableFact]
     public async Task Live_states_are_read_a_page_at_a_time_in_id_order_of_a_portfolio_or_of_an_owners_portfolios()
     {
         await CommittedAsync(Insert(PortfolioOf("pf-1", "alice")));

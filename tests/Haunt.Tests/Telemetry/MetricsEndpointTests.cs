@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Haunt.Tests.Api;
 using Haunt.Tests.Cluster;
 
@@ -77,6 +78,36 @@ public abstract class MetricsEndpointTests(ApiHostFixture host) : ApiTestsBase(h
             last = (scraped, health);
             return health > 0 && scraped == health;
         }, $"seoul's changes applied per origin add up to its health's total (last: scraped {last.Scraped}, health {last.Health})");
+    }
+
+    [SkippableFact]
+    public async Task A_stuck_consumer_group_shows_in_the_scrape_in_health_and_in_the_overview_alike()
+    {
+        var osaka = KnownRegions.Osaka;
+        using var reader = host.Client(osaka, TestTokens.For($"feed-metrics-{Guid.NewGuid():N}"));
+        var before = (await host.Http[osaka].GetJsonAsync("/api/sync/health")).GetProperty("feed");
+        var token = (await reader.GetJsonAsync("/api/changes?since=now")).GetProperty("next").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await reader.PutAsJsonAsync("/api/changes/checkpoints/audit", new { token })).StatusCode);
+        await reader.CreatePortfolioAsync(); // the feed moves on; the group does not
+
+        // Stuck after FeedStuckAfter (2 s here); the gauges follow every MetricsInterval, health every StatusInterval.
+        var groups = before.GetProperty("groups").GetInt64() + 1;
+        var stuck = before.GetProperty("stuck").GetInt64() + 1;
+        string seen = "";
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            var health = (await host.Http[osaka].GetJsonAsync("/api/sync/health")).GetProperty("feed");
+            var overview = (await host.Http[osaka].GetJsonAsync("/api/sync/overview")).GetProperty("regions").EnumerateArray()
+                .Single(r => r.GetProperty("region").GetString() == osaka).GetProperty("feed");
+            var scrape = (await ScrapeAsync(osaka)).Where(s => s["region"] == osaka).ToList();
+            double Gauge(string name) => scrape.SingleOrDefault(s => s.Name == name)?.Value ?? -1;
+            seen = $"health {health}, overview {overview}, scrape groups {Gauge("haunt_feed_consumer_groups")} stuck {Gauge("haunt_feed_consumer_groups_stuck")} " +
+                $"lag {Gauge("haunt_feed_consumer_lag")} changes";
+            return new[] { health, overview }.All(f => f.GetProperty("groups").GetInt64() == groups && f.GetProperty("stuck").GetInt64() >= stuck
+                    && f.GetProperty("maxBehindChanges").GetInt64() >= 1 && f.GetProperty("maxBehindSeconds").GetDouble() > 0)
+                && Gauge("haunt_feed_consumer_groups") == groups && Gauge("haunt_feed_consumer_groups_stuck") >= stuck && Gauge("haunt_feed_consumer_lag") >= 1
+                && Gauge("haunt_feed_consumer_lag_age_seconds") > 0;
+        }, $"one more consumer group, stuck and behind, in osaka's health, overview and scrape (last: {seen})");
     }
 
     [SkippableFact]
