@@ -199,6 +199,11 @@ public sealed class SiloHostOptions
             }
         }
 
+        if (RateLimits.FeedReadsPerUser < 1)
+        {
+            yield return $"Haunt:RateLimits:FeedReadsPerUser must be at least 1 read open at once (got {RateLimits.FeedReadsPerUser}).";
+        }
+
         if (string.IsNullOrWhiteSpace(Sync.ClusterKey) && !Development)
         {
             yield return "Haunt:Sync:ClusterKey is required outside development: set it (base64, ≥ 32 bytes) through " +

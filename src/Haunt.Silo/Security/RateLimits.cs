@@ -6,7 +6,7 @@ namespace Haunt.Silo.Security;
 
 /// <summary>
 /// Requests per second (section Haunt:RateLimits), bursts of twice that: on the trading endpoints per user and per
-/// client address; on the sync API (operator reads, reconcile) per user.
+/// client address; on the sync API (operator reads, reconcile) per user; and change-feed reads open at once per user.
 /// </summary>
 public sealed class RateLimitSettings
 {
@@ -21,6 +21,13 @@ public sealed class RateLimitSettings
     /// 100K entities per region took replication to 0.40 of quiet (docs/benchmarks.md).
     /// </summary>
     public int SyncPerUser { get; set; } = 3;
+
+    /// <summary>
+    /// Change-feed reads a user may have open at once (server-sent-event streams and long-polls of /api/changes, and
+    /// snapshot pages): each holds a connection and reads the store until it ends, so one client opening streams without
+    /// end must not hold the silo's connections and store readers.
+    /// </summary>
+    public int FeedReadsPerUser { get; set; } = 8;
 }
 
 /// <summary>
@@ -38,7 +45,10 @@ public static class RateLimits
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 Limiter(IsTrading, settings.PerUser, c => "user:" + UserOf(c)),
                 Limiter(IsTrading, settings.PerAddress, c => "address:" + c.Connection.RemoteIpAddress),
-                Limiter(IsSync, settings.SyncPerUser, c => "sync:" + UserOf(c)));
+                Limiter(IsSync, settings.SyncPerUser, c => "sync:" + UserOf(c)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => IsFeedRead(context.Request.Path)
+                    ? RateLimitPartition.GetConcurrencyLimiter("feed:" + UserOf(context), _ => new ConcurrencyLimiterOptions { PermitLimit = settings.FeedReadsPerUser, QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter("")));
             o.OnRejected = async (context, cancel) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -50,7 +60,9 @@ public static class RateLimits
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"Slow down: retry after {retryAfter} s.",
+                        Detail = IsFeedRead(context.HttpContext.Request.Path)
+                            ? $"At most {settings.FeedReadsPerUser} change-feed reads open at once per user (Haunt:RateLimits:FeedReadsPerUser): close one, or retry after {retryAfter} s."
+                            : $"Slow down: retry after {retryAfter} s.",
                     },
                 });
             };
@@ -75,6 +87,8 @@ public static class RateLimits
 
     private static bool IsTrading(PathString path) =>
         path.StartsWithSegments("/api/portfolios") || path.StartsWithSegments("/api/orders");
+
+    private static bool IsFeedRead(PathString path) => path.StartsWithSegments("/api/changes") && !path.StartsWithSegments("/api/changes/checkpoints");
 
     private static bool IsSync(PathString path) => path.StartsWithSegments("/api/sync") && !path.StartsWithSegments("/api/sync/ping");
 }

@@ -9,7 +9,7 @@ namespace Haunt.Tests.Api;
 
 /// <summary>
 /// One osaka silo (its peers absent) whose HTTP API has low rate limits (4 requests/s per user, 10 per address,
-/// bursts of twice that) and is in the middle of a signing-key rotation: it verifies with the new key and the old one.
+/// bursts of twice that; two change-feed reads open at once per user) and is in the middle of a signing-key rotation: it verifies with the new key and the old one.
 /// </summary>
 public sealed class LimitsAndRotationTests : IAsyncLifetime
 {
@@ -25,6 +25,7 @@ public sealed class LimitsAndRotationTests : IAsyncLifetime
         var settings = LocalSiloSettings.For(KnownRegions.Osaka, _data, _endpoints, HauntSiloConfigurator.ClusterKey, absent,
             new AuthSettings { SigningKeys = [s_newKey, TestTokens.SigningKey] });
         (settings["Haunt:RateLimits:PerUser"], settings["Haunt:RateLimits:PerAddress"], settings["Haunt:RateLimits:SyncPerUser"]) = ("4", "10", "3");
+        settings["Haunt:RateLimits:FeedReadsPerUser"] = "2";
         _silo = await RegionalSilo.BuildAsync(settings.ToConfiguration());
         await _silo.StartAsync();
     }
@@ -110,6 +111,39 @@ public sealed class LimitsAndRotationTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/sync/ping")).StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_user_with_two_change_feed_streams_open_gets_429_for_a_third_until_one_closes_and_another_user_still_reads()
+    {
+        using var hoarder = Client(TestTokens.For("feed-hoarder"));
+        using var other = Client(TestTokens.For("feed-other"));
+        var streams = new List<HttpResponseMessage>();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/changes");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            streams.Add(await hoarder.SendAsync(request, HttpCompletionOption.ResponseHeadersRead));
+        }
+
+        Assert.All(streams, s => Assert.Equal(HttpStatusCode.OK, s.StatusCode));
+        using (var third = await hoarder.GetAsync("/api/changes?wait=1"))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+            Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("FeedReadsPerUser", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/changes")).StatusCode); // a limit per user
+        Assert.Equal(HttpStatusCode.NotFound, (await hoarder.GetAsync("/api/changes/checkpoints/none")).StatusCode); // checkpoints are not feed reads
+
+        streams[0].Dispose(); // the client goes: its read ends and frees its place
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            using var again = await hoarder.GetAsync("/api/changes");
+            return again.StatusCode == HttpStatusCode.OK;
+        }, "a third read is admitted once one of the two streams closed");
+        streams[1].Dispose();
     }
 
     [Fact]
