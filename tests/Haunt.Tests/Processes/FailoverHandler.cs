@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Haunt.Tests.Api;
 
 namespace Haunt.Tests.Processes;
 
@@ -10,6 +11,10 @@ namespace Haunt.Tests.Processes;
 public sealed class FailoverHandler(IReadOnlyList<Uri> silos) : DelegatingHandler(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) })
 {
     private int _current;
+
+    /// <summary>An operator's HTTP client of a region's API through these silos: the first, then the next when it refuses connections.</summary>
+    public static HttpClient OperatorClient(params SiloProcess[] silos) =>
+        new HttpClient(new FailoverHandler([.. silos.Select(s => new Uri(s.HttpUrl))])) { BaseAddress = new Uri(silos[0].HttpUrl), Timeout = TimeSpan.FromSeconds(20) }.AsOperator();
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

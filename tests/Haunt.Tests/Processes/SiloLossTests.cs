@@ -124,7 +124,7 @@ public abstract class SiloLossTests : IAsyncLifetime
     /// <summary>An HTTP client of a region's API: the first silo, then the others when it refuses connections.</summary>
     private HttpClient Client(params SiloProcess[] silos)
     {
-        var http = new HttpClient(new FailoverHandler([.. silos.Select(s => new Uri(s.HttpUrl))])) { BaseAddress = new Uri(silos[0].HttpUrl), Timeout = TimeSpan.FromSeconds(20) }.AsOperator();
+        var http = FailoverHandler.OperatorClient(silos);
         _http.Add(http);
         return http;
     }
