@@ -16,7 +16,7 @@ public static class BenchCommand
         var cut = new Option<int>("--cut") { Description = "Length in seconds of the long link cut (the short one is half).", DefaultValueFactory = _ => 60 };
         var seconds = new Option<int>("--seconds") { Description = "Length of each throughput and lag phase.", DefaultValueFactory = _ => 10 };
         var writers = new Option<int>("--writers") { Description = "Concurrent writers per region in the throughput phases.", DefaultValueFactory = _ => 128 };
-        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, twosilos, replicated, lag, slowlink, cut, operators, large, feed, join, leave); default all." };
+        var only = new Option<string>("--only") { Description = "Comma-separated phases to run (baseline, unreplicated, postgres, twosilos, replicated, lag, slowlink, cut, operators, large, feed, join, leave); default all." };
         var lagRate = new Option<int>("--lag-rate") { Description = "Writes per second offered (all regions together) while lag is measured under load.", DefaultValueFactory = _ => 5000 };
         var largeRate = new Option<int>("--large-rate") { Description = "Strategy writes per second offered (all regions together) while lag is measured in the large phase.", DefaultValueFactory = _ => 500 };
         var postgres = new Option<string?>("--postgres") { Description = "Keep the Haunt regions' stores in PostgreSQL (a fresh database per cluster, created and dropped with this role) instead of SQLite files." };
@@ -94,6 +94,12 @@ public static class BenchCommand
                 var clock = Stopwatch.StartNew();
                 await load.ClosedLoopAsync(writers, phase);
                 results.UnreplicatedChangesPerSecond = load.Written / clock.Elapsed.TotalSeconds;
+            }
+
+            if (Runs("postgres"))
+            {
+                Log("Haunt write path, one region, replication off, its store in PostgreSQL (synchronous commit on)");
+                results.Postgres = await PostgresPhase.MeasureAsync(Path.Combine(folder, "postgres"), regions.All[0], writers, phase, postgres);
             }
 
             if (Runs("twosilos"))
@@ -210,7 +216,10 @@ public static class BenchCommand
         var load = new LoadDriver(cluster);
         var clock = Stopwatch.StartNew();
         await load.ClosedLoopAsync(writers, phase);
+        var (written, writing) = (load.Written, clock.Elapsed);
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(3));
+        // Which side limits: the writes (a short drain) or replication (a long one, the backlog it leaves).
+        Log($"  {written / writing.TotalSeconds:N0} writes/s acknowledged while writing, then {(clock.Elapsed - writing).TotalSeconds:N1} s until every region applied them");
         return load.Written / clock.Elapsed.TotalSeconds;
     }
 

@@ -24,6 +24,12 @@ public sealed class BenchResults
     public double? ReplicatedVsUnreplicated => Ratio(ReplicatedChangesPerSecond, UnreplicatedChangesPerSecond);
     public double? ReplicatedVsBaseline => Ratio(ReplicatedChangesPerSecond, BaselineWritesPerSecond);
 
+    /// <summary>The unreplicated phase again with the store in PostgreSQL (the postgres phase).</summary>
+    public PostgresFigures? Postgres { get; set; }
+
+    /// <summary>PostgreSQL's unreplicated throughput over SQLite's, when the unreplicated phase ran on SQLite.</summary>
+    public double? PostgresVsSqlite => Postgres is { } pg && Store == "SQLite" ? Ratio(pg.UnreplicatedChangesPerSecond, UnreplicatedChangesPerSecond) : null;
+
     /// <summary>Replicated throughput with two silos per region (on this machine's cores), and over one silo per region.</summary>
     public double TwoSilosReplicatedChangesPerSecond { get; set; }
     public double? TwoSilosVsOneSilo => Ratio(TwoSilosReplicatedChangesPerSecond, ReplicatedChangesPerSecond);
@@ -76,6 +82,12 @@ public sealed class BenchResults
         Console.WriteLine("|---|---|");
         Row("plain Orleans baseline (ADO.NET storage on SQLite)", $"{BaselineWritesPerSecond:0} writes/s");
         Row("Haunt unreplicated (one region)", $"{UnreplicatedChangesPerSecond:0} changes/s");
+        if (Postgres is { } pg)
+        {
+            Row("Haunt unreplicated (one region), store in PostgreSQL", pg.Unavailable ?? string.Create(f, $"{pg.UnreplicatedChangesPerSecond:0} changes/s") +
+                (PostgresVsSqlite is { } p ? string.Create(f, $" ({p:0.00} of SQLite)") : "") + $"; {pg.Server}");
+        }
+
         Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
         Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
         Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");

@@ -72,15 +72,16 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         var traceParent = TraceContext.Current();
         try
         {
-            return await Writer.RunAsync(w =>
+            // Each write goes with its outbox row, that row's one pending row per peer and its change-feed row; all of
+            // them travel in one round trip where the engine pipelines (with the other commits of the transaction). A write
+            // that found another version rolls the whole job back, outbox rows included.
+            return await Writer.RunAsync(() =>
             {
-                // Each write goes with its outbox row, that row's one pending row per peer and its change-feed row; all of
-                // them travel in one round trip where the engine pipelines. A write that found another version rolls the whole job
-                // back, outbox rows included.
                 var now = NowMs;
-                var statements = prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) })
+                return prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) })
                     .Concat(AppendFeed(prepared.Select(p => (p.Write.State, p.Write.Operation, p.Json)), now)).ToList();
-                var affected = w.ExecuteAll(statements);
+            }, (w, affected) =>
+            {
                 for (var i = 0; i < prepared.Length; i++)
                 {
                     if (affected[3 * i] != 1)

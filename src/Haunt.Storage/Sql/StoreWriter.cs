@@ -59,9 +59,17 @@ internal sealed partial class StoreWriter : IAsyncDisposable
     /// </summary>
     public event Action<IReadOnlyList<object?>>? Committed;
 
-    public Task<T> RunAsync<T>(Func<StoreWriter, T> work, bool urgent = false)
+    public Task<T> RunAsync<T>(Func<StoreWriter, T> work, bool urgent = false) => Enqueue(new Job<T>(work), urgent);
+
+    /// <summary>
+    /// A job whose statements are known before it runs (no read decides them): <paramref name="statements"/> builds them
+    /// on the writer's thread, <paramref name="check"/> gets the rows each affected and returns the result or throws to
+    /// undo the job. Where the engine pipelines, consecutive such jobs of a transaction travel in one round trip.
+    /// </summary>
+    public Task<T> RunAsync<T>(Func<IReadOnlyList<SqlStatement>> statements, Func<StoreWriter, int[], T> check) => Enqueue(new Job<T>(statements, check), urgent: false);
+
+    private Task<T> Enqueue<T>(Job<T> job, bool urgent)
     {
-        var job = new Job<T>(work);
         lock (_gate)
         {
             if (_closed)
@@ -161,21 +169,26 @@ internal sealed partial class StoreWriter : IAsyncDisposable
         {
             ReopenIfBroken();
             _transaction = _connection.BeginTransaction();
-            foreach (var job in batch)
+            for (var i = 0; i < batch.Count;)
             {
-                // A single job needs no savepoint: the transaction itself rolls it back.
-                var savepoint = batch.Count > 1;
-                BeginJob(savepoint);
-                try
+                var run = PipelinedRun(batch, i);
+                if (run.Count < 2)
                 {
-                    job.Execute(this);
-                    EndJob(savepoint);
+                    run = [batch[i]];
                 }
-                catch (Exception ex) when (savepoint && !IsTransient(ex))
+                else if (TryPipelined(run))
                 {
-                    RollBackJob();
-                    job.Fail(ex);
+                    i += run.Count;
+                    continue;
                 }
+
+                foreach (var job in run)
+                {
+                    // A single job needs no savepoint: the transaction itself rolls it back.
+                    RunJob(job, savepoint: batch.Count > 1);
+                }
+
+                i += run.Count;
             }
 
             DropPendingReleases();
@@ -212,6 +225,21 @@ internal sealed partial class StoreWriter : IAsyncDisposable
 
         NotifyCommitted(batch.Where(j => j.Succeeded).Select(j => j.Result).ToList());
         return true;
+    }
+
+    private void RunJob(IJob job, bool savepoint)
+    {
+        BeginJob(savepoint);
+        try
+        {
+            job.Execute(this);
+            EndJob(savepoint);
+        }
+        catch (Exception ex) when (savepoint && !IsTransient(ex))
+        {
+            RollBackJob();
+            job.Fail(ex);
+        }
     }
 
     /// <summary>A deadlock or serialization victim (PostgreSQL), a lock wait that ran out, a dropped connection.</summary>
@@ -282,22 +310,45 @@ internal sealed partial class StoreWriter : IAsyncDisposable
     {
         bool Succeeded { get; }
         object? Result { get; }
+
+        /// <summary>Whether the job's statements are known before it runs (<see cref="Plan"/>).</summary>
+        bool Planned { get; }
+
+        /// <summary>The job's statements, built now.</summary>
+        IReadOnlyList<SqlStatement> Plan();
+
+        /// <summary>Finishes a planned job from the rows its statements affected (run elsewhere); throws to undo it.</summary>
+        void Check(StoreWriter writer, int[] affected);
+
         void Execute(StoreWriter writer);
         void Fail(Exception ex);
         void Reset();
         void Complete();
     }
 
-    private sealed class Job<T>(Func<StoreWriter, T> work) : IJob
+    private sealed class Job<T> : IJob
     {
+        private readonly Func<StoreWriter, T>? _work;
+        private readonly Func<IReadOnlyList<SqlStatement>>? _statements;
+        private readonly Func<StoreWriter, int[], T>? _check;
         private Exception? _error;
         private T? _result;
+
+        public Job(Func<StoreWriter, T> work) => _work = work;
+
+        public Job(Func<IReadOnlyList<SqlStatement>> statements, Func<StoreWriter, int[], T> check) => (_statements, _check) = (statements, check);
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Succeeded => _error is null;
         public object? Result => _result;
 
-        public void Execute(StoreWriter writer) => _result = work(writer);
+        public bool Planned => _statements is not null;
+
+        public IReadOnlyList<SqlStatement> Plan() => _statements!();
+
+        public void Check(StoreWriter writer, int[] affected) => _result = _check!(writer, affected);
+
+        public void Execute(StoreWriter writer) => _result = _work is not null ? _work(writer) : _check!(writer, writer.ExecuteAll(_statements!()));
 
         public void Fail(Exception ex) => _error ??= ex;
 

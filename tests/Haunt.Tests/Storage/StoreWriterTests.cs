@@ -41,6 +41,26 @@ public abstract class StoreWriterTests(StoreKind kind) : StoreTestsBase(kind)
     }
 
     [SkippableFact]
+    public async Task Commits_queued_together_where_some_find_another_version_fail_alone_and_leave_nothing_behind()
+    {
+        await using var temp = await OpenAsync();
+        var store = temp.Store;
+        await store.CommitLocalAsync([Insert("taken")]);
+
+        // A tenth insert an id already stored: they share transactions (on PostgreSQL, one round trip) with the others.
+        var results = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => Task.Run(() => store.CommitLocalAsync([Insert(i % 10 == 0 ? "taken" : $"p{i}")]))))
+            .WaitAsync(s_deadline);
+
+        Assert.Equal(40, results.Count(r => r.Status == CommitStatus.VersionMismatch));
+        Assert.Equal(360, results.Count(r => r.Status == CommitStatus.Committed));
+        // Nothing of a refused commit stayed: one outbox row and one feed row per committed write.
+        Assert.Equal(361, (await store.PendingForPeerAsync(KnownRegions.Seoul, 1000)).Count);
+        var feed = await store.ChangesAsync(new FeedQuery(0, 1000));
+        Assert.Equal(361, feed.Changes.Count);
+        Assert.Equal(361, feed.Changes.Select(c => c.State.Id).Distinct().Count());
+    }
+
+    [SkippableFact]
     public async Task Writes_queued_from_many_callers_all_commit_and_closing_refuses_new_ones()
     {
         var temp = await OpenAsync();

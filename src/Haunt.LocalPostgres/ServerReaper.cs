@@ -1,13 +1,14 @@
 using System.Diagnostics;
 
-namespace Haunt.Tests.Dialects;
+namespace Haunt.LocalPostgres;
 
 /// <summary>
-/// Stops the throwaway PostgreSQL server and deletes its folder (~100 MB) once the test host is gone. A
-/// ProcessExit handler cannot do it: after the run vstest gives the host about 100 ms to exit, then kills it,
-/// and the folder stayed behind in /tmp after every run. So a small shell process does the work: it waits
-/// for its stdin, a pipe from the test host, to close, which happens however the host ends (clean exit,
-/// vstest's kill, a crash, kill -9), then stops the server and deletes the folder only once the server is gone.
+/// Stops the throwaway PostgreSQL server and deletes its folder (~100 MB) once the process that started it (a
+/// test host, the bench) is gone. A ProcessExit handler cannot do it: after the run vstest gives the host about
+/// 100 ms to exit, then kills it, and the folder stayed behind in /tmp after every run. So a small shell process
+/// does the work: it waits for its stdin, a pipe from that process, to close, which happens however the process
+/// ends (clean exit, vstest's kill, a crash, kill -9), then stops the server and deletes the folder only once the
+/// server is gone.
 /// </summary>
 internal sealed class ServerReaper
 {
@@ -40,7 +41,7 @@ internal sealed class ServerReaper
         return new ServerReaper(Process.Start(start) ?? throw new InvalidOperationException("Could not start /bin/sh."));
     }
 
-    /// <summary>At the end of the run: starts the cleanup now and waits for it as long as the host is let live.</summary>
+    /// <summary>At the end of the run: starts the cleanup now and waits for it as long as the process is let live.</summary>
     public void Release()
     {
         _process.StandardInput.Close();
