@@ -31,6 +31,7 @@ public sealed partial class PeerClient : IAsyncDisposable
     private DateTimeOffset? _unreachableSince;
     private static readonly TimeSpan s_maxProbeInterval = TimeSpan.FromSeconds(8);
     private int _probing;
+    private long _probeLoops;
     private string? _lastError = "not connected yet";
     private int _disposed;
 
@@ -208,12 +209,14 @@ public sealed partial class PeerClient : IAsyncDisposable
             return;
         }
 
+        Interlocked.Increment(ref _probeLoops);
+
         _ = Task.Run(async () =>
         {
             try
             {
                 var wait = _options.ReconnectDelay;
-                while (!_stopping.IsCancellationRequested && Reachability.UnreachableSince is not null)
+                while (StillToProbe)
                 {
                     await Task.Delay(wait, _stopping.Token);
                     wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, s_maxProbeInterval.Ticks));
@@ -243,13 +246,22 @@ public sealed partial class PeerClient : IAsyncDisposable
                 Volatile.Write(ref _probing, 0);
             }
 
-            // Missed again between the last check and the flag's reset: that call found the flag still set.
-            if (Reachability.UnreachableSince is not null)
+            // Missed again between the last check and the flag's reset: that call found the flag still set. Never once
+            // stopping: a loop that ended because the client stops (a ping failed as it was cancelled) found the peer
+            // still unreachable, and started itself again, forever — a stopped silo's client spun a core until the
+            // process exited (the bench's disposed clusters starved its later phases).
+            if (StillToProbe)
             {
                 ProbeUntilReached();
             }
         });
     }
+
+    /// <summary>Whether a probe loop should run: the peer is unreachable and this client is not stopping.</summary>
+    private bool StillToProbe => Volatile.Read(ref _disposed) == 0 && !_stopping.IsCancellationRequested && Reachability.UnreachableSince is not null;
+
+    /// <summary>Probe loops started so far (each runs until the peer answers or the client stops); for tests.</summary>
+    public long ProbeLoops => Interlocked.Read(ref _probeLoops);
 
     private void Reached()
     {
