@@ -31,7 +31,7 @@ public sealed class LocalPostgresServer
     public string Origin { get; }
 
     /// <summary>Why no server can be found or started here, or null when one can.</summary>
-    public static string? Unavailable =>
+    public static string? Unavailable { get; } =
         Given is not null || FindBinaries() is not null
             ? null
             : $"No PostgreSQL here: set {Variable} to a connection string, or install Debian's postgresql package (initdb under /usr/lib/postgresql/<version>/bin).";

@@ -25,35 +25,21 @@ internal sealed partial class StoreWriter
     private bool TryPipelined(List<IJob> run)
     {
         var plans = run.Select(job => job.Plan()).ToList();
-        using var batch = _connection.CreateBatch();
-        batch.Transaction = _transaction;
-        foreach (var sql in _control.Append(RunSavepointSql))
-        {
-            batch.BatchCommands.Add(BatchCommand(batch, new SqlStatement(sql)));
-        }
-
-        ControlSent();
-        var first = batch.BatchCommands.Count;
-        foreach (var statement in plans.SelectMany(plan => plan))
-        {
-            batch.BatchCommands.Add(BatchCommand(batch, statement));
-        }
-
+        // The run's savepoint goes ahead of its statements, in the same round trip.
+        _control.Add(RunSavepointSql);
         try
         {
-            batch.ExecuteNonQuery();
-            var at = first;
+            var affected = ExecuteAll([.. plans.SelectMany(plan => plan)]);
+            var at = 0;
             for (var i = 0; i < run.Count; i++)
             {
-                run[i].Check(this, [.. Enumerable.Range(at, plans[i].Count).Select(c => batch.BatchCommands[c].RecordsAffected)]);
+                run[i].Check(this, affected[at..(at + plans[i].Count)]);
                 at += plans[i].Count;
             }
         }
         catch (Exception ex) when (!IsTransient(ex))
         {
-            // Also clears PostgreSQL's "transaction aborted" state after a failed statement.
-            Prepare(new SqlStatement("ROLLBACK TO SAVEPOINT jobs")).ExecuteNonQuery();
-            Prepare(new SqlStatement("RELEASE SAVEPOINT jobs")).ExecuteNonQuery();
+            RollBackTo("jobs");
             foreach (var job in run)
             {
                 job.Reset();

@@ -92,9 +92,14 @@ internal sealed partial class StoreWriter
         }
 
         _control.Clear();
-        // Also clears PostgreSQL's "transaction aborted" state after a failed statement.
-        Prepare(new SqlStatement("ROLLBACK TO SAVEPOINT job")).ExecuteNonQuery();
-        Prepare(new SqlStatement(ReleaseSql)).ExecuteNonQuery();
+        RollBackTo("job");
+    }
+
+    /// <summary>Undoes everything since the savepoint and drops it; also clears PostgreSQL's "transaction aborted" state after a failed statement.</summary>
+    private void RollBackTo(string savepoint)
+    {
+        Prepare(new SqlStatement($"ROLLBACK TO SAVEPOINT {savepoint}")).ExecuteNonQuery();
+        Prepare(new SqlStatement($"RELEASE SAVEPOINT {savepoint}")).ExecuteNonQuery();
     }
 
     /// <summary>Before commit: only releases can be pending, and COMMIT releases every savepoint.</summary>
