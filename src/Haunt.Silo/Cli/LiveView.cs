@@ -17,8 +17,7 @@ public sealed class LiveView
                 ? $"{s.Region,-5} {Silos(s)} {s.Entities,7} ent {perSecond,5} w/s backlog {s.BacklogRows,5} p99 {s.LagP99Ms,5:0} ms confl {s.Conflicts,3}"
                 : $"{s.Region,-5} {Silos(s)} DOWN (restart it with the command above)";
         });
-        var converged = snapshots.All(s => s.Up) && snapshots.Select(s => s.Digest).Distinct().Count() == 1;
-        Console.WriteLine($"[{elapsed:mm\\:ss}] {string.Join(" | ", parts)} | converged {(converged ? "yes" : "no")}");
+        Console.WriteLine($"[{elapsed:mm\\:ss}] {string.Join(" | ", parts)} | converged {ConvergenceVerdict.Describe(snapshots, "yes", "no")}");
     }
 
     /// <summary>"2/2 silos", or with the dead ones named by port: "1/2 silos (11211 DEAD)".</summary>

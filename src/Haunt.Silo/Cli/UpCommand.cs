@@ -102,7 +102,7 @@ public static class UpCommand
         // Ctrl+C in a terminal stops the silo processes too (one process group): then the last look before it says more.
         var stoppedWithSilos = cancel.IsCancellationRequested && lastSeen is not null && snapshots.All(s => !s.Up);
         snapshots = stoppedWithSilos ? lastSeen! : snapshots;
-        var converged = Converged(snapshots);
+        var converged = ConvergenceVerdict.Converged(snapshots);
         if (!json)
         {
             foreach (var group in bots.Bots.GroupBy(b => b.Name))
@@ -157,16 +157,13 @@ public static class UpCommand
     private static async Task<IReadOnlyList<RegionSnapshot>> SnapshotAsync(RegionApis apis, RegionSet regions) =>
         await Task.WhenAll(regions.All.Select(r => apis.SnapshotAsync(r)));
 
-    private static bool Converged(IReadOnlyList<RegionSnapshot> snapshots) =>
-        snapshots.All(s => s.Up && s.BacklogRows == 0 && s.Entities > 0) && snapshots.Select(s => s.Digest).Distinct().Count() == 1;
-
     private static async Task<IReadOnlyList<RegionSnapshot>> WaitForConvergenceAsync(RegionApis apis, RegionSet regions, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
             var snapshots = await SnapshotAsync(apis, regions);
-            if (Converged(snapshots) || deadline.Elapsed > timeout)
+            if (ConvergenceVerdict.Converged(snapshots) || deadline.Elapsed > timeout)
             {
                 return snapshots;
             }
@@ -180,7 +177,7 @@ public static class UpCommand
     private static void PrintSummary(IReadOnlyList<RegionSnapshot> snapshots, bool converged, bool json, long orders, long refused)
     {
         Console.WriteLine($"Stopped. {snapshots.Sum(s => s.LocalWrites)} local writes in the regions, {orders} of them bot orders ({refused} orders refused by trading rules " +
-            $"or by a region that was down). Converged: {(converged ? "yes" : "NO")}.");
+            $"or by a region that was down). Converged: {ConvergenceVerdict.Describe(snapshots, "yes", "NO")}.");
         var width = snapshots.Max(s => s.Region.Length);
         foreach (var s in snapshots)
         {

@@ -127,7 +127,7 @@ public abstract class ApiHostFixture(StoreKind kind) : IAsyncLifetime
 
                 return;
             }
-            catch (Exception ex) when (attempt < 3 && ex is IOException or System.Net.Sockets.SocketException or OrleansException)
+            catch (Exception ex) when (attempt < 3 && (SiloProcess.IsPortTaken(ex) || ex is IOException or OrleansException))
             {
                 await DisposeSilosAsync();
             }

@@ -51,26 +51,13 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionS
                 await DeployAsync();
                 break;
             }
-            catch (Exception ex) when (attempt < 3 && IsPortTaken(ex))
+            catch (Exception ex) when (attempt < 3 && SiloProcess.IsPortTaken(ex))
             {
                 await StopClustersAsync();
             }
         }
 
         await WaitUntilLinkedAsync();
-    }
-
-    private static bool IsPortTaken(Exception ex)
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private async Task DeployAsync()

@@ -80,6 +80,23 @@ public sealed class SiloProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Whether a start failed because a port found free was taken before the silo bound it (another test, or an
+    /// outgoing connection's ephemeral port): at any depth, as Kestrel (AddressInUseException) and Orleans wrap it.
+    /// </summary>
+    public static bool IsPortTaken(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } or Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The first of <paramref name="count"/> consecutive ports that are free now (TestCluster numbers a cluster's silos from a base port).</summary>
     public static int FreePorts(int count)
     {
