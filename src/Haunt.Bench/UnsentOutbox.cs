@@ -31,6 +31,8 @@ public class UnsentOutbox : DispatchProxy
         {
             case nameof(IOutboxStore.PendingForPeerAsync):
                 return Task.FromResult<IReadOnlyList<OutboxRow>>([]);
+            case nameof(IOutboxStore.PendingSizeAsync):
+                return Task.FromResult(new PendingSize(0, 0));
             case nameof(IOutboxStore.BacklogAsync):
                 return Task.FromResult(new Backlog(0, 0, null));
             default:

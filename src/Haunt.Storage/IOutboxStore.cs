@@ -7,10 +7,13 @@ public interface IOutboxStore
     event Action? OutboxAppended;
 
     /// <summary>
-    /// The next rows a peer still needs, in (priority, seq) order, skipping <paramref name="inFlight"/>
-    /// (rows already sent in batches that wait for their ack).
+    /// The next rows a peer still needs, in (priority, seq) order: in each priority only those after the seq
+    /// <paramref name="after"/> says the sender has taken (all of them without one).
     /// </summary>
-    Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, OutboxCursor? after = null, CancellationToken cancellationToken = default);
+
+    /// <summary>How many rows <see cref="PendingForPeerAsync"/> would return now, and their state JSON's length, without reading them.</summary>
+    Task<PendingSize> PendingSizeAsync(string peer, int limit, OutboxCursor? after = null, CancellationToken cancellationToken = default);
 
     /// <summary>Marks rows as delivered to <paramref name="peer"/>; rows every peer has are deleted.</summary>
     Task AckAsync(string peer, IReadOnlyList<long> seqs);

@@ -27,9 +27,10 @@ public sealed record ApplyResult(IReadOnlyList<EntityState> Stored, int Ignored,
 
 /// <summary>
 /// An outbox row waiting for a peer. ItemJson is the change as it goes on the wire (a ChangeItem in
-/// <see cref="StateJson"/> form), built from the stored columns so the sender never re-parses states.
+/// <see cref="StateJson"/> form), built from the stored columns so the sender never re-parses states. Priority: the
+/// one it was queued with (what <see cref="OutboxCursor"/> is kept by).
 /// </summary>
-public sealed record OutboxRow(long Seq, string ItemJson, int Bytes)
+public sealed record OutboxRow(long Seq, string ItemJson, int Bytes, int Priority)
 {
     public ChangeItem Item => StateJson.Deserialize<ChangeItem>(ItemJson);
 
@@ -41,6 +42,9 @@ public sealed record OutboxRow(long Seq, string ItemJson, int Bytes)
         $"{{\"seq\":{seq},\"operation\":\"{operation}\",\"state\":{stateJson},\"committedAtMs\":{committedAtMs}" +
         (traceParent is null ? "}" : $",\"traceParent\":{System.Text.Json.JsonSerializer.Serialize(traceParent)}}}");
 }
+
+/// <summary>The next rows a peer's sender would read: how many, and their state JSON's length.</summary>
+public sealed record PendingSize(int Rows, long Bytes);
 
 /// <summary>A peer's backlog in this region's outbox; LastSeq = outbox rows ever written here (local writes).</summary>
 public sealed record Backlog(long Rows, long Bytes, long? OldestCommittedAtMs, long LastSeq = 0);

@@ -16,7 +16,7 @@ namespace Haunt.Replication.Engine;
 internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 {
     private readonly List<InFlightBatch> _inFlight = [];
-    private int _changesInFlight;
+    private readonly HashSet<long> _inFlightSeqs = [];
     private TimeSpan? _smoothedRtt;
     private TimeSpan _rttVariation;
     private DateTimeOffset _probeUntil;
@@ -27,6 +27,9 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     public DateTimeOffset BoundCheckedAt { get; private set; }
     public long ChangesSent { get; private set; }
 
+    /// <summary>Where the next batch's rows start in the outbox: after what went into batches, in each priority.</summary>
+    public OutboxCursor Taken { get; } = new();
+
     /// <summary>The versions of large entities this peer is expected to hold: what deltas to it are computed from.</summary>
     public DeltaWindow Bases { get; } = new(options.DeltaWindowBytes);
 
@@ -34,7 +37,7 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     public DateTimeOffset DeltasPausedUntil { get; set; }
 
     public bool CanSend => _inFlight.Count == 0
-        || (_inFlight.Count < options.MaxBatchesInFlight && _changesInFlight < options.MaxChangesInFlight);
+        || (_inFlight.Count < options.MaxBatchesInFlight && _inFlightSeqs.Count < options.MaxChangesInFlight);
 
     public bool HasInFlight => _inFlight.Count > 0;
 
@@ -46,8 +49,32 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     public string State => Attempts > 1 ? "retrying" : _inFlight.Count == 0 ? "idle" : "sending";
 
-    /// <summary>Outbox seqs of every batch in flight: the next batch must not repeat them.</summary>
-    public IReadOnlyCollection<long> InFlightSeqs => _inFlight.SelectMany(b => b.Seqs).ToList();
+    /// <summary>
+    /// The rows of <paramref name="read"/> (the outbox after <see cref="Taken"/>, in order) not in flight. Only after a
+    /// <see cref="OutboxCursor.Rewind"/> can a read meet rows in flight: the cursor moves past those that lead their
+    /// priority, so the next read starts after them; <paramref name="moved"/> says whether it did.
+    /// </summary>
+    public IReadOnlyList<OutboxRow> Unsent(IReadOnlyList<OutboxRow> read, out bool moved)
+    {
+        moved = false;
+        var unsent = new List<OutboxRow>(read.Count);
+        HashSet<int>? passed = null; // priorities where this read met a row not in flight
+        foreach (var row in read)
+        {
+            if (!_inFlightSeqs.Contains(row.Seq))
+            {
+                unsent.Add(row);
+                (passed ??= []).Add(row.Priority);
+            }
+            else if (passed?.Contains(row.Priority) != true)
+            {
+                Taken.Took(row.Priority, row.Seq);
+                moved = true;
+            }
+        }
+
+        return unsent;
+    }
 
     /// <summary>
     /// A message from the peer arrived. After a silence (a cut, a restart) the batches in flight are due at once
@@ -76,14 +103,21 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     /// it left at the most changes or bytes a batch may carry. <paramref name="deltas"/>: the entity of each change in
     /// it sent as a delta, by seq.
     /// </summary>
-    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<long> seqs, DateTimeOffset now, bool full, IReadOnlyDictionary<long, EntityRef>? deltas = null)
+    public ChangeBatch Sent(ChangeBatch batch, IReadOnlyList<OutboxRow> rows, DateTimeOffset now, bool full, IReadOnlyDictionary<long, EntityRef>? deltas = null)
     {
         var copy = batch with { SentAt = now.UtcTicks };
+        var seqs = new long[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            seqs[i] = rows[i].Seq;
+            _inFlightSeqs.Add(rows[i].Seq);
+            Taken.Took(rows[i].Priority, rows[i].Seq);
+        }
+
         _inFlight.Add(new InFlightBatch(copy, seqs, deltas ?? s_noDeltas)
         {
             Attempts = 1, Full = full, FirstSentAt = now, LastSentAt = now.UtcTicks, ResendAt = now + RetransmitTimeout,
         });
-        _changesInFlight += seqs.Count;
         return copy;
     }
 
@@ -115,7 +149,16 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     /// Takes a batch out of the window unacked: its changes are pending again and go in a new batch. Returns the
     /// entities it carried as deltas, or null if it was not in flight.
     /// </summary>
-    public IReadOnlyDictionary<long, EntityRef>? Withdraw(long batchId) => Take(batchId)?.Deltas;
+    public IReadOnlyDictionary<long, EntityRef>? Withdraw(long batchId)
+    {
+        var batch = Take(batchId);
+        if (batch is not null)
+        {
+            Taken.Rewind();
+        }
+
+        return batch?.Deltas;
+    }
 
     /// <summary>Whether the batch in flight with this id carries deltas.</summary>
     public bool CarriesDeltas(long batchId) => _inFlight.Find(b => b.Batch.BatchId == batchId) is { Deltas.Count: > 0 };
@@ -162,7 +205,8 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
     public void Released()
     {
         _inFlight.Clear();
-        _changesInFlight = 0;
+        _inFlightSeqs.Clear();
+        Taken.Rewind();
     }
 
     /// <summary>The batch with this id, taken out of the window (null if it is not in flight).</summary>
@@ -176,7 +220,11 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
         var batch = _inFlight[index];
         _inFlight.RemoveAt(index);
-        _changesInFlight -= batch.Seqs.Count;
+        foreach (var seq in batch.Seqs)
+        {
+            _inFlightSeqs.Remove(seq);
+        }
+
         return batch;
     }
 

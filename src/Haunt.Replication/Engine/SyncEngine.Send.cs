@@ -45,7 +45,15 @@ public sealed partial class SyncEngine
 
         while (peer.CanSend)
         {
-            var pending = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize, peer.InFlightSeqs);
+            // Nagle (below) sends nothing but a full batch while a short one waits for its ack: whether one is ready is
+            // asked first, without the states. Read whole each time, those reads were 85 % of the outbox reads in the
+            // replicated bench, half a thousand states each, all thrown away (docs/benchmarks.md).
+            if (peer.HasShortBatchInFlight && !await FullBatchReadyAsync(peer))
+            {
+                return;
+            }
+
+            var pending = await UnsentAsync(peer);
             if (pending.Count == 0)
             {
                 return;
@@ -66,7 +74,7 @@ public sealed partial class SyncEngine
 
             var deltas = new Dictionary<long, EntityRef>();
             var batch = _codec.Encode(Region, peer.Peer, ++_nextBatchId, WireItems(peer, rows, deltas));
-            var copy = peer.Sent(batch, rows.Select(r => r.Seq).ToList(), Now, full, deltas);
+            var copy = peer.Sent(batch, rows, Now, full, deltas);
             Interlocked.Add(ref _metrics.BytesSent, batch.Body.Length);
             Interlocked.Add(ref link.BytesSent, batch.Body.Length);
             Interlocked.Add(ref _metrics.PayloadBytesSent, rows.Sum(r => (long)r.Bytes));
@@ -76,6 +84,27 @@ public sealed partial class SyncEngine
                 return; // the outbox is drained for now
             }
         }
+    }
+
+    /// <summary>The peer's next rows not in flight: read after its cursor, again while a read met only rows in flight and moved it.</summary>
+    private async Task<IReadOnlyList<OutboxRow>> UnsentAsync(PeerLink peer)
+    {
+        while (true)
+        {
+            var read = await _store.PendingForPeerAsync(peer.Peer, Options.BatchSize, peer.Taken);
+            var unsent = peer.Unsent(read, out var moved);
+            if (unsent.Count > 0 || read.Count < Options.BatchSize || !moved)
+            {
+                return unsent;
+            }
+        }
+    }
+
+    /// <summary>Whether the peer's next rows make a full batch: <see cref="SyncOptions.BatchSize"/> of them, or more state JSON than a batch carries.</summary>
+    private async Task<bool> FullBatchReadyAsync(PeerLink peer)
+    {
+        var next = await _store.PendingSizeAsync(peer.Peer, Options.BatchSize, peer.Taken);
+        return next.Rows == Options.BatchSize || next.Bytes > BatchCodec.MaxStateBytes;
     }
 
     /// <summary>The first rows whose state JSON adds up to at most <see cref="BatchCodec.MaxStateBytes"/> (always one at least).</summary>
@@ -102,7 +131,20 @@ public sealed partial class SyncEngine
         }
 
         var seqs = DeliveredOf(peer, acked, ack.Refused);
-        await _store.AckAsync(peer.Peer, seqs);
+        if (seqs.Count < acked.Seqs.Count)
+        {
+            peer.Taken.Rewind(); // the refused changes are pending again: read them again
+        }
+
+        try
+        {
+            await _store.AckAsync(peer.Peer, seqs);
+        }
+        catch
+        {
+            peer.Taken.Rewind(); // out of the window but still pending: sent again, not left behind the cursor
+            throw;
+        }
         Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
         Interlocked.Add(ref _metrics.Link(peer.Peer).ChangesSent, seqs.Count);
 
@@ -129,11 +171,14 @@ public sealed partial class SyncEngine
     /// up from state (needs-snapshot), so memory and disk do not grow with the length of an outage. A peer that
     /// acked within the longest resend wait is working, only slower than the writes for now: releasing its
     /// backlog would swap a short delay for a full repair round, so it is released only past twice the bound.
-    /// Only checked while a batch waits for its ack, and at most once per flush interval.
+    /// Only checked while a batch waits for its ack, and at most once per heartbeat interval: the backlog's aggregates
+    /// cost a pass over every row waiting for the peer, and checked at every flush (ten times a second) under load they
+    /// were an eighth of the store's time in the replicated bench (docs/benchmarks.md); a second more of writes is far
+    /// inside the bound.
     /// </summary>
     private async Task EnforceBoundAsync(PeerLink peer)
     {
-        if (!peer.HasInFlight || Now - peer.BoundCheckedAt < Options.FlushInterval)
+        if (!peer.HasInFlight || Now - peer.BoundCheckedAt < Options.HeartbeatInterval)
         {
             return;
         }

@@ -55,14 +55,15 @@ internal static class EntityRows
         reader.GetString(8));
 
     /// <summary>The columns <see cref="ReadOutbox"/> reads, in its order.</summary>
-    public const string OutboxColumns = "seq, operation, state, committed_at_ms, bytes, trace_parent";
+    public const string OutboxColumns = "seq, operation, state, committed_at_ms, bytes, trace_parent, priority";
 
     /// <summary>Reads <see cref="OutboxColumns"/> into an outbox row.</summary>
     public static OutboxRow ReadOutbox(DbDataReader reader)
     {
         var seq = reader.GetInt64(0);
         var traceParent = reader.IsDBNull(5) ? null : reader.GetString(5);
-        return new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, (SyncOperation)reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), traceParent), reader.GetInt32(4));
+        return new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, (SyncOperation)reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), traceParent), reader.GetInt32(4),
+            reader.GetInt32(6));
     }
 
     /// <summary>Inserts a new row only if none exists: the write of an entity no one has written before.</summary>

@@ -140,7 +140,17 @@ public sealed partial class SqlRegionalStore
     /// <summary>The feed rows of stored states, after the feed lock where the engine needs one.</summary>
     private IEnumerable<SqlStatement> AppendFeed(IEnumerable<(EntityState State, SyncOperation Operation, string Json)> changes, long now)
     {
-        var rows = changes.Select(c => new SqlStatement(
+        var rows = FeedRows(changes, now);
+        return rows.Count > 0 ? [.. FeedLock, .. rows] : rows;
+    }
+
+    /// <summary>The feed lock's statement where the engine needs one (PostgreSQL: two silos of a region commit at once), else none.</summary>
+    private SqlStatement[] FeedLock => dialect.FeedLock is { } feedLock ? [new SqlStatement(feedLock)] : [];
+
+    /// <summary>The feed rows of stored states, for a job that holds the feed lock already.</summary>
+    private List<SqlStatement> FeedRows(IEnumerable<(EntityState State, SyncOperation Operation, string Json)> changes, long now)
+    {
+        return changes.Select(c => new SqlStatement(
                 "INSERT INTO change_feed (entity_type, entity_id, portfolio_id, operation, version_vector, origin_region, committed_at_ms, state) " +
                 "VALUES (@type, @id, @portfolio, @op, @vector, @origin, @now, @state)")
             .Add("@type", (int)c.State.Type)
@@ -151,6 +161,5 @@ public sealed partial class SqlRegionalStore
             .Add("@origin", c.State.ModifiedBy)
             .Add("@now", now)
             .Add("@state", c.Json)).ToList();
-        return rows.Count > 0 && dialect.FeedLock is { } feedLock ? [new SqlStatement(feedLock), .. rows] : rows;
     }
 }

@@ -46,21 +46,9 @@ public sealed partial class SqlRegionalStore
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
+    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, OutboxCursor? after = null, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<OutboxRow>>(async (connection, ct) =>
     {
-        await using var command = connection.CreateCommand();
-        // In-flight rows sit at the front of the (priority, seq) index: skipping them costs a short scan.
-        var skip = inFlight is { Count: > 0 } ? " AND " + dialect.NotInList("seq", "@inflight") : "";
-        command.CommandText =
-            "SELECT q.seq, q.operation, q.state, q.committed_at_ms, q.bytes, q.trace_parent FROM sync_pending p JOIN sync_queue q ON q.seq = p.seq " +
-            $"WHERE p.peer = @peer{skip.Replace("seq", "p.seq", StringComparison.Ordinal)} ORDER BY p.priority, p.seq LIMIT @limit";
-        EntityRows.Add(command, "@peer", Peer(peer));
-        EntityRows.Add(command, "@limit", limit);
-        if (skip.Length > 0)
-        {
-            EntityRows.Add(command, "@inflight", dialect.ListValue(inFlight!));
-        }
-
+        await using var command = PendingCommand(connection, s_pendingRows, peer, limit, after);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<OutboxRow>();
         while (await reader.ReadAsync(ct))
@@ -70,6 +58,49 @@ public sealed partial class SqlRegionalStore
 
         return rows;
     }, cancellationToken);
+
+    public Task<PendingSize> PendingSizeAsync(string peer, int limit, OutboxCursor? after = null, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    {
+        await using var command = PendingCommand(connection, s_pendingSize, peer, limit, after);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new PendingSize(reader.GetInt32(0), reader.GetInt64(1));
+    }, cancellationToken);
+
+    private DbCommand PendingCommand(DbConnection connection, string sql, string peer, int limit, OutboxCursor? after)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        EntityRows.Add(command, "@peer", Peer(peer));
+        EntityRows.Add(command, "@limit", limit);
+        for (var priority = 0; priority <= s_lastPriority; priority++)
+        {
+            EntityRows.Add(command, $"@after{priority}", after?.After(priority) ?? 0);
+        }
+
+        return command;
+    }
+
+    private static readonly int s_lastPriority = EntityTypes.All.Max(t => t.Priority);
+
+    /// <summary>
+    /// (seq, priority) of a peer's next rows: per priority a range read of ix_sync_pending_next after the cursor's seq,
+    /// each at most @limit rows. Rows of a priority no entity type has now (queued by an older release) come last, whatever the cursor.
+    /// </summary>
+    private static readonly string s_pendingNext =
+        string.Join(" UNION ALL ", Enumerable.Range(0, s_lastPriority + 1).Select(priority =>
+            $"SELECT seq, priority FROM (SELECT seq, priority FROM sync_pending WHERE peer = @peer AND priority = {priority} AND seq > @after{priority} ORDER BY seq LIMIT @limit) AS p{priority}")) +
+        $" UNION ALL SELECT seq, priority FROM (SELECT seq, priority FROM sync_pending WHERE peer = @peer AND priority > {s_lastPriority} ORDER BY priority, seq LIMIT @limit) AS later";
+
+    /// <summary>The first @limit of them in (priority, seq) order, whole.</summary>
+    private static readonly string s_pendingRows =
+        $"SELECT {string.Join(", ", EntityRows.OutboxColumns.Split(", ").Select(c => "q." + c))} FROM ({s_pendingNext}) AS p " +
+        "JOIN sync_queue q ON q.seq = p.seq ORDER BY p.priority, p.seq LIMIT @limit";
+
+    /// <summary>The first @limit of them counted, and their states' length summed.</summary>
+    private static readonly string s_pendingSize =
+        $"SELECT COUNT(*), COALESCE(SUM(q.bytes), 0) FROM (SELECT seq FROM ({s_pendingNext}) AS u ORDER BY priority, seq LIMIT @limit) AS p " +
+        "JOIN sync_queue q ON q.seq = p.seq";
 
     public Task<Backlog> BacklogAsync(string peer, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
     {

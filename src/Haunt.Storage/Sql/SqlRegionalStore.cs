@@ -74,17 +74,19 @@ public sealed partial class SqlRegionalStore(string region, SqlDialect dialect, 
         {
             // Each write goes with its outbox row, that row's one pending row per peer and its change-feed row; all of
             // them travel in one round trip where the engine pipelines (with the other commits of the transaction). A write
-            // that found another version rolls the whole job back, outbox rows included.
+            // that found another version rolls the whole job back, outbox rows included. The feed lock (where the engine
+            // needs one) comes first: outbox seqs are then drawn in commit order too, as the senders' cursors need (OutboxCursor).
+            var locked = FeedLock;
             return await Writer.RunAsync(() =>
             {
                 var now = NowMs;
-                return prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) })
-                    .Concat(AppendFeed(prepared.Select(p => (p.Write.State, p.Write.Operation, p.Json)), now)).ToList();
+                return [.. locked, .. prepared.SelectMany(p => new[] { WriteIfUnchanged(p.Write), AppendOutbox(p.Write, p.Json, p.Priority, now, traceParent), MarkPending(p.Priority) }),
+                    .. FeedRows(prepared.Select(p => (p.Write.State, p.Write.Operation, p.Json)), now)];
             }, (w, affected) =>
             {
                 for (var i = 0; i < prepared.Length; i++)
                 {
-                    if (affected[3 * i] != 1)
+                    if (affected[locked.Length + 3 * i] != 1)
                     {
                         var state = prepared[i].Write.State;
                         throw new VersionMovedException(ReadInTransaction(w, state.Type, state.Id));

@@ -3,13 +3,18 @@ namespace Haunt.Tests.Simulation;
 // The outbox and the peers' bookkeeping, as SqlRegionalStore keeps them in sync_queue, sync_state and sync_versions.
 public sealed partial class InMemoryRegionalStore
 {
-    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, IReadOnlyCollection<long>? inFlight = null, CancellationToken cancellationToken = default) => Run<IReadOnlyList<OutboxRow>>(() =>
+    public Task<IReadOnlyList<OutboxRow>> PendingForPeerAsync(string peer, int limit, OutboxCursor? after = null, CancellationToken cancellationToken = default) => Run<IReadOnlyList<OutboxRow>>(() =>
     {
         Peer(peer);
-        var skip = inFlight?.ToHashSet() ?? [];
-        return _outbox.Where(o => o.Value.Pending.Contains(peer) && !skip.Contains(o.Key))
+        return _outbox.Where(o => o.Value.Pending.Contains(peer) && o.Key > (after?.After(o.Value.Priority) ?? 0))
             .OrderBy(o => o.Value.Priority).ThenBy(o => o.Key).Take(limit).Select(o => o.Value.Row).ToList();
     });
+
+    public async Task<PendingSize> PendingSizeAsync(string peer, int limit, OutboxCursor? after = null, CancellationToken cancellationToken = default)
+    {
+        var rows = await PendingForPeerAsync(peer, limit, after, cancellationToken);
+        return new PendingSize(rows.Count, rows.Sum(r => (long)r.Bytes));
+    }
 
     public Task AckAsync(string peer, IReadOnlyList<long> seqs) => Run(() =>
     {

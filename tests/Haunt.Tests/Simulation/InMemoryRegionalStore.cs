@@ -62,7 +62,7 @@ public sealed partial class InMemoryRegionalStore(string region, Func<long> nowM
             Store(write.State);
             var seq = ++_seq;
             var json = StateJson.Serialize(write.State);
-            var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now, TraceContext.Current()), json.Length);
+            var row = new OutboxRow(seq, OutboxRow.ItemJsonOf(seq, write.Operation, json, now, TraceContext.Current()), json.Length, write.State.Type.Info().Priority);
             _outbox[seq] = (write.State.Type.Info().Priority, row, _peers.Keys.ToHashSet(), now);
             AppendFeed(write, now);
         }

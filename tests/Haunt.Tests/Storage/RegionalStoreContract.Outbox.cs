@@ -22,6 +22,33 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
+    public async Task A_cursor_skips_in_each_priority_only_what_was_taken_there()
+    {
+        // The profile is queued first, the order after it: the order leaves first, and taking it must not hide the
+        // profile whose seq is lower (one cursor over all priorities would).
+        await CommittedAsync(Insert(EntityType.Profile, "pr-1"));
+        await CommittedAsync(Insert(EntityType.Order, "o-1"));
+        var cursor = new OutboxCursor();
+        var first = Assert.Single(await Store.PendingForPeerAsync(KnownRegions.Seoul, 1, cursor));
+        Assert.Equal(("o-1", EntityType.Order.Info().Priority), (first.Item.State.Id, first.Priority));
+        cursor.Took(first.Priority, first.Seq);
+
+        // An order queued after the profile was read leaves before it all the same.
+        await CommittedAsync(Insert(EntityType.Order, "o-2"));
+        Assert.Equal(["o-2", "pr-1"], (await Store.PendingForPeerAsync(KnownRegions.Seoul, 10, cursor)).Select(r => r.Item.State.Id));
+
+        var rest = await Store.PendingForPeerAsync(KnownRegions.Seoul, 10, cursor);
+        foreach (var row in rest)
+        {
+            cursor.Took(row.Priority, row.Seq);
+        }
+
+        Assert.Empty(await Store.PendingForPeerAsync(KnownRegions.Seoul, 10, cursor));
+        cursor.Rewind();
+        Assert.Equal(["o-1", "o-2", "pr-1"], (await Store.PendingForPeerAsync(KnownRegions.Seoul, 10, cursor)).Select(r => r.Item.State.Id));
+    }
+
+    [SkippableFact]
     public async Task Acked_rows_leave_the_outbox_once_every_peer_has_them()
     {
         await CommittedAsync(Insert(EntityType.Trade, "t-1"));
@@ -44,7 +71,10 @@ public abstract partial class RegionalStoreContract
         }
 
         var all = await Store.PendingForPeerAsync(KnownRegions.Seoul, 10);
-        var rest = await Store.PendingForPeerAsync(KnownRegions.Seoul, 10, [all[0].Seq, all[1].Seq]);
+        var taken = new OutboxCursor();
+        taken.Took(all[0].Priority, all[0].Seq);
+        taken.Took(all[1].Priority, all[1].Seq);
+        var rest = await Store.PendingForPeerAsync(KnownRegions.Seoul, 10, taken);
         Assert.Equal([all[2].Seq], rest.Select(r => r.Seq));
 
         await Store.AckAsync(KnownRegions.Seoul, all.Select(r => r.Seq).ToList());

@@ -1,5 +1,7 @@
 using Haunt.Grains.Sync;
+using Haunt.Storage.Postgres;
 using Haunt.Storage.Sql;
+using Haunt.Tests.Cluster;
 using Haunt.Tests.Dialects;
 using Npgsql;
 
@@ -10,40 +12,58 @@ public sealed class SqliteSharedStoreTests() : SharedStoreTests(StoreKind.Sqlite
 public sealed class PostgresSharedStoreTests() : SharedStoreTests(StoreKind.Postgres)
 {
     /// <summary>
-    /// The classic outbox gap: on PostgreSQL a write that took its seq first can commit after one that took a
-    /// later seq. A sender that read "everything after the last seq I sent" would skip it for good; ours reads
-    /// the rows still pending for the peer, so the late row is handed out once it commits.
+    /// The classic outbox gap: on PostgreSQL a write that took its seq first can commit after one that took a later
+    /// seq, and a sender reading "after the last seq taken" (OutboxCursor) would skip it for good. So a local commit
+    /// takes the feed lock before it draws its outbox seq: while another transaction holds the lock, a silo's commit
+    /// waits without a seq, and the rows of the two commit in seq order. With the lock taken after the outbox row (as
+    /// it was, for the feed rows only), the waiting commit holds a seq below the one drawn after it and fails this.
     /// </summary>
     [SkippableFact]
-    public async Task An_outbox_row_that_commits_after_a_later_one_is_still_handed_out()
+    public async Task A_commit_waiting_for_another_draws_its_outbox_seq_after_it()
     {
         await using var temp = await OpenAsync();
         await using var second = await temp.OpenSecondAsync();
-        await using var slow = new NpgsqlConnection(temp.ConnectionString);
-        await slow.OpenAsync();
-        await using var transaction = await slow.BeginTransactionAsync();
-        var held = State("held", V(1, 0, 0));
-        await using (var insert = new NpgsqlCommand(
-            $"WITH q AS (INSERT INTO {temp.Location}.sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, bytes, state) " +
-            "VALUES (2, @type, 'held', 0, @vector, 0, 10, @state) RETURNING seq), " +
-            $"p AS (INSERT INTO {temp.Location}.sync_pending (peer, seq, priority) SELECT peer, q.seq, 2 FROM q, unnest(ARRAY['seoul', 'nyc']) AS peer) " +
-            "SELECT seq FROM q", slow, transaction))
+        await using var held = new NpgsqlConnection(temp.ConnectionString);
+        await held.OpenAsync();
+        await using var transaction = await held.BeginTransactionAsync();
+        var feedLock = new PostgresDialect(temp.ConnectionString!, temp.Location).FeedLock!;
+        await using (var take = new NpgsqlCommand(feedLock, held, transaction))
         {
-            insert.Parameters.AddWithValue("type", (int)EntityType.Profile);
-            insert.Parameters.AddWithValue("vector", held.Vector.ToString());
-            insert.Parameters.AddWithValue("state", StateJson.Serialize(held));
-            var heldSeq = (long)(await insert.ExecuteScalarAsync())!;
-
-            await second.CommitLocalAsync([Insert("later")]);
-            var visible = await temp.Store.PendingForPeerAsync(KnownRegions.Seoul, 10);
-            Assert.Equal(["later"], visible.Select(r => r.Item.State.Id));
-            Assert.True(visible[0].Seq > heldSeq, "the later write took a later seq");
-            await temp.Store.AckAsync(KnownRegions.Seoul, [visible[0].Seq]);
+            await take.ExecuteNonQueryAsync();
         }
 
-        await transaction.CommitAsync();
+        var later = second.CommitLocalAsync([Insert("later")]);
+        await Eventually.WaitUntilAsync(async () => await WaitersOnTheFeedLockAsync(temp.ConnectionString!) > 0, "the second silo's commit waits for the feed lock");
+        var first = State("first", V(1, 0, 0));
+        long firstSeq;
+        await using (var insert = new NpgsqlCommand(
+            $"WITH q AS (INSERT INTO {temp.Location}.sync_queue (priority, entity_type, entity_id, operation, version_vector, committed_at_ms, bytes, state) " +
+            "VALUES (5, @type, 'first', 0, @vector, 0, 10, @state) RETURNING seq), " +
+            $"p AS (INSERT INTO {temp.Location}.sync_pending (peer, seq, priority) SELECT peer, q.seq, 5 FROM q, unnest(ARRAY['seoul', 'nyc']) AS peer) " +
+            "SELECT seq FROM q", held, transaction))
+        {
+            insert.Parameters.AddWithValue("type", (int)EntityType.Profile);
+            insert.Parameters.AddWithValue("vector", first.Vector.ToString());
+            insert.Parameters.AddWithValue("state", StateJson.Serialize(first));
+            firstSeq = (long)(await insert.ExecuteScalarAsync())!;
+        }
 
-        Assert.Equal(["held"], (await temp.Store.PendingForPeerAsync(KnownRegions.Seoul, 10)).Select(r => r.Item.State.Id));
+        Assert.False(later.IsCompleted, "the second silo's commit went past the lock");
+        await transaction.CommitAsync();
+        Assert.Equal(CommitStatus.Committed, (await later).Status);
+
+        var pending = await temp.Store.PendingForPeerAsync(KnownRegions.Seoul, 10);
+        Assert.Equal(["first", "later"], pending.Select(r => r.Item.State.Id));
+        Assert.True(pending[1].Seq > firstSeq, $"the commit that waited drew seq {pending[1].Seq}, below {firstSeq} drawn before it committed");
+    }
+
+    private static async Task<long> WaitersOnTheFeedLockAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND pid <> pg_backend_pid()", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 }
 
