@@ -33,6 +33,8 @@ public class UnsentOutbox : DispatchProxy
                 return Task.FromResult<IReadOnlyList<OutboxRow>>([]);
             case nameof(IOutboxStore.PendingSizeAsync):
                 return Task.FromResult(new PendingSize(0, 0));
+            case nameof(IOutboxStore.PendingSpanAsync):
+                return Task.FromResult(0L);
             case nameof(IOutboxStore.BacklogAsync):
                 return Task.FromResult(new Backlog(0, 0, null));
             default:

@@ -21,6 +21,12 @@ public interface IOutboxStore
     Task<Backlog> BacklogAsync(string peer, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// An upper bound on the rows <see cref="BacklogAsync"/> would count, read from two index ends instead of a pass over
+    /// the rows: the seqs from the lowest the peer still needs to the last one written (0 when it needs none).
+    /// </summary>
+    Task<long> PendingSpanAsync(string peer, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The peer fell too far behind: mark it needs-snapshot and release its backlog (rows no other peer
     /// needs are deleted). It catches up by reconciliation instead. Returns the rows released.
     /// </summary>

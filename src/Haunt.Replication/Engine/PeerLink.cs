@@ -98,6 +98,11 @@ internal sealed class PeerLink(string peer, SyncOptions options, Random random)
 
     public void BoundChecked(DateTimeOffset now) => BoundCheckedAt = now;
 
+    /// <summary>When the backlog bound last counted the rows and bytes waiting for this peer (not only bounded them).</summary>
+    public DateTimeOffset BacklogCountedAt { get; private set; }
+
+    public void BacklogCounted(DateTimeOffset now) => BacklogCountedAt = now;
+
     /// <summary>
     /// Takes a new batch into the window; returns the copy to send (stamped with its send time). <paramref name="full"/>:
     /// it left at the most changes or bytes a batch may carry. <paramref name="deltas"/>: the entity of each change in

@@ -171,22 +171,28 @@ public sealed partial class SyncEngine
     /// up from state (needs-snapshot), so memory and disk do not grow with the length of an outage. A peer that
     /// acked within the longest resend wait is working, only slower than the writes for now: releasing its
     /// backlog would swap a short delay for a full repair round, so it is released only past twice the bound.
-    /// Only checked while a batch waits for its ack, and at most once per heartbeat interval: the backlog's aggregates
-    /// cost a pass over every row waiting for the peer, and checked at every flush (ten times a second) under load they
-    /// were an eighth of the store's time in the replicated bench (docs/benchmarks.md); a second more of writes is far
-    /// inside the bound.
+    /// Only checked while a batch waits for its ack, and at most once per flush interval. The backlog's aggregates
+    /// pass over every row waiting for the peer: ten times a second under load they were an eighth of the store's time
+    /// in the replicated bench (docs/benchmarks.md). So between two of them (one per heartbeat interval) the rows are
+    /// bounded from above by the span of seqs still pending, read from two index ends, and counted only past the bound.
     /// </summary>
     private async Task EnforceBoundAsync(PeerLink peer)
     {
-        if (!peer.HasInFlight || Now - peer.BoundCheckedAt < Options.HeartbeatInterval)
+        if (!peer.HasInFlight || Now - peer.BoundCheckedAt < Options.FlushInterval)
         {
             return;
         }
 
         peer.BoundChecked(Now);
-        var backlog = await _store.BacklogAsync(peer.Peer);
         var acking = peer.LastAckAt is { } acked && Now - acked <= Options.MaxBackoff;
         var limit = acking ? 2 : 1;
+        if (Now - peer.BacklogCountedAt < Options.HeartbeatInterval && await _store.PendingSpanAsync(peer.Peer) <= limit * Options.MaxBacklogRows)
+        {
+            return;
+        }
+
+        peer.BacklogCounted(Now);
+        var backlog = await _store.BacklogAsync(peer.Peer);
         if (backlog.Rows > limit * Options.MaxBacklogRows || backlog.Bytes > limit * Options.MaxBacklogBytes)
         {
             var released = await _store.ReleaseBacklogAsync(peer.Peer);

@@ -114,6 +114,14 @@ public sealed partial class SqlRegionalStore
         return new Backlog(reader.GetInt64(0), reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetInt64(3));
     }, cancellationToken);
 
+    public Task<long> PendingSpanAsync(string peer, CancellationToken cancellationToken = default) => ReadOnlyAsync(async (connection, ct) =>
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COALESCE({dialect.LastOutboxSeq} - (SELECT MIN(seq) FROM sync_pending WHERE peer = @peer) + 1, 0)";
+        EntityRows.Add(command, "@peer", Peer(peer));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }, cancellationToken);
+
     public Task<IReadOnlyList<ConflictRecord>> ConflictsAsync(long after, int limit, CancellationToken cancellationToken = default) => ReadOnlyAsync<IReadOnlyList<ConflictRecord>>(async (connection, ct) =>
     {
         await using var command = connection.CreateCommand();

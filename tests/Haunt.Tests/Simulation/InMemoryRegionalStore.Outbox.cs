@@ -45,6 +45,13 @@ public sealed partial class InMemoryRegionalStore
         return new Backlog(rows.Count, rows.Sum(r => (long)r.Row.Bytes), rows.Count == 0 ? null : rows.Min(r => r.CommittedAt), _seq);
     });
 
+    public Task<long> PendingSpanAsync(string peer, CancellationToken cancellationToken = default) => Run(() =>
+    {
+        Peer(peer);
+        var lowest = _outbox.Where(o => o.Value.Pending.Contains(peer)).Select(o => o.Key).DefaultIfEmpty(0).Min();
+        return lowest == 0 ? 0 : _seq - lowest + 1;
+    });
+
     public Task<IReadOnlyList<OutboxRow>> QueueAsync(string? peer, long afterSeq, int limit, CancellationToken cancellationToken = default) => Run<IReadOnlyList<OutboxRow>>(() =>
     {
         if (peer is not null)

@@ -49,6 +49,28 @@ public abstract partial class RegionalStoreContract
     }
 
     [SkippableFact]
+    public async Task The_pending_span_bounds_the_backlog_from_above_and_is_zero_when_nothing_waits()
+    {
+        Assert.Equal(0, await Store.PendingSpanAsync(KnownRegions.Seoul));
+        foreach (var id in new[] { "a", "b", "c", "d" })
+        {
+            await CommittedAsync(Insert(EntityType.Profile, id));
+        }
+
+        var rows = await Store.PendingForPeerAsync(KnownRegions.Seoul, 10);
+        Assert.Equal(4, await Store.PendingSpanAsync(KnownRegions.Seoul));
+
+        // Acked out of order: b is still pending, so the span runs from b to d though only b and d wait.
+        await Store.AckAsync(KnownRegions.Seoul, [rows[0].Seq, rows[2].Seq]);
+        Assert.Equal(rows[3].Seq - rows[1].Seq + 1, await Store.PendingSpanAsync(KnownRegions.Seoul));
+        Assert.Equal(2, (await Store.BacklogAsync(KnownRegions.Seoul)).Rows);
+
+        await Store.AckAsync(KnownRegions.Seoul, [rows[1].Seq, rows[3].Seq]);
+        Assert.Equal(0, await Store.PendingSpanAsync(KnownRegions.Seoul));
+        Assert.Equal(4, await Store.PendingSpanAsync(KnownRegions.Nyc));
+    }
+
+    [SkippableFact]
     public async Task Acked_rows_leave_the_outbox_once_every_peer_has_them()
     {
         await CommittedAsync(Insert(EntityType.Trade, "t-1"));
