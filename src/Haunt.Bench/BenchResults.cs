@@ -19,7 +19,11 @@ public sealed class BenchResults
     public BenchTelemetry Telemetry { get; set; }
     public double BaselineWritesPerSecond { get; set; }
     public double UnreplicatedChangesPerSecond { get; set; }
+    /// <summary>The median of <see cref="ReplicatedRounds"/>: one round of a phase length read ±20 % between runs, and the first low.</summary>
     public double ReplicatedChangesPerSecond { get; set; }
+
+    /// <summary>Each round of the replicated phase, in the order run.</summary>
+    public List<double> ReplicatedRounds { get; set; } = [];
     // Null when a phase was left out (--only): a ratio over a phase that did not run is not a figure.
     public double? ReplicatedVsUnreplicated => Ratio(ReplicatedChangesPerSecond, UnreplicatedChangesPerSecond);
     public double? ReplicatedVsBaseline => Ratio(ReplicatedChangesPerSecond, BaselineWritesPerSecond);
@@ -88,7 +92,7 @@ public sealed class BenchResults
                 (PostgresVsSqlite is { } p ? string.Create(f, $" ({p:0.00} of SQLite)") : "") + $"; {pg.Server}");
         }
 
-        Row("Haunt replicated (three regions, until all applied)", $"{ReplicatedChangesPerSecond:0} changes/s");
+        Row("Haunt replicated (three regions, until all applied; median of rounds)", $"{ReplicatedChangesPerSecond:0} changes/s ({string.Join(" · ", ReplicatedRounds.Select(r => r.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))})");
         Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
         Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
         Row("Haunt replicated, two silos per region", string.Create(f, $"{TwoSilosReplicatedChangesPerSecond:0} changes/s") +
