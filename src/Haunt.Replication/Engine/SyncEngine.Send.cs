@@ -145,6 +145,7 @@ public sealed partial class SyncEngine
             peer.Taken.Rewind(); // out of the window but still pending: sent again, not left behind the cursor
             throw;
         }
+
         Interlocked.Add(ref _metrics.ChangesSent, seqs.Count);
         Interlocked.Add(ref _metrics.Link(peer.Peer).ChangesSent, seqs.Count);
 

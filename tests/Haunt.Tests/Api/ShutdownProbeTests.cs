@@ -62,14 +62,6 @@ public sealed class ShutdownProbeTests : IAsyncLifetime
             await _silo.DisposeAsync();
         }
 
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a late finalizer must not fail the run; the folder is in /tmp.
-        }
+        DataFolder.Delete(_data);
     }
 }

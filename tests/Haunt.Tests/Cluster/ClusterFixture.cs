@@ -159,14 +159,7 @@ public abstract class ClusterFixture(StoreKind kind, int osakaSilos = 1, RegionS
             await _postgres.DropDatabaseAsync(_database);
         }
 
-        try
-        {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a late finalizer must not fail the run; the folder is in /tmp.
-        }
+        DataFolder.Delete(DataDirectory);
     }
 
     /// <summary>
