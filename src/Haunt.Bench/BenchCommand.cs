@@ -234,12 +234,16 @@ public static class BenchCommand
     }
 
     /// <summary>Lag at <paramref name="rate"/> writes/s offered for <paramref name="phase"/>, counted until every region applied everything.</summary>
-    internal static async Task<LagFigures> LagAtAsync(BenchCluster cluster, LagListener lag, int rate, TimeSpan phase)
+    internal static async Task<LagFigures> LagAtAsync(BenchCluster cluster, LagListener lag, int rate, TimeSpan phase) =>
+        LagListener.Percentiles(await LagSamplesAtAsync(cluster, lag, rate, phase));
+
+    /// <summary>Every lag sample (ms) of <see cref="LagAtAsync"/>, to pool several windows' samples.</summary>
+    internal static async Task<double[]> LagSamplesAtAsync(BenchCluster cluster, LagListener lag, int rate, TimeSpan phase)
     {
         lag.Start();
         await new LoadDriver(cluster).OpenLoopAsync(rate, phase);
         await BenchCluster.WaitAsync(cluster.DrainedAsync, TimeSpan.FromMinutes(2));
-        return lag.Stop();
+        return lag.StopSamples();
     }
 
     /// <summary>The cluster's last region cut off from all others for <paramref name="cut"/> under load, then how long it takes to catch up.</summary>

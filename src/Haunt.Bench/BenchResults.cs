@@ -92,7 +92,7 @@ public sealed class BenchResults
                 (PostgresVsSqlite is { } p ? string.Create(f, $" ({p:0.00} of SQLite)") : "") + $"; {pg.Server}");
         }
 
-        Row("Haunt replicated (three regions, until all applied; median of rounds)", $"{ReplicatedChangesPerSecond:0} changes/s ({string.Join(" · ", ReplicatedRounds.Select(r => r.ToString("0", System.Globalization.CultureInfo.InvariantCulture)))})");
+        Row("Haunt replicated (three regions, until all applied; median of rounds)", $"{ReplicatedChangesPerSecond:0} changes/s ({Rounds(ReplicatedRounds)})");
         Row("replicated / unreplicated", ReplicatedVsUnreplicated is { } r ? string.Create(f, $"{r:0.00}") : "-");
         Row("replicated / baseline", ReplicatedVsBaseline is { } x ? string.Create(f, $"{x:0.0}x") : "-");
         Row("Haunt replicated, two silos per region", string.Create(f, $"{TwoSilosReplicatedChangesPerSecond:0} changes/s") +
@@ -118,12 +118,17 @@ public sealed class BenchResults
         if (OperatorLoad is { } ops)
         {
             Row(string.Create(f, $"{ops.Entities:N0} entities per region: replicated quiet / with operators hammering the sync API"),
-                string.Create(f, $"{ops.QuietChangesPerSecond:0} / {ops.HammeredChangesPerSecond:0} changes/s ({HammeredVsQuietThroughput:0.00})"));
+                string.Create(f, $"{ops.QuietChangesPerSecond:0} / {ops.HammeredChangesPerSecond:0} changes/s ({HammeredVsQuietThroughput:0.00}); rounds {Rounds(ops.QuietRounds)} / {Rounds(ops.HammeredRounds)}"));
             Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at {LagRate:N0} writes/s quiet / hammered"),
                 $"{Lag(ops.Quiet)} / {Lag(ops.Hammered)}");
             Row(string.Create(f, $"{ops.Entities:N0} entities per region: lag at half the quiet capacity ({ops.HalfRate:N0} writes/s) quiet / hammered"),
                 $"{Lag(ops.QuietAtHalf)} / {Lag(ops.HammeredAtHalf)}");
             Row("operator requests answered / refused with 429", string.Create(f, $"{ops.RequestsServed:N0} / {ops.RequestsLimited:N0}"));
+            foreach (var cost in ops.IdleCosts)
+            {
+                Row($"with no writes, operators calling {cost.Call}: requests/s · the process's CPU (quiet) · CPU and allocation per request",
+                    string.Create(f, $"{cost.RequestsServed / cost.Seconds:0} · {cost.CpuShare:P0} ({cost.CpuShareQuiet:P0}) of all cores · {cost.CpuMsPerRequest:0.0} ms, {cost.AllocatedMbPerSecond * cost.Seconds * 1024 / Math.Max(1, cost.RequestsServed):0} KB"));
+            }
         }
 
         if (LargeEntities is { } large)
@@ -166,6 +171,7 @@ public sealed class BenchResults
 
         void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |");
         string Lag(LagFigures? l) => l is null ? "-" : string.Create(f, $"{l.P50Ms:0.0} / {l.P95Ms:0.0} / {l.P99Ms:0.0} ms ({l.Samples} samples)");
+        string Rounds(IEnumerable<double> rounds) => string.Join(" · ", rounds.Select(r => r.ToString("0", f)));
         string Cut(CatchUp? c) => c is null ? "-" : string.Create(f,
             $"{c.CutSeconds:0} s cut, {c.WritesDuringCut} writes, {c.BacklogRowsAtHeal} queued → converged in {c.SecondsToConverge:0.0} s; working set {c.WorkingSetMbAtHeal:0} MB, heap {c.ManagedHeapMbAtHeal:0} MB");
     }

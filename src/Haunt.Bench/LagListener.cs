@@ -48,10 +48,13 @@ public sealed class LagListener : IDisposable
     }
 
     /// <summary>Stops recording and returns the percentiles over every link together.</summary>
-    public LagFigures Stop()
+    public LagFigures Stop() => Percentiles(StopSamples());
+
+    /// <summary>Stops recording and returns every sample (ms, all links), to pool with other windows'.</summary>
+    public double[] StopSamples()
     {
         _recording = false;
-        return Percentiles(_samples.Select(s => s.Ms));
+        return _samples.Select(s => s.Ms).ToArray();
     }
 
     /// <summary>Stops recording and returns the percentiles of each link (origin → region).</summary>
@@ -61,7 +64,7 @@ public sealed class LagListener : IDisposable
         return _samples.GroupBy(s => s.Link).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => Percentiles(g.Select(s => s.Ms)));
     }
 
-    private static LagFigures Percentiles(IEnumerable<double> samples)
+    public static LagFigures Percentiles(IEnumerable<double> samples)
     {
         var sorted = samples.ToArray();
         Array.Sort(sorted);

@@ -102,6 +102,7 @@ public static class HauntSiloExtensions
         services.AddSingleton<SyncStatusBoard>();
         services.AddSingleton<SyncStatusPublisher>();
         services.AddSingleton<ISyncStatusClient, SyncStatusClient>();
+        services.AddSingleton(RequestedRounds.Of);
         silo.AddGrainService<SyncStatusService>();
 
         // The pulling agents poll each queue; Orleans' 100 ms default would add up to 100 ms per hop (batch and

@@ -2,6 +2,7 @@ using Haunt.Grains.Door;
 using System.Security.Claims;
 using System.Text.Json;
 using Haunt.Grains.Replication;
+using Haunt.Grains.Sync;
 using Haunt.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -46,9 +47,9 @@ public static class SyncEndpoints
         sync.MapDelete("/membership/regions/{region}", RemoveRegionAsync).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Removes a region from the running deployment: once all agreed it takes no new writes (503 \"leaving\"), hands its portfolios and their entities to `home` (default: the primary), drains its outbox and is then removed by all. Watch /api/sync/membership.");
-        sync.MapPost("/reconcile", async (IGrainFactory grains, SiloRegion region) =>
-            TypedResults.Accepted("/api/sync/convergence", await grains.GetGrain<ISyncQueueGrain>(region.Name).ReconcileAsync()))
-            .WithSummary("Starts an anti-entropy round with every peer now; watch /api/sync/convergence.");
+        sync.MapPost("/reconcile", async (RequestedRounds rounds, CancellationToken cancellationToken) =>
+            TypedResults.Accepted("/api/sync/convergence", await rounds.StartAsync(cancellationToken)))
+            .WithSummary("Starts an anti-entropy round with every peer now, or answers the one this silo started less than Haunt:Sync:MinReconcileInterval ago (coalesced); watch /api/sync/convergence.");
         return app;
     }
 
