@@ -127,7 +127,7 @@ public sealed class BenchResults
             foreach (var cost in ops.IdleCosts)
             {
                 Row($"with no writes, operators calling {cost.Call}: requests/s · the process's CPU (quiet) · CPU and allocation per request",
-                    string.Create(f, $"{cost.RequestsServed / cost.Seconds:0} · {cost.CpuShare:P0} ({cost.CpuShareQuiet:P0}) of all cores · {cost.CpuMsPerRequest:0.0} ms, {cost.AllocatedMbPerSecond * cost.Seconds * 1024 / Math.Max(1, cost.RequestsServed):0} KB"));
+                    string.Create(f, $"{cost.RequestsServed / cost.Seconds:0} · {cost.CpuShare:P0} ({cost.CpuShareQuiet:P0}) of all cores · {cost.CpuMsPerRequest:0.0} ms, {cost.AllocatedKbPerRequest:0} KB"));
             }
         }
 

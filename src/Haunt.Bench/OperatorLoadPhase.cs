@@ -11,16 +11,6 @@ public sealed record OperatorLoad(long Entities, double QuietChangesPerSecond, d
     IReadOnlyList<double> QuietRounds, IReadOnlyList<double> HammeredRounds, IReadOnlyList<OperatorCost> IdleCosts);
 
 /// <summary>
-/// What operators making one call (or the mix, "all") cost the machine with no writes: the process's CPU (every silo,
-/// the operators' clients, the GC; a share of all cores) and what it allocated, over a window, against a quiet one.
-/// </summary>
-public sealed record OperatorCost(string Call, double CpuShare, double CpuShareQuiet, double AllocatedMbPerSecond, long RequestsServed, double Seconds)
-{
-    /// <summary>CPU milliseconds one answered request cost, everything in the process together.</summary>
-    public double CpuMsPerRequest => RequestsServed == 0 ? 0 : (CpuShare - CpuShareQuiet) * Environment.ProcessorCount * Seconds * 1000 / RequestsServed;
-}
-
-/// <summary>
 /// Issue 20, item 4: fill every region to <c>entitiesPerRegion</c> entities, then measure replicated throughput
 /// (closed loop) and lag at a fixed rate and at half capacity, quiet and while <see cref="OperatorHammers"/> call the
 /// sync API in every region, in alternating rounds.
@@ -45,7 +35,7 @@ public static class OperatorLoadPhase
         foreach (var cost in idleCosts)
         {
             BenchCommand.Log($"  {cost.Call}: {cost.RequestsServed / cost.Seconds:N0} requests/s answered, the process at {cost.CpuShare:P0} of the CPU " +
-                $"(quiet {cost.CpuShareQuiet:P0}), {cost.CpuMsPerRequest:N1} ms of CPU and {cost.AllocatedMbPerSecond * cost.Seconds * 1024 / Math.Max(1, cost.RequestsServed):N0} KB allocated per request");
+                $"(quiet {cost.CpuShareQuiet:P0}), {cost.CpuMsPerRequest:N1} ms of CPU and {cost.AllocatedKbPerRequest:N0} KB allocated per request");
         }
 
         BenchCommand.Log($"  {Rounds} rounds quiet and hammered, alternating which goes first");
@@ -93,6 +83,7 @@ public static class OperatorLoadPhase
         for (var round = 0; round < LagRounds; round++)
         {
             lags.Add(await RoundAsync(round, () => BenchCommand.LagSamplesAtAsync(cluster, lag, lagRate, phase)));
+            // Half capacity in the other order than the fixed rate of the same round: each side opens half the windows.
             halves.Add(await RoundAsync(round + 1, () => BenchCommand.LagSamplesAtAsync(cluster, lag, halfRate, phase)));
             BenchCommand.Log($"  round {round + 1}: lag p99 quiet / hammered {P99(lags[^1].Quiet):N0} / {P99(lags[^1].Hammered):N0} ms at {lagRate:N0}/s, " +
                 $"{P99(halves[^1].Quiet):N0} / {P99(halves[^1].Hammered):N0} ms at {halfRate:N0}/s");
