@@ -64,8 +64,11 @@ public sealed record RegionDigest(string Overall, long Entities, IReadOnlyDictio
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 }
 
-/// <summary>A row's id, its reconciliation bucket and its stamp hash (<see cref="StampHash"/>): what a repair round compares.</summary>
-public sealed record HashedStamp(string Id, int Bucket, long Hash);
+/// <summary>
+/// A row's id, its reconciliation bucket and its stamp hash (<see cref="StampHash"/>): what a repair round compares;
+/// ModifiedAtMs, the wall time of its last write, tells a round which rows the live path is still delivering.
+/// </summary>
+public sealed record HashedStamp(string Id, int Bucket, long Hash, long ModifiedAtMs = 0);
 
 /// <summary>An entity's identity and version, what reconciliation compares between regions.</summary>
 public sealed record VersionStamp(string Id, VersionVector Vector, bool Deleted);

@@ -181,7 +181,8 @@ public sealed partial class SyncEngine
         foreach (var (type, buckets) in request.Buckets)
         {
             var theirs = request.Held?.GetValueOrDefault(type) ?? NothingHeld;
-            var (send, wanted) = await _reconciler.CompareAsync(type, buckets ?? [], bucketCount, theirs);
+            var (send, wanted, leftInFlight) = await _reconciler.CompareAsync(type, buckets ?? [], bucketCount, theirs, settledBefore);
+            Interlocked.Add(ref _metrics.RepairsLeftInFlight, leftInFlight);
             // What is over this round's budget waits for the next round (the asker learns it from More).
             more |= send.Count > budget;
             var states = _reconciler.StatesAsync(type, send.Take(budget));

@@ -139,18 +139,25 @@ public sealed class Reconciler(IRegionalStore store)
     /// <summary>
     /// Compares this region's versions in the named buckets with what the peer says it holds there: the ids whose
     /// states the peer should get from us (it lacks them or holds another version), and the ids we want from it
-    /// (we lack them or hold another version). A concurrent pair is in both, so each side resolves it.
+    /// (we lack them or hold another version). A concurrent pair is in both, so each side resolves it. Ours written
+    /// after <paramref name="settledBefore"/> (wall ms) are not sent: the live path is delivering them, and their states
+    /// are not read only to be dropped (LeftInFlight counts them).
     /// </summary>
-    public async Task<(List<string> Send, List<string> Want)> CompareAsync(
-        EntityType type, int[] buckets, int bucketCount, IReadOnlyDictionary<string, long> theirs)
+    public async Task<(List<string> Send, List<string> Want, int LeftInFlight)> CompareAsync(
+        EntityType type, int[] buckets, int bucketCount, IReadOnlyDictionary<string, long> theirs, long? settledBefore = null)
     {
         var send = new List<string>();
         var same = new HashSet<string>(StringComparer.Ordinal);
+        var leftInFlight = 0;
         foreach (var stamp in await StampsInAsync(type, buckets, bucketCount))
         {
             if (theirs.TryGetValue(stamp.Id, out var fingerprint) && fingerprint == stamp.Hash)
             {
                 same.Add(stamp.Id);
+            }
+            else if (stamp.ModifiedAtMs > settledBefore)
+            {
+                leftInFlight++;
             }
             else
             {
@@ -159,7 +166,7 @@ public sealed class Reconciler(IRegionalStore store)
         }
 
         var want = theirs.Keys.Where(id => !same.Contains(id)).Take(MaxIdsPerRequest).ToList();
-        return (send, want);
+        return (send, want, leftInFlight);
     }
 
     /// <summary>The stored states (tombstones included) of the named ids that exist here, as changes ready to apply, read in chunks of 500 ids.</summary>

@@ -42,12 +42,13 @@ public sealed partial class SqlRegionalStore
             await using var command = connection.CreateCommand();
             // The bucket numbers are ints of ours, written into the text: one IN list for both engines.
             var named = string.Join(",", buckets.Distinct().Select(b => b.ToString(CultureInfo.InvariantCulture)));
-            command.CommandText = $"SELECT id, id_hash % @buckets, stamp_hash FROM {type.Info().Table} WHERE id_hash % @buckets IN ({named}) ORDER BY id";
+            // The last write's time too: the scan reaches each row for its id anyway (the stamp index does not hold it).
+            command.CommandText = $"SELECT id, id_hash % @buckets, stamp_hash, last_modified_at FROM {type.Info().Table} WHERE id_hash % @buckets IN ({named}) ORDER BY id";
             EntityRows.Add(command, "@buckets", (long)bucketCount);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                stamps.Add(new HashedStamp(reader.GetString(0), (int)reader.GetInt64(1), reader.GetInt64(2)));
+                stamps.Add(new HashedStamp(reader.GetString(0), (int)reader.GetInt64(1), reader.GetInt64(2), HybridTimestamp.FromPacked(reader.GetInt64(3)).WallMilliseconds));
             }
 
             return stamps;

@@ -33,7 +33,7 @@ public sealed partial class InMemoryRegionalStore
 
     public Task<IReadOnlyList<HashedStamp>> StampsInAsync(EntityType type, IReadOnlyCollection<int> buckets, int bucketCount, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<HashedStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
-            .Select(s => new HashedStamp(s.Id, StampHash.BucketOf(StampHash.OfId(s.Id), bucketCount), StampHash.Of(s)))
+            .Select(s => new HashedStamp(s.Id, StampHash.BucketOf(StampHash.OfId(s.Id), bucketCount), StampHash.Of(s), s.ModifiedAt.WallMilliseconds))
             .Where(s => buckets.Contains(s.Bucket)).ToList());
 
     private static StampSum Sum(IEnumerable<EntityState> states) =>
@@ -43,10 +43,18 @@ public sealed partial class InMemoryRegionalStore
         Task.FromResult<IReadOnlyList<VersionStamp>>(_rows.Values.Where(s => s.Type == type).OrderBy(s => s.Id, StringComparer.Ordinal)
             .Select(s => new VersionStamp(s.Id, s.Vector, s.Deleted)).ToList());
 
+    private long _statesReadMany;
+
+    /// <summary>States <see cref="ReadManyAsync"/> has returned so far (what a repair round reads to ship).</summary>
+    public long StatesReadMany => Interlocked.Read(ref _statesReadMany);
+
     /// <summary>The stored ones of <paramref name="ids"/>, each once, in id order (as SELECT ... WHERE id IN (...) ORDER BY id).</summary>
-    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<EntityState>>(ids.Distinct().Select(id => _rows.GetValueOrDefault((type, id))).OfType<EntityState>()
-            .OrderBy(s => s.Id, StringComparer.Ordinal).ToList());
+    public Task<IReadOnlyList<EntityState>> ReadManyAsync(EntityType type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var states = ids.Distinct().Select(id => _rows.GetValueOrDefault((type, id))).OfType<EntityState>().OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        Interlocked.Add(ref _statesReadMany, states.Count);
+        return Task.FromResult<IReadOnlyList<EntityState>>(states);
+    }
 
     public Task AppendMetricsAsync(long atMs, string metricsJson, long pruneBeforeMs) => Run(() =>
     {
