@@ -2,11 +2,11 @@ namespace Haunt.Storage.Sql;
 
 // Consecutive planned jobs of a transaction (local commits: their statements need no read first) in one round trip
 // where the provider pipelines. With a round trip per job, a PostgreSQL writer spent its time waiting on the
-// network between jobs, not in the server. SQLite runs the statements one by one as before, but the run saves each
-// job its own savepoint and release (a tenth of the writer's statement time in the replicated bench, which the writer
-// thread is what limits). The run shares one savepoint: should a statement fail or a job's check
-// throw (another silo moved an entity it writes), the run is undone together and its jobs run again one at a time,
-// each in its own savepoint, so the failing one fails alone — as rare as the race between two silos that causes it.
+// network between jobs, not in the server. SQLite runs the statements one by one as before; the run spares each job
+// its own savepoint and release (a tenth of the writer's statement time in the replicated bench, and the writer
+// thread is what limits it). The run shares one savepoint: should a statement fail or a job's check throw (another
+// silo moved an entity it writes), the run is undone together and its jobs run again one at a time, each in its own
+// savepoint, so the failing one fails alone — as rare as the race between two silos that causes it.
 internal sealed partial class StoreWriter
 {
     private const string RunSavepointSql = "SAVEPOINT jobs";
